@@ -1,0 +1,83 @@
+#pragma once
+
+#include "services/parse.hpp"
+#include "services/table.hpp"
+
+#include <boost/program_options/options_description.hpp>
+#include <boost/program_options/variables_map.hpp>
+
+#include <iosfwd>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace portent::cli {
+
+namespace exit_code {
+inline constexpr int ok = 0;        // every query found something, every target answered
+inline constexpr int failure = 1;   // usage error, unreadable database, …
+inline constexpr int not_found = 2; // some query found nothing, some target did not answer (as getent)
+} // namespace exit_code
+
+// A mistake in the command line: printed with a hint to --help, exit code 1.
+class UsageError : public std::runtime_error
+{
+public:
+    using std::runtime_error::runtime_error;
+};
+
+enum class OutputFormat
+{
+    table,
+    services,
+    json
+};
+
+struct GlobalOptions
+{
+    std::vector<std::string> databases;          // --db, in order
+    std::optional<services::Format> db_format;   // --db-format
+    std::optional<std::string> protocol;         // -p/--proto
+    std::optional<OutputFormat> format;          // --format, when given
+    bool first = false;                          // --first
+};
+
+// What a command runs with: the parsed options, its positional arguments and the streams.
+struct Context
+{
+    GlobalOptions global;
+    std::vector<std::string> arguments; // positional arguments after the command name
+    const boost::program_options::variables_map& options;
+    std::ostream& out;
+    std::ostream& err;
+    bool out_is_terminal = false;
+    bool err_is_terminal = false;
+
+    // The --db sources, or the default; prints the fallback note on stderr.
+    [[nodiscard]] services::Table load_table() const;
+    // --format, or table on a terminal and `fallback` elsewhere; a format not in `allowed` is a usage error.
+    [[nodiscard]] OutputFormat output_format(std::initializer_list<OutputFormat> allowed,
+                                             OutputFormat fallback = OutputFormat::services) const;
+    // The -p/--proto filter for keys without their own /PROTO.
+    [[nodiscard]] services::ProtocolFilter protocol() const;
+};
+
+struct Command
+{
+    std::string_view name;
+    std::string_view usage;   // after "portent [GLOBAL] NAME "
+    std::string_view summary; // one line for the command list
+    std::string_view details; // the rest of `portent NAME --help`
+    boost::program_options::options_description options;
+    int (*run)(Context&) = nullptr;
+};
+
+const Command& lookup_command();
+const Command& list_command();
+const Command& search_command();
+const Command& lint_command();
+const Command& probe_command();
+
+} // namespace portent::cli

@@ -1,0 +1,62 @@
+#include "cli/command.hpp"
+#include "cli/output.hpp"
+#include "services/query.hpp"
+
+#include <ostream>
+
+namespace portent::cli {
+
+namespace {
+
+std::string source_names(const services::Table& table)
+{
+    std::string names;
+    for (const services::Source& source : table.sources())
+        names += (names.empty() ? "" : ", ") + source.name;
+    return names;
+}
+
+int run_lookup(Context& context)
+{
+    if (context.arguments.empty())
+        throw UsageError("lookup: give at least one QUERY");
+    const OutputFormat format =
+        context.output_format({OutputFormat::table, OutputFormat::services, OutputFormat::json});
+    const services::Table table = context.load_table();
+    std::vector<std::uint32_t> found;
+    std::vector<std::string> missing;
+    for (const std::string& text : context.arguments) {
+        services::Query query = services::parse_query(text);
+        if (!query.protocol && context.global.protocol)
+            query.protocol = context.global.protocol;
+        std::vector<std::uint32_t> matches = query.find_in(table);
+        if (matches.empty())
+            missing.push_back(text);
+        const std::size_t shown = context.global.first ? std::min<std::size_t>(matches.size(), 1) : matches.size();
+        found.insert(found.end(), matches.begin(), matches.begin() + static_cast<std::ptrdiff_t>(shown));
+    }
+    if (!found.empty() || format == OutputFormat::json)
+        write_entries(context.out, table, found, format);
+    context.out.flush();
+    for (const std::string& text : missing)
+        context.err << "portent: " << text << ": no such service in " << source_names(table) << '\n';
+    return missing.empty() ? exit_code::ok : exit_code::not_found;
+}
+
+} // namespace
+
+const Command& lookup_command()
+{
+    static const Command command{
+        "lookup",
+        "QUERY...",
+        "look up services by name, alias, port or port range (the default command)",
+        "QUERY is NAME, NAME/PROTO, PORT, PORT/PROTO, LO-HI or LO-HI/PROTO. Names match exactly\n"
+        "and case-sensitively, as in glibc; a port finds the IANA ranges that hold it. Use\n"
+        "`portent lookup NAME` for a service named like a command (search, help, …).\n",
+        {},
+        run_lookup};
+    return command;
+}
+
+} // namespace portent::cli

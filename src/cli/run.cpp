@@ -1,0 +1,232 @@
+#include "cli/run.hpp"
+
+#include "cli/command.hpp"
+#include "services/source.hpp"
+
+#include <boost/program_options.hpp>
+
+#include <array>
+#include <iostream>
+#include <unistd.h>
+
+namespace po = boost::program_options;
+
+namespace portent::cli {
+
+namespace {
+
+constexpr std::string_view program = "portent";
+
+const std::array<const Command* (*)(), 5> command_list = {
+    [] { return &lookup_command(); }, [] { return &list_command(); }, [] { return &search_command(); },
+    [] { return &lint_command(); },   [] { return &probe_command(); },
+};
+
+const Command* find_command(std::string_view name)
+{
+    for (auto command : command_list)
+        if (command()->name == name)
+            return command();
+    return nullptr;
+}
+
+po::options_description global_options()
+{
+    po::options_description options("Global options");
+    options.add_options()
+        ("db", po::value<std::vector<std::string>>()->value_name("SOURCE"),
+         "database to read: a file, 'system' (/etc/services) or 'embedded'; repeat to merge, the first "
+         "listed wins (default: system, or embedded when /etc/services cannot be read)")
+        ("db-format", po::value<std::string>()->value_name("FORMAT"),
+         "read --db files as 'services', 'nmap' or 'iana-csv' (default: detected from the content)")
+        ("proto,p", po::value<std::string>()->value_name("PROTO"),
+         "only entries of this protocol (tcp, udp, …), for queries without their own /PROTO")
+        ("format", po::value<std::string>()->value_name("FORMAT"),
+         "output as 'table', 'services' (as getent prints) or 'json' (default: table on a terminal, "
+         "services otherwise)")
+        ("first", "only the first match of each query in file order, as getservbyname(3) answers")
+        ("help,h", "show this help, or a command's help after its name")
+        ("version", "print the version");
+    return options;
+}
+
+// Positional arguments are collected under this name.
+constexpr const char* arguments_key = "argument";
+
+po::options_description all_options(const po::options_description& global, const Command& command)
+{
+    po::options_description options;
+    options.add(global).add(command.options);
+    options.add_options()(arguments_key, po::value<std::vector<std::string>>());
+    return options;
+}
+
+// The first argument that is neither an option nor an option's value, or "" when none.
+std::string_view first_positional(int argc, char** argv, const po::options_description& options)
+{
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view word = argv[i];
+        if (word == "--")
+            return i + 1 < argc ? argv[i + 1] : "";
+        if (word.size() < 2 || word.front() != '-')
+            return word;
+        const bool long_option = word.starts_with("--");
+        const std::string_view name = long_option ? word.substr(2, word.find('=') - 2) : word.substr(1, 1);
+        const po::option_description* option = options.find_nothrow(std::string(name), false, false, false);
+        const bool value_attached = long_option ? word.find('=') != std::string_view::npos : word.size() > 2;
+        if (option && option->semantic()->max_tokens() > 0 && !value_attached)
+            ++i;
+    }
+    return "";
+}
+
+void print_main_help(std::ostream& out, const po::options_description& global)
+{
+    out << "usage: portent [GLOBAL] [lookup] QUERY...\n"
+           "       portent [GLOBAL] COMMAND [ARGS...]\n\n"
+           "Look up services and ports in /etc/services, nmap-services or the IANA registry,\n"
+           "and check that services answer.\n\n"
+           "QUERY: NAME | NAME/PROTO | PORT | PORT/PROTO | LO-HI | LO-HI/PROTO\n\n"
+           "Commands:\n";
+    for (auto command : command_list)
+        out << "  " << command()->name << std::string(9 - command()->name.size(), ' ') << command()->summary << '\n';
+    out << '\n' << global << '\n'
+        << "Examples:\n"
+           "  portent daytime http                      every entry of daytime and http\n"
+           "  portent --first --format services 443     what `getent services 443` prints\n"
+           "  portent 6000-6063/tcp                     the entries in a port range\n"
+           "  portent --db iana.csv 6010                IANA's x11 range 6000-6063 holds 6010\n"
+           "  portent --db nmap-services list --top 10  the ten ports most often found open\n"
+           "  portent search kerberos                   names, aliases and comments, any case\n"
+           "  portent probe localhost daytime           does daytime answer on 13/tcp and 13/udp?\n\n"
+           "Exit status: 0 every query found something (every probe answered), 2 some did not,\n"
+           "1 usage or database error. `portent COMMAND --help` tells more.\n";
+}
+
+void print_command_help(std::ostream& out, const Command& command, const po::options_description& global)
+{
+    out << "usage: portent [GLOBAL] " << command.name << ' ' << command.usage << "\n\n" << command.summary << "\n";
+    if (!command.details.empty())
+        out << '\n' << command.details;
+    if (!command.options.options().empty())
+        out << '\n' << command.options;
+    out << '\n' << global;
+}
+
+OutputFormat parse_output_format(const std::string& name)
+{
+    if (name == "table")
+        return OutputFormat::table;
+    if (name == "services")
+        return OutputFormat::services;
+    if (name == "json")
+        return OutputFormat::json;
+    throw UsageError("--format: unknown format '" + name + "' (table, services, json)");
+}
+
+GlobalOptions read_global_options(const po::variables_map& values)
+{
+    GlobalOptions global;
+    if (values.count("db"))
+        global.databases = values["db"].as<std::vector<std::string>>();
+    if (values.count("db-format")) {
+        const auto& name = values["db-format"].as<std::string>();
+        global.db_format = services::format_from_string(name);
+        if (!global.db_format)
+            throw UsageError("--db-format: unknown format '" + name + "' (services, nmap, iana-csv)");
+    }
+    if (values.count("proto"))
+        global.protocol = values["proto"].as<std::string>();
+    if (values.count("format"))
+        global.format = parse_output_format(values["format"].as<std::string>());
+    global.first = values.count("first") > 0;
+    return global;
+}
+
+int run_command(int argc, char** argv)
+{
+    const po::options_description global = global_options();
+    // Find the command first: its options join the global ones.
+    po::options_description every_option = global;
+    for (auto command : command_list)
+        every_option.add(command()->options);
+    const std::string_view verb = first_positional(argc, argv, every_option);
+    const Command* command = find_command(verb);
+    const bool explicit_command = command != nullptr;
+    if (!command)
+        command = &lookup_command();
+
+    po::variables_map values;
+    po::positional_options_description positional;
+    positional.add(arguments_key, -1);
+    const po::options_description options = all_options(global, *command);
+    po::store(po::command_line_parser(argc, argv).options(options).positional(positional).run(), values);
+    po::notify(values);
+
+    if (values.count("version")) {
+        std::cout << program << ' ' << PORTENT_VERSION << '\n';
+        return exit_code::ok;
+    }
+    if (values.count("help")) {
+        if (explicit_command)
+            print_command_help(std::cout, *command, global);
+        else
+            print_main_help(std::cout, global);
+        return exit_code::ok;
+    }
+    std::vector<std::string> arguments;
+    if (values.count(arguments_key))
+        arguments = values[arguments_key].as<std::vector<std::string>>();
+    if (explicit_command)
+        arguments.erase(arguments.begin());
+    if (arguments.empty() && !explicit_command) {
+        print_main_help(std::cerr, global);
+        return exit_code::failure;
+    }
+    Context context{read_global_options(values), std::move(arguments), values, std::cout, std::cerr,
+                    ::isatty(STDOUT_FILENO) == 1, ::isatty(STDERR_FILENO) == 1};
+    return command->run(context);
+}
+
+} // namespace
+
+services::Table Context::load_table() const
+{
+    std::string note;
+    services::Table table = services::load_database(global.databases, global.db_format, &note);
+    if (!note.empty())
+        err << program << ": note: " << note << '\n';
+    return table;
+}
+
+OutputFormat Context::output_format(std::initializer_list<OutputFormat> allowed, OutputFormat fallback) const
+{
+    const OutputFormat format = global.format.value_or(out_is_terminal ? OutputFormat::table : fallback);
+    if (std::find(allowed.begin(), allowed.end(), format) == allowed.end())
+        throw UsageError("--format: this command does not write that format");
+    return format;
+}
+
+services::ProtocolFilter Context::protocol() const
+{
+    return global.protocol ? services::ProtocolFilter(*global.protocol) : std::nullopt;
+}
+
+int run(int argc, char** argv)
+{
+    std::ios::sync_with_stdio(false);
+    try {
+        const int code = run_command(argc, argv);
+        std::cout.flush();
+        return code;
+    } catch (const po::error& error) {
+        std::cerr << program << ": " << error.what() << " (see 'portent --help')\n";
+    } catch (const UsageError& error) {
+        std::cerr << program << ": " << error.what() << " (see 'portent --help')\n";
+    } catch (const std::exception& error) {
+        std::cerr << program << ": " << error.what() << '\n';
+    }
+    return exit_code::failure;
+}
+
+} // namespace portent::cli

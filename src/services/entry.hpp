@@ -1,0 +1,63 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace portent::services {
+
+// One service record: a line of a services(5) or nmap-services file, or a row of the IANA
+// registry. Text fields view memory owned by the Table (or ParseResult) that holds the entry.
+struct Entry
+{
+    std::string_view name;     // may be empty (IANA rows for reserved or unassigned ports)
+    std::string_view protocol; // "tcp", "udp", …; empty when the source gives none
+    std::uint16_t port_first = 0;
+    std::uint16_t port_last = 0; // == port_first unless the entry is a range (IANA 6000-6063)
+    bool has_port = false;       // IANA rows may register a name without a port
+    std::span<const std::string_view> aliases;
+    std::string_view comment;         // trailing `# comment`, or the IANA description
+    std::optional<double> frequency;  // nmap-services open-frequency
+    std::uint32_t source = 0;         // index of the source (file) it was read from
+    std::uint32_t line = 0;           // 1-based line where the record starts
+
+    [[nodiscard]] bool is_range() const { return has_port && port_last != port_first; }
+    [[nodiscard]] bool covers(std::uint16_t port) const
+    {
+        return has_port && port_first <= port && port <= port_last;
+    }
+};
+
+// IANA's three port classes (RFC 6335): system 0–1023, user 1024–49151, dynamic 49152–65535.
+enum class PortClass
+{
+    system,
+    user,
+    dynamic
+};
+
+[[nodiscard]] constexpr PortClass port_class(std::uint16_t port)
+{
+    if (port <= 1023)
+        return PortClass::system;
+    if (port <= 49151)
+        return PortClass::user;
+    return PortClass::dynamic;
+}
+
+[[nodiscard]] constexpr std::string_view to_string(PortClass port_class)
+{
+    switch (port_class) {
+    case PortClass::system: return "system";
+    case PortClass::user: return "user";
+    case PortClass::dynamic: return "dynamic";
+    }
+    return "";
+}
+
+// "80", "6000-6063", or "" for an entry without a port.
+[[nodiscard]] std::string format_ports(const Entry& entry);
+
+} // namespace portent::services

@@ -1,0 +1,433 @@
+#include "services/parse.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cstring>
+#include <utility>
+
+namespace portent::services {
+
+namespace {
+
+// glibc splits services(5) lines with isspace() in the C locale.
+constexpr bool is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+}
+
+constexpr bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+std::string_view trim(std::string_view text)
+{
+    while (!text.empty() && is_space(text.front()))
+        text.remove_prefix(1);
+    while (!text.empty() && is_space(text.back()))
+        text.remove_suffix(1);
+    return text;
+}
+
+// Removes and returns the next run of non-space bytes; empty when none is left.
+std::string_view next_token(std::string_view& rest)
+{
+    std::size_t begin = 0;
+    while (begin < rest.size() && is_space(rest[begin]))
+        ++begin;
+    std::size_t end = begin;
+    while (end < rest.size() && !is_space(rest[end]))
+        ++end;
+    std::string_view token = rest.substr(begin, end - begin);
+    rest.remove_prefix(end);
+    return token;
+}
+
+// Calls `handle(line, number)` for each line, without its '\n'.
+template <typename Handler>
+void for_each_line(std::string_view text, Handler&& handle)
+{
+    std::uint32_t number = 0;
+    while (!text.empty()) {
+        ++number;
+        const void* newline = std::memchr(text.data(), '\n', text.size());
+        const std::size_t length =
+            newline ? static_cast<std::size_t>(static_cast<const char*>(newline) - text.data())
+                    : text.size();
+        handle(text.substr(0, length), number);
+        text.remove_prefix(newline ? length + 1 : length);
+    }
+}
+
+// The fields every services-like line starts with; `rest` is what follows "port/proto",
+// before any comment.
+struct LineFields
+{
+    std::string_view name;
+    std::string_view protocol;
+    std::uint16_t port = 0;
+    std::string_view rest;
+    std::string_view comment;
+};
+
+std::string quoted(std::string_view text)
+{
+    std::string out;
+    out.reserve(text.size() + 2);
+    out.push_back('\'');
+    out.append(text);
+    out.push_back('\'');
+    return out;
+}
+
+// Splits one line by glibc's rules: a '#' (or a NUL byte, where glibc's C string ends) ends
+// the data; then NAME PORT/PROTO. Returns nullopt for blank lines and, with a diagnostic, for
+// lines glibc would reject or that portent refuses (port over 65535, no /proto).
+std::optional<LineFields> split_line(std::string_view line, std::uint32_t number,
+                                     std::vector<Diagnostic>& diagnostics, std::uint32_t source)
+{
+    auto report = [&](std::string message) {
+        diagnostics.push_back({source, number, std::move(message)});
+        return std::nullopt;
+    };
+    LineFields fields;
+    const std::size_t cut = line.find_first_of(std::string_view("#\0", 2));
+    std::string_view data = line.substr(0, cut);
+    if (cut != std::string_view::npos && line[cut] == '#') {
+        std::string_view comment = line.substr(cut + 1);
+        comment = comment.substr(0, comment.find('\0'));
+        fields.comment = trim(comment);
+    }
+    fields.name = next_token(data);
+    if (cut != std::string_view::npos && line[cut] == '\0')
+        diagnostics.push_back({source, number, "NUL byte: the rest of the line is ignored"});
+    if (fields.name.empty())
+        return std::nullopt;
+
+    std::string_view port_text = next_token(data);
+    if (port_text.empty())
+        return report(quoted(fields.name) + ": missing port/protocol");
+    std::size_t digits = 0;
+    std::uint32_t port = 0;
+    while (digits < port_text.size() && is_digit(port_text[digits])) {
+        if (port <= 65535)
+            port = port * 10 + static_cast<std::uint32_t>(port_text[digits] - '0');
+        ++digits;
+    }
+    if (digits == 0 || (digits < port_text.size() && port_text[digits] != '/'))
+        return report("port " + quoted(port_text) + " is not a number");
+    const std::string_view port_digits = port_text.substr(0, digits);
+    if (port > 65535)
+        return report("port " + std::string(port_digits) + " is out of range (0-65535)");
+    if (digits == port_text.size()) {
+        std::string_view lookahead = data;
+        if (next_token(lookahead).starts_with('/'))
+            return report("space between port " + std::string(port_digits) + " and its /protocol");
+        return report("missing /protocol after port " + std::string(port_digits));
+    }
+    fields.protocol = port_text.substr(digits + 1);
+    if (fields.protocol.empty())
+        return report("empty protocol after " + quoted(port_text));
+    fields.port = static_cast<std::uint16_t>(port);
+    fields.rest = data;
+    return fields;
+}
+
+Entry make_entry(const LineFields& fields, std::uint32_t source, std::uint32_t line)
+{
+    Entry entry;
+    entry.name = fields.name;
+    entry.protocol = fields.protocol;
+    entry.port_first = entry.port_last = fields.port;
+    entry.has_port = true;
+    entry.comment = fields.comment;
+    entry.source = source;
+    entry.line = line;
+    return entry;
+}
+
+// Entries hold spans into alias_storage; they are set once it no longer grows.
+void attach_aliases(ParseResult& result, const std::vector<std::uint32_t>& alias_begin)
+{
+    for (std::size_t i = 0; i < result.entries.size(); ++i) {
+        const std::size_t end =
+            i + 1 < alias_begin.size() ? alias_begin[i + 1] : result.alias_storage.size();
+        result.entries[i].aliases = std::span<const std::string_view>(
+            result.alias_storage.data() + alias_begin[i], end - alias_begin[i]);
+    }
+}
+
+} // namespace
+
+std::string_view to_string(Format format)
+{
+    switch (format) {
+    case Format::services: return "services";
+    case Format::nmap: return "nmap";
+    case Format::iana_csv: return "iana-csv";
+    }
+    return "";
+}
+
+std::optional<Format> format_from_string(std::string_view name)
+{
+    for (Format format : {Format::services, Format::nmap, Format::iana_csv})
+        if (name == to_string(format))
+            return format;
+    return std::nullopt;
+}
+
+ParseResult parse_services(std::string_view text, std::uint32_t source)
+{
+    ParseResult result;
+    std::vector<std::uint32_t> alias_begin;
+    for_each_line(text, [&](std::string_view line, std::uint32_t number) {
+        auto fields = split_line(line, number, result.diagnostics, source);
+        if (!fields)
+            return;
+        alias_begin.push_back(static_cast<std::uint32_t>(result.alias_storage.size()));
+        for (auto alias = next_token(fields->rest); !alias.empty(); alias = next_token(fields->rest))
+            result.alias_storage.push_back(alias);
+        result.entries.push_back(make_entry(*fields, source, number));
+    });
+    attach_aliases(result, alias_begin);
+    return result;
+}
+
+ParseResult parse_nmap(std::string_view text, std::uint32_t source)
+{
+    ParseResult result;
+    for_each_line(text, [&](std::string_view line, std::uint32_t number) {
+        auto fields = split_line(line, number, result.diagnostics, source);
+        if (!fields)
+            return;
+        Entry entry = make_entry(*fields, source, number);
+        const std::string_view frequency_text = next_token(fields->rest);
+        double frequency = 0;
+        const char* end = frequency_text.data() + frequency_text.size();
+        auto [stop, error] = std::from_chars(frequency_text.data(), end, frequency);
+        if (frequency_text.empty())
+            result.diagnostics.push_back({source, number, "missing open-frequency"});
+        else if (error != std::errc() || stop != end || frequency < 0 || frequency > 1)
+            result.diagnostics.push_back(
+                {source, number, "open-frequency " + quoted(frequency_text) + " is not a number from 0 to 1"});
+        else
+            entry.frequency = frequency;
+        if (!next_token(fields->rest).empty())
+            result.diagnostics.push_back({source, number, "unexpected text after the open-frequency"});
+        result.entries.push_back(entry);
+    });
+    return result;
+}
+
+namespace {
+
+// RFC 4180 reader: fields view the text, or the unescaped copies kept in `owned`.
+class CsvReader
+{
+public:
+    CsvReader(std::string_view text, std::deque<std::string>& owned) : text_(text), owned_(owned) {}
+
+    [[nodiscard]] bool done() const { return position_ >= text_.size(); }
+    [[nodiscard]] std::uint32_t line() const { return line_; }
+
+    // Reads one record into `fields`; `problem` is set when the record is malformed.
+    void read_record(std::vector<std::string_view>& fields, std::string& problem)
+    {
+        fields.clear();
+        problem.clear();
+        while (true) {
+            fields.push_back(read_field(problem));
+            if (done())
+                return;
+            const char separator = text_[position_++];
+            if (separator == '\n') {
+                ++line_;
+                return;
+            }
+        }
+    }
+
+private:
+    std::string_view read_field(std::string& problem)
+    {
+        if (done() || text_[position_] != '"')
+            return read_plain_field();
+        const std::size_t begin = ++position_;
+        bool escaped = false;
+        while (true) {
+            const std::size_t quote = text_.find('"', position_);
+            const std::size_t stop = quote == std::string_view::npos ? text_.size() : quote;
+            for (std::size_t i = position_; i < stop; ++i)
+                line_ += text_[i] == '\n' ? 1 : 0;
+            if (quote == std::string_view::npos) {
+                problem = "unterminated quoted field";
+                position_ = text_.size();
+                return unescape(text_.substr(begin), escaped);
+            }
+            if (quote + 1 < text_.size() && text_[quote + 1] == '"') {
+                escaped = true;
+                position_ = quote + 2;
+                continue;
+            }
+            position_ = quote + 1;
+            std::string_view field = unescape(text_.substr(begin, quote - begin), escaped);
+            if (!done() && text_[position_] == '\r' && position_ + 1 < text_.size() &&
+                text_[position_ + 1] == '\n')
+                ++position_;
+            if (!done() && text_[position_] != ',' && text_[position_] != '\n') {
+                problem = "text after a closing quote";
+                read_plain_field();
+            }
+            return field;
+        }
+    }
+
+    std::string_view read_plain_field()
+    {
+        const std::size_t begin = position_;
+        while (!done() && text_[position_] != ',' && text_[position_] != '\n')
+            ++position_;
+        std::string_view field = text_.substr(begin, position_ - begin);
+        if (!done() && text_[position_] == '\n' && field.ends_with('\r'))
+            field.remove_suffix(1);
+        return field;
+    }
+
+    std::string_view unescape(std::string_view raw, bool escaped)
+    {
+        if (!escaped)
+            return raw;
+        std::string& copy = owned_.emplace_back();
+        copy.reserve(raw.size());
+        for (std::size_t i = 0; i < raw.size(); ++i) {
+            copy.push_back(raw[i]);
+            if (raw[i] == '"' && i + 1 < raw.size() && raw[i + 1] == '"')
+                ++i;
+        }
+        return copy;
+    }
+
+    std::string_view text_;
+    std::deque<std::string>& owned_;
+    std::size_t position_ = 0;
+    std::uint32_t line_ = 1;
+};
+
+constexpr std::size_t iana_columns = 12;
+
+// "", "80" or "6000-6063"; false when the text is none of them.
+bool parse_port_range(std::string_view text, Entry& entry)
+{
+    text = trim(text);
+    if (text.empty())
+        return true;
+    auto read_port = [&](std::uint16_t& port) {
+        std::uint32_t value = 0;
+        auto [stop, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (error != std::errc() || stop == text.data() || !is_digit(text.front()) || value > 65535)
+            return false;
+        port = static_cast<std::uint16_t>(value);
+        text.remove_prefix(static_cast<std::size_t>(stop - text.data()));
+        return true;
+    };
+    if (!read_port(entry.port_first))
+        return false;
+    entry.port_last = entry.port_first;
+    if (text.starts_with('-')) {
+        text.remove_prefix(1);
+        if (!read_port(entry.port_last) || entry.port_last < entry.port_first)
+            return false;
+    }
+    entry.has_port = true;
+    return text.empty();
+}
+
+} // namespace
+
+ParseResult parse_iana_csv(std::string_view text, std::uint32_t source)
+{
+    ParseResult result;
+    CsvReader reader(text, result.owned_text);
+    std::vector<std::string_view> fields;
+    std::string problem;
+    bool first = true;
+    while (!reader.done()) {
+        const std::uint32_t number = reader.line();
+        reader.read_record(fields, problem);
+        if (!problem.empty())
+            result.diagnostics.push_back({source, number, problem});
+        if (std::exchange(first, false) && fields[0] == "Service Name")
+            continue;
+        if (fields.size() == 1 && trim(fields[0]).empty())
+            continue;
+        if (fields.size() != iana_columns)
+            result.diagnostics.push_back({source, number,
+                                          "expected 12 columns, found " + std::to_string(fields.size())});
+        if (fields.size() < 3)
+            continue;
+        Entry entry;
+        entry.name = trim(fields[0]);
+        entry.protocol = trim(fields[2]);
+        entry.comment = fields.size() > 3 ? trim(fields[3]) : std::string_view();
+        entry.source = source;
+        entry.line = number;
+        if (!parse_port_range(fields[1], entry)) {
+            result.diagnostics.push_back(
+                {source, number, "port " + quoted(fields[1]) + " is neither a port nor a range LO-HI"});
+            continue;
+        }
+        result.entries.push_back(entry);
+    }
+    return result;
+}
+
+ParseResult parse(std::string_view text, Format format, std::uint32_t source)
+{
+    switch (format) {
+    case Format::nmap: return parse_nmap(text, source);
+    case Format::iana_csv: return parse_iana_csv(text, source);
+    case Format::services: break;
+    }
+    return parse_services(text, source);
+}
+
+Format detect_format(std::string_view text)
+{
+    // The first line that is neither blank nor a comment decides.
+    std::optional<Format> found;
+    for_each_line(text.substr(0, 1 << 16), [&](std::string_view line, std::uint32_t) {
+        if (found)
+            return;
+        std::string_view content = trim(line);
+        if (content.empty() || content.starts_with('#'))
+            return;
+        if (content.starts_with("Service Name,Port Number") ||
+            std::count(content.begin(), content.end(), ',') >= static_cast<long>(iana_columns - 1)) {
+            found = Format::iana_csv;
+            return;
+        }
+        std::string_view rest = content;
+        next_token(rest);
+        const std::string_view port = next_token(rest);
+        const std::string_view frequency = next_token(rest);
+        double value = 0;
+        auto [stop, error] = std::from_chars(frequency.data(), frequency.data() + frequency.size(), value);
+        const bool nmap_like = port.find('/') != std::string_view::npos && !frequency.empty() &&
+                               error == std::errc() && stop == frequency.data() + frequency.size() &&
+                               frequency.find('.') != std::string_view::npos;
+        found = nmap_like ? Format::nmap : Format::services;
+    });
+    return found.value_or(Format::services);
+}
+
+std::string format_ports(const Entry& entry)
+{
+    if (!entry.has_port)
+        return {};
+    std::string text = std::to_string(entry.port_first);
+    if (entry.is_range()) {
+        text.push_back('-');
+        text.append(std::to_string(entry.port_last));
+    }
+    return text;
+}
+
+} // namespace portent::services

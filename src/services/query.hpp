@@ -1,0 +1,37 @@
+#pragma once
+
+#include "services/table.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace portent::services {
+
+// One key of the lookup grammar: NAME | NAME/PROTO | PORT | PORT/PROTO | LO-HI | LO-HI/PROTO.
+struct Query
+{
+    enum class Kind
+    {
+        name,
+        port,
+        range
+    };
+
+    Kind kind = Kind::name;
+    std::string name;                   // kind == name
+    std::uint16_t port_first = 0;       // kind == port or range
+    std::uint16_t port_last = 0;
+    std::optional<std::string> protocol; // the text after the first '/', when there is one
+
+    [[nodiscard]] std::vector<std::uint32_t> find_in(const Table& table) const;
+};
+
+// Reads a key as getent(1) does: the text after the first '/' is the protocol; the rest is a
+// port when it starts with a digit, is all digits and is at most 65535, a range when it is
+// LO-HI with LO <= HI, and otherwise a name. Never fails: anything else is a name.
+[[nodiscard]] Query parse_query(std::string_view text);
+
+} // namespace portent::services

@@ -1,0 +1,92 @@
+#include "services/source.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace portent::services {
+
+namespace {
+
+[[noreturn]] void fail(const std::string& path, int error)
+{
+    throw SourceError("cannot read " + path + ": " + std::strerror(error));
+}
+
+class FileDescriptor
+{
+public:
+    explicit FileDescriptor(int fd) : fd_(fd) {}
+    FileDescriptor(const FileDescriptor&) = delete;
+    FileDescriptor& operator=(const FileDescriptor&) = delete;
+    ~FileDescriptor()
+    {
+        if (fd_ >= 0)
+            ::close(fd_);
+    }
+    [[nodiscard]] int get() const { return fd_; }
+
+private:
+    int fd_;
+};
+
+Table::Part part_for(const std::string& spec, std::optional<Format> format)
+{
+    if (spec == "embedded")
+        return {"embedded", Format::services, {}, embedded_database()};
+    const std::string path = spec == "system" ? std::string(system_path) : spec;
+    return {path, format, read_file(path), {}};
+}
+
+} // namespace
+
+std::string read_file(const std::string& path)
+{
+    const FileDescriptor file(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (file.get() < 0)
+        fail(path, errno);
+    struct stat status {};
+    if (::fstat(file.get(), &status) != 0)
+        fail(path, errno);
+    if (S_ISDIR(status.st_mode))
+        fail(path, EISDIR);
+    std::string text;
+    std::size_t size = 0;
+    text.resize(S_ISREG(status.st_mode) && status.st_size > 0 ? static_cast<std::size_t>(status.st_size) + 1
+                                                              : 1 << 16);
+    while (true) {
+        if (size == text.size())
+            text.resize(text.size() * 2);
+        const ssize_t got = ::read(file.get(), text.data() + size, text.size() - size);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            fail(path, errno);
+        if (got == 0)
+            break;
+        size += static_cast<std::size_t>(got);
+    }
+    text.resize(size);
+    return text;
+}
+
+Table load_database(std::span<const std::string> specs, std::optional<Format> format, std::string* note)
+{
+    std::vector<Table::Part> parts;
+    if (specs.empty()) {
+        try {
+            parts.push_back(part_for("system", format));
+        } catch (const SourceError& error) {
+            if (note)
+                *note = std::string(error.what()) + "; using the embedded database";
+            parts.push_back(part_for("embedded", format));
+        }
+    }
+    for (const std::string& spec : specs)
+        parts.push_back(part_for(spec, format));
+    return Table(std::move(parts));
+}
+
+} // namespace portent::services

@@ -1,0 +1,73 @@
+#pragma once
+
+#include "services/entry.hpp"
+#include "services/parse.hpp"
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace portent::services {
+
+// Where entries came from: a file path, "embedded", … and, for the file, its text.
+struct Source
+{
+    std::string name;
+    Format format = Format::services;
+};
+
+// An optional protocol filter. nullopt matches every protocol; "" matches only entries without
+// one (as glibc does for the key "80/").
+using ProtocolFilter = std::optional<std::string_view>;
+
+// The immutable, indexed services table. Every lookup returns entry indices in file order
+// (sources in the order they were added), so the first index is the entry glibc would return.
+class Table
+{
+public:
+    // One source to read. The table keeps `text` alive for the views into it.
+    struct Part
+    {
+        std::string name;
+        std::optional<Format> format; // nullopt: detected from the text
+        std::string text;             // owned text, or empty when `static_text` is used
+        std::string_view static_text; // text that outlives the table (the embedded database)
+    };
+
+    Table();
+    explicit Table(std::vector<Part> parts);
+    Table(Table&&) noexcept;
+    Table& operator=(Table&&) noexcept;
+    ~Table();
+
+    [[nodiscard]] std::span<const Entry> entries() const;
+    [[nodiscard]] const Entry& entry(std::uint32_t index) const { return entries()[index]; }
+    [[nodiscard]] std::span<const Diagnostic> diagnostics() const;
+    [[nodiscard]] std::span<const Source> sources() const;
+
+    // Entries whose name or one of whose aliases is exactly `name` (case-sensitive, as glibc).
+    [[nodiscard]] std::vector<std::uint32_t> find_by_name(std::string_view name,
+                                                          ProtocolFilter protocol = {}) const;
+    // Entries whose port, or port range, holds `port`.
+    [[nodiscard]] std::vector<std::uint32_t> find_by_port(std::uint16_t port,
+                                                          ProtocolFilter protocol = {}) const;
+    // Entries with a port in [first, last], or a range that overlaps it.
+    [[nodiscard]] std::vector<std::uint32_t> find_in_range(std::uint16_t first, std::uint16_t last,
+                                                           ProtocolFilter protocol = {}) const;
+    // Distinct names and aliases that start with `prefix`, sorted.
+    [[nodiscard]] std::vector<std::string_view> names_with_prefix(std::string_view prefix) const;
+    // Entries whose name, an alias or the comment holds `text`, ignoring ASCII case.
+    [[nodiscard]] std::vector<std::uint32_t> search(std::string_view text,
+                                                    ProtocolFilter protocol = {}) const;
+
+private:
+    struct Data;
+    std::unique_ptr<Data> data_;
+};
+
+} // namespace portent::services

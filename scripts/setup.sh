@@ -1,0 +1,47 @@
+# shellcheck shell=bash
+# Sourced by scripts/portent and scripts/test: installs the Debian packages portent needs and
+# builds it into build/. Both steps do nothing when nothing changed; their output goes to
+# stderr so that the program's own output stays clean.
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build_dir=$root/build
+
+# Build: compiler, CMake, Boost 1.81 (not Debian's default 1.74), range-v3, OpenSSL.
+# Tests: Catch2 2.13, glibc's getent (libc-bin), real peers (xinetd, nmap, netcat, python3),
+# unshare and ip for private namespaces.
+packages=(
+  cmake make g++ pkg-config
+  libboost1.81-dev libboost-program-options1.81-dev libboost-json1.81-dev
+  librange-v3-dev libssl-dev catch2
+  libc-bin util-linux iproute2 procps xinetd nmap netcat-openbsd python3
+)
+
+ensure_packages() {
+  local installed missing=""
+  installed=$(dpkg-query -W -f='${db:Status-Abbrev}|${Package}\n' "${packages[@]}" 2>/dev/null |
+    awk -F'|' '$1 ~ /^ii/ {print $2}')
+  for package in "${packages[@]}"; do
+    grep -qxF "$package" <<<"$installed" || missing+=" $package"
+  done
+  [ -z "$missing" ] && return 0
+  if [ "$(id -u)" != 0 ]; then
+    echo "portent setup: missing Debian packages: $missing (run as root to install them)" >&2
+    return 1
+  fi
+  echo "portent setup: installing $missing" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q >&2
+  # shellcheck disable=SC2086
+  apt-get install -y -q --no-install-recommends $missing >&2
+}
+
+ensure_build() {
+  if [ ! -f "$build_dir/CMakeCache.txt" ]; then
+    cmake -S "$root" -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DPORTENT_WERROR=ON >&2
+  fi
+  cmake --build "$build_dir" -j "$(nproc)" "$@" >"$build_dir/last-build.log" 2>&1 || {
+    cat "$build_dir/last-build.log" >&2
+    echo "portent setup: build failed" >&2
+    return 1
+  }
+}

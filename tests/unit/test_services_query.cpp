@@ -1,0 +1,53 @@
+#include "services/query.hpp"
+
+#include <catch2/catch.hpp>
+
+using portent::services::parse_query;
+using Kind = portent::services::Query::Kind;
+
+TEST_CASE("query grammar follows getent: the text after the first '/' is the protocol", "[query]")
+{
+    auto query = parse_query("http/tcp");
+    CHECK(query.kind == Kind::name);
+    CHECK(query.name == "http");
+    CHECK(query.protocol == "tcp");
+
+    query = parse_query("80/");
+    CHECK(query.kind == Kind::port);
+    CHECK(query.port_first == 80);
+    CHECK(query.protocol == "");
+
+    query = parse_query("a/b/c");
+    CHECK(query.name == "a");
+    CHECK(query.protocol == "b/c");
+
+    CHECK_FALSE(parse_query("http").protocol);
+}
+
+TEST_CASE("ports are all digits from 0 to 65535; anything else is a name", "[query]")
+{
+    CHECK(parse_query("0").kind == Kind::port);
+    CHECK(parse_query("00080").port_first == 80);
+    CHECK(parse_query("65535").kind == Kind::port);
+    CHECK(parse_query("65536").kind == Kind::name);
+    CHECK(parse_query("99999").name == "99999");
+    CHECK(parse_query("1e3").kind == Kind::name);
+    CHECK(parse_query("-1").kind == Kind::name);
+    CHECK(parse_query("+80").kind == Kind::name);
+    CHECK(parse_query(" 80").kind == Kind::name);
+    CHECK(parse_query("").kind == Kind::name);
+}
+
+TEST_CASE("ranges are LO-HI with LO <= HI", "[query]")
+{
+    auto query = parse_query("6000-6063/udp");
+    CHECK(query.kind == Kind::range);
+    CHECK(query.port_first == 6000);
+    CHECK(query.port_last == 6063);
+    CHECK(query.protocol == "udp");
+    CHECK(parse_query("10-10").kind == Kind::range);
+    CHECK(parse_query("20-10").kind == Kind::name);
+    CHECK(parse_query("1-65536").kind == Kind::name);
+    CHECK(parse_query("x11-ssh").kind == Kind::name);
+    CHECK(parse_query("1-").kind == Kind::name);
+}

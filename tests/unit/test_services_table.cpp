@@ -1,0 +1,135 @@
+#include "services/query.hpp"
+#include "services/source.hpp"
+#include "services/table.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace portent::services;
+
+namespace {
+
+Table table_of(std::string text, std::optional<Format> format = Format::services)
+{
+    std::vector<Table::Part> parts;
+    parts.push_back({"test", format, std::move(text), {}});
+    return Table(std::move(parts));
+}
+
+std::vector<std::uint32_t> lines_of(const Table& table, const std::vector<std::uint32_t>& indices)
+{
+    std::vector<std::uint32_t> lines;
+    for (std::uint32_t index : indices)
+        lines.push_back(table.entry(index).line);
+    return lines;
+}
+
+using Lines = std::vector<std::uint32_t>;
+
+const char* const sample = "daytime 13/tcp\n"          // 1
+                           "daytime 13/udp\n"          // 2
+                           "http 80/tcp www www-http\n" // 3
+                           "www 8080/tcp\n"            // 4
+                           "http 80/udp\n"             // 5
+                           "http 81/tcp\n"             // 6: shadowed for http/tcp
+                           "odd 80/sctp http\n";       // 7
+
+} // namespace
+
+TEST_CASE("lookup by name or alias, in file order, case-sensitive", "[table]")
+{
+    const Table table = table_of(sample);
+    CHECK(lines_of(table, table.find_by_name("daytime")) == Lines{1, 2});
+    CHECK(lines_of(table, table.find_by_name("http")) == Lines{3, 5, 6, 7});
+    CHECK(lines_of(table, table.find_by_name("http", "tcp")) == Lines{3, 6});
+    CHECK(lines_of(table, table.find_by_name("www")) == Lines{3, 4});
+    CHECK(table.find_by_name("HTTP").empty());
+    CHECK(table.find_by_name("").empty());
+    CHECK(table.find_by_name("http", "").empty());
+}
+
+TEST_CASE("lookup by port, with and without protocol", "[table]")
+{
+    const Table table = table_of(sample);
+    CHECK(lines_of(table, table.find_by_port(80)) == Lines{3, 5, 7});
+    CHECK(lines_of(table, table.find_by_port(80, "udp")) == Lines{5});
+    CHECK(table.find_by_port(79).empty());
+    CHECK(lines_of(table, table.find_in_range(13, 80, "tcp")) == Lines{1, 3});
+    CHECK(lines_of(table, table.find_in_range(0, 65535)).size() == 7);
+}
+
+TEST_CASE("a port inside an IANA range finds the range", "[table]")
+{
+    const Table table = table_of(",6000,tcp,first,,,,,,,,\n"
+                                 "x11,6000-6063,tcp,X Window System,,,,,,,,\n"
+                                 "x11,6000-6063,udp,X Window System,,,,,,,,\n"
+                                 "inner,6010,tcp,inside,,,,,,,,\n"
+                                 "wide,1-65535,dccp,everything,,,,,,,,\n"
+                                 "late,6063-6070,tcp,,,,,,,,,\n",
+                                 Format::iana_csv);
+    CHECK(lines_of(table, table.find_by_port(6010)) == Lines{2, 3, 4, 5});
+    CHECK(lines_of(table, table.find_by_port(6063, "tcp")) == Lines{2, 6});
+    CHECK(lines_of(table, table.find_by_port(6064)) == Lines{5, 6});
+    CHECK(lines_of(table, table.find_by_port(0)).empty());
+    CHECK(lines_of(table, table.find_in_range(6062, 6065, "tcp")) == Lines{2, 6});
+    CHECK(lines_of(table, table.find_in_range(5000, 5999)) == Lines{5});
+}
+
+TEST_CASE("the query grammar resolves against the table", "[table][query]")
+{
+    const Table table = table_of(sample);
+    CHECK(lines_of(table, parse_query("http/udp").find_in(table)) == Lines{5});
+    CHECK(lines_of(table, parse_query("80/tcp").find_in(table)) == Lines{3});
+    CHECK(lines_of(table, parse_query("13-80/udp").find_in(table)) == Lines{2, 5});
+}
+
+TEST_CASE("name prefixes for completion are sorted and distinct", "[table]")
+{
+    const Table table = table_of(sample);
+    const auto names = table.names_with_prefix("w");
+    CHECK(std::vector<std::string>(names.begin(), names.end()) == std::vector<std::string>{"www", "www-http"});
+    CHECK(table.names_with_prefix("zz").empty());
+    CHECK(table.names_with_prefix("").size() == 5);
+}
+
+TEST_CASE("text search ignores case and looks at names, aliases and comments", "[table]")
+{
+    const Table table = table_of("http 80/tcp www # WorldWideWeb HTTP\nssh 22/tcp # Secure Shell\n");
+    CHECK(lines_of(table, table.search("worldwide")) == Lines{1});
+    CHECK(lines_of(table, table.search("WWW")) == Lines{1});
+    CHECK(lines_of(table, table.search("shell")) == Lines{2});
+    CHECK(table.search("nothing-like-it").empty());
+}
+
+TEST_CASE("merged sources: the first listed wins", "[table][source]")
+{
+    std::vector<Table::Part> parts;
+    parts.push_back({"a", Format::services, "svc 1/tcp\n", {}});
+    parts.push_back({"b", Format::services, "svc 2/tcp\nother 3/tcp\n", {}});
+    const Table table(std::move(parts));
+    const auto found = table.find_by_name("svc", "tcp");
+    REQUIRE(found.size() == 2);
+    CHECK(table.entry(found[0]).port_first == 1);
+    CHECK(table.sources()[table.entry(found[1]).source].name == "b");
+}
+
+TEST_CASE("the embedded database has the everyday services", "[source]")
+{
+    const std::string spec[] = {"embedded"};
+    const Table table = load_database(spec, std::nullopt);
+    CHECK(table.diagnostics().empty());
+    for (auto [name, port] : {std::pair{"daytime", 13}, {"http", 80}, {"https", 443}, {"ssh", 22},
+                              {"mysql", 3306}, {"postgresql", 5432}, {"redis", 6379}, {"http-alt", 8080},
+                              {"mongodb", 27017}}) {
+        const auto found = table.find_by_name(name, "tcp");
+        REQUIRE(!found.empty());
+        CHECK(table.entry(found.front()).port_first == port);
+    }
+}
+
+TEST_CASE("unreadable sources are one clear error", "[source]")
+{
+    CHECK_THROWS_WITH(read_file("/nonexistent/services"),
+                      "cannot read /nonexistent/services: No such file or directory");
+    CHECK_THROWS_WITH(read_file("/"), "cannot read /: Is a directory");
+    CHECK(read_file("/dev/null").empty());
+}

@@ -37,11 +37,11 @@ enum class OutputFormat
 
 struct GlobalOptions
 {
-    std::vector<std::string> databases;          // --db, in order
-    std::optional<services::Format> db_format;   // --db-format
-    std::optional<std::string> protocol;         // -p/--proto
-    std::optional<OutputFormat> format;          // --format, when given
-    bool first = false;                          // --first
+    std::vector<std::string> databases;        // --db, in order
+    std::optional<services::Format> db_format; // --db-format
+    std::optional<std::string> protocol;       // -p/--proto
+    std::optional<OutputFormat> format;        // --format, when given
+    bool first = false;                        // --first
 };
 
 // What a command runs with: the parsed options, its positional arguments and the streams.

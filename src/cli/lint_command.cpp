@@ -24,7 +24,8 @@ void collect(const services::Table& table, std::vector<Finding>& findings)
 
 int run_lint(Context& context)
 {
-    const OutputFormat format = context.output_format({OutputFormat::table, OutputFormat::json}, OutputFormat::table);
+    const OutputFormat format =
+        context.output_format({OutputFormat::table, OutputFormat::json}, OutputFormat::table);
     std::vector<Finding> findings;
     std::size_t entry_count = 0;
     if (context.arguments.empty()) {

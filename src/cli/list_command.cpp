@@ -29,7 +29,8 @@ int run_list(Context& context)
         const std::size_t top = context.options["top"].as<std::size_t>();
         std::erase_if(indices, [&](std::uint32_t index) { return !entries[index].frequency; });
         if (indices.empty() && !entries.empty())
-            throw std::runtime_error("list --top: the database has no open-frequencies (use an nmap-services file)");
+            throw std::runtime_error(
+                "list --top: the database has no open-frequencies (use an nmap-services file)");
         std::ranges::stable_sort(indices, std::ranges::greater(),
                                  [&](std::uint32_t index) { return *entries[index].frequency; });
         indices.resize(std::min(top, indices.size()));
@@ -50,12 +51,9 @@ po::options_description list_options()
 
 const Command& list_command()
 {
-    static const Command command{"list",
-                                 "[--top N]",
-                                 "every entry, in file order (with --top N: the N most often open)",
-                                 "",
-                                 list_options(),
-                                 run_list};
+    static const Command command{
+        "list", "[--top N]",    "every entry, in file order (with --top N: the N most often open)",
+        "",     list_options(), run_list};
     return command;
 }
 

@@ -32,7 +32,8 @@ int run_lookup(Context& context)
         std::vector<std::uint32_t> matches = query.find_in(table);
         if (matches.empty())
             missing.push_back(text);
-        const std::size_t shown = context.global.first ? std::min<std::size_t>(matches.size(), 1) : matches.size();
+        const std::size_t shown =
+            context.global.first ? std::min<std::size_t>(matches.size(), 1) : matches.size();
         found.insert(found.end(), matches.begin(), matches.begin() + static_cast<std::ptrdiff_t>(shown));
     }
     if (!found.empty() || format == OutputFormat::json)

@@ -1,3 +1,6 @@
 #include "cli/run.hpp"
 
-int main(int argc, char** argv) { return portent::cli::run(argc, argv); }
+int main(int argc, char** argv)
+{
+    return portent::cli::run(argc, argv);
+}

@@ -28,9 +28,8 @@ void write_table(std::ostream& out, const Row& header, const std::vector<Row>& r
     // Columns empty in every row are left out.
     std::vector<bool> shown(header.size());
     for (std::size_t column = 0; column < header.size(); ++column)
-        shown[column] = std::ranges::any_of(rows, [&](const Row& row) {
-            return column < row.size() && !row[column].empty();
-        });
+        shown[column] = std::ranges::any_of(
+            rows, [&](const Row& row) { return column < row.size() && !row[column].empty(); });
     std::string line;
     for (const auto& row : cells) {
         line.clear();
@@ -112,7 +111,8 @@ void write_entries_services(std::ostream& out, std::span<const services::Entry> 
     }
 }
 
-void write_entries_json(std::ostream& out, const services::Table& table, std::span<const std::uint32_t> indices)
+void write_entries_json(std::ostream& out, const services::Table& table,
+                        std::span<const std::uint32_t> indices)
 {
     boost::json::array array;
     array.reserve(indices.size());
@@ -128,8 +128,8 @@ void write_entries_json(std::ostream& out, const services::Table& table, std::sp
             aliases.emplace_back(valid_utf8(alias));
         object["aliases"] = std::move(aliases);
         object["comment"] = valid_utf8(entry.comment);
-        object["class"] = entry.has_port ? boost::json::value(to_string(services::port_class(entry.port_first)))
-                                         : nullptr;
+        object["class"] =
+            entry.has_port ? boost::json::value(to_string(services::port_class(entry.port_first))) : nullptr;
         object["frequency"] = entry.frequency ? boost::json::value(*entry.frequency) : nullptr;
         object["source"] = valid_utf8(table.sources()[entry.source].name);
         object["line"] = entry.line;

@@ -24,7 +24,7 @@ void write_json(std::ostream& out, const boost::json::value& document);
 
 // Entries of `table` in the given format: table (SERVICE PORT PROTO ALIASES CLASS COMMENT),
 // services (what `getent services` prints) or json (an array of objects).
-void write_entries(std::ostream& out, const services::Table& table,
-                   std::span<const std::uint32_t> indices, OutputFormat format);
+void write_entries(std::ostream& out, const services::Table& table, std::span<const std::uint32_t> indices,
+                   OutputFormat format);
 
 } // namespace portent::cli

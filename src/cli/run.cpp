@@ -18,7 +18,7 @@ namespace {
 constexpr std::string_view program = "portent";
 
 const std::array<const Command* (*)(), 5> command_list = {
-    [] { return &lookup_command(); }, [] { return &list_command(); }, [] { return &search_command(); },
+    [] { return &lookup_command(); }, [] { return &list_command(); },  [] { return &search_command(); },
     [] { return &lint_command(); },   [] { return &probe_command(); },
 };
 
@@ -33,20 +33,19 @@ const Command* find_command(std::string_view name)
 po::options_description global_options()
 {
     po::options_description options("Global options");
-    options.add_options()
-        ("db", po::value<std::vector<std::string>>()->value_name("SOURCE"),
-         "database to read: a file, 'system' (/etc/services) or 'embedded'; repeat to merge, the first "
-         "listed wins (default: system, or embedded when /etc/services cannot be read)")
-        ("db-format", po::value<std::string>()->value_name("FORMAT"),
-         "read --db files as 'services', 'nmap' or 'iana-csv' (default: detected from the content)")
-        ("proto,p", po::value<std::string>()->value_name("PROTO"),
-         "only entries of this protocol (tcp, udp, …), for queries without their own /PROTO")
-        ("format", po::value<std::string>()->value_name("FORMAT"),
-         "output as 'table', 'services' (as getent prints) or 'json' (default: table on a terminal, "
-         "services otherwise)")
-        ("first", "only the first match of each query in file order, as getservbyname(3) answers")
-        ("help,h", "show this help, or a command's help after its name")
-        ("version", "print the version");
+    options.add_options()(
+        "db", po::value<std::vector<std::string>>()->value_name("SOURCE"),
+        "database to read: a file, 'system' (/etc/services) or 'embedded'; repeat to merge, the first "
+        "listed wins (default: system, or embedded when /etc/services cannot be read)")(
+        "db-format", po::value<std::string>()->value_name("FORMAT"),
+        "read --db files as 'services', 'nmap' or 'iana-csv' (default: detected from the content)")(
+        "proto,p", po::value<std::string>()->value_name("PROTO"),
+        "only entries of this protocol (tcp, udp, …), for queries without their own /PROTO")(
+        "format", po::value<std::string>()->value_name("FORMAT"),
+        "output as 'table', 'services' (as getent prints) or 'json' (default: table on a terminal, "
+        "services otherwise)")(
+        "first", "only the first match of each query in file order, as getservbyname(3) answers")(
+        "help,h", "show this help, or a command's help after its name")("version", "print the version");
     return options;
 }
 
@@ -89,8 +88,10 @@ void print_main_help(std::ostream& out, const po::options_description& global)
            "QUERY: NAME | NAME/PROTO | PORT | PORT/PROTO | LO-HI | LO-HI/PROTO\n\n"
            "Commands:\n";
     for (auto command : command_list)
-        out << "  " << command()->name << std::string(9 - command()->name.size(), ' ') << command()->summary << '\n';
-    out << '\n' << global << '\n'
+        out << "  " << command()->name << std::string(9 - command()->name.size(), ' ') << command()->summary
+            << '\n';
+    out << '\n'
+        << global << '\n'
         << "Examples:\n"
            "  portent daytime http                      every entry of daytime and http\n"
            "  portent --first --format services 443     what `getent services 443` prints\n"
@@ -105,7 +106,8 @@ void print_main_help(std::ostream& out, const po::options_description& global)
 
 void print_command_help(std::ostream& out, const Command& command, const po::options_description& global)
 {
-    out << "usage: portent [GLOBAL] " << command.name << ' ' << command.usage << "\n\n" << command.summary << "\n";
+    out << "usage: portent [GLOBAL] " << command.name << ' ' << command.usage << "\n\n"
+        << command.summary << "\n";
     if (!command.details.empty())
         out << '\n' << command.details;
     if (!command.options.options().empty())
@@ -183,7 +185,7 @@ int run_command(int argc, char** argv)
         print_main_help(std::cerr, global);
         return exit_code::failure;
     }
-    Context context{read_global_options(values), std::move(arguments), values, std::cout, std::cerr,
+    Context context{read_global_options(values),  std::move(arguments),        values, std::cout, std::cerr,
                     ::isatty(STDOUT_FILENO) == 1, ::isatty(STDERR_FILENO) == 1};
     return command->run(context);
 }

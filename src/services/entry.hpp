@@ -18,10 +18,10 @@ struct Entry
     std::uint16_t port_last = 0; // == port_first unless the entry is a range (IANA 6000-6063)
     bool has_port = false;       // IANA rows may register a name without a port
     std::span<const std::string_view> aliases;
-    std::string_view comment;         // trailing `# comment`, or the IANA description
-    std::optional<double> frequency;  // nmap-services open-frequency
-    std::uint32_t source = 0;         // index of the source (file) it was read from
-    std::uint32_t line = 0;           // 1-based line where the record starts
+    std::string_view comment;        // trailing `# comment`, or the IANA description
+    std::optional<double> frequency; // nmap-services open-frequency
+    std::uint32_t source = 0;        // index of the source (file) it was read from
+    std::uint32_t line = 0;          // 1-based line where the record starts
 
     [[nodiscard]] bool is_range() const { return has_port && port_last != port_first; }
     [[nodiscard]] bool covers(std::uint16_t port) const

@@ -15,7 +15,10 @@ constexpr bool is_space(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
 }
 
-constexpr bool is_digit(char c) { return c >= '0' && c <= '9'; }
+constexpr bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
 
 std::string_view trim(std::string_view text)
 {
@@ -41,16 +44,14 @@ std::string_view next_token(std::string_view& rest)
 }
 
 // Calls `handle(line, number)` for each line, without its '\n'.
-template <typename Handler>
-void for_each_line(std::string_view text, Handler&& handle)
+template <typename Handler> void for_each_line(std::string_view text, Handler&& handle)
 {
     std::uint32_t number = 0;
     while (!text.empty()) {
         ++number;
         const void* newline = std::memchr(text.data(), '\n', text.size());
         const std::size_t length =
-            newline ? static_cast<std::size_t>(static_cast<const char*>(newline) - text.data())
-                    : text.size();
+            newline ? static_cast<std::size_t>(static_cast<const char*>(newline) - text.data()) : text.size();
         handle(text.substr(0, length), number);
         text.remove_prefix(newline ? length + 1 : length);
     }
@@ -147,8 +148,7 @@ Entry make_entry(const LineFields& fields, std::uint32_t source, std::uint32_t l
 void attach_aliases(ParseResult& result, const std::vector<std::uint32_t>& alias_begin)
 {
     for (std::size_t i = 0; i < result.entries.size(); ++i) {
-        const std::size_t end =
-            i + 1 < alias_begin.size() ? alias_begin[i + 1] : result.alias_storage.size();
+        const std::size_t end = i + 1 < alias_begin.size() ? alias_begin[i + 1] : result.alias_storage.size();
         result.entries[i].aliases = std::span<const std::string_view>(
             result.alias_storage.data() + alias_begin[i], end - alias_begin[i]);
     }
@@ -207,7 +207,8 @@ ParseResult parse_nmap(std::string_view text, std::uint32_t source)
             result.diagnostics.push_back({source, number, "missing open-frequency"});
         else if (error != std::errc() || stop != end || frequency < 0 || frequency > 1)
             result.diagnostics.push_back(
-                {source, number, "open-frequency " + quoted(frequency_text) + " is not a number from 0 to 1"});
+                {source, number,
+                 "open-frequency " + quoted(frequency_text) + " is not a number from 0 to 1"});
         else
             entry.frequency = frequency;
         if (!next_token(fields->rest).empty())
@@ -359,8 +360,8 @@ ParseResult parse_iana_csv(std::string_view text, std::uint32_t source)
         if (fields.size() == 1 && trim(fields[0]).empty())
             continue;
         if (fields.size() != iana_columns)
-            result.diagnostics.push_back({source, number,
-                                          "expected 12 columns, found " + std::to_string(fields.size())});
+            result.diagnostics.push_back(
+                {source, number, "expected 12 columns, found " + std::to_string(fields.size())});
         if (fields.size() < 3)
             continue;
         Entry entry;

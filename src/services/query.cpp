@@ -12,8 +12,8 @@ std::optional<std::uint16_t> read_port(std::string_view text)
     std::uint32_t value = 0;
     const char* end = text.data() + text.size();
     auto [stop, error] = std::from_chars(text.data(), end, value);
-    if (text.empty() || text.front() < '0' || text.front() > '9' || error != std::errc() ||
-        stop != end || value > 65535)
+    if (text.empty() || text.front() < '0' || text.front() > '9' || error != std::errc() || stop != end ||
+        value > 65535)
         return std::nullopt;
     return static_cast<std::uint16_t>(value);
 }

@@ -21,8 +21,8 @@ struct Query
     };
 
     Kind kind = Kind::name;
-    std::string name;                   // kind == name
-    std::uint16_t port_first = 0;       // kind == port or range
+    std::string name;             // kind == name
+    std::uint16_t port_first = 0; // kind == port or range
     std::uint16_t port_last = 0;
     std::optional<std::string> protocol; // the text after the first '/', when there is one
 

@@ -47,7 +47,9 @@ std::string read_file(const std::string& path)
     const FileDescriptor file(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (file.get() < 0)
         fail(path, errno);
-    struct stat status {};
+    struct stat status
+    {
+    };
     if (::fstat(file.get(), &status) != 0)
         fail(path, errno);
     if (S_ISDIR(status.st_mode))

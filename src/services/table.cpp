@@ -20,7 +20,10 @@ std::uint64_t hash(std::string_view text)
     return value;
 }
 
-char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+char lower(char c)
+{
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 // Whether `haystack` holds `lowered_needle` (already lower-case), ignoring ASCII case.
 bool contains_ignoring_case(std::string_view haystack, std::string_view lowered_needle)
@@ -77,8 +80,7 @@ struct GroupedIndices
 
 // The nodes of a segment tree over all ports (node 1 covers 0–65535; leaf of port p is
 // 65536 + p) that together cover [first, last] exactly.
-template <typename Add>
-void for_each_covering_node(std::uint32_t first, std::uint32_t last, Add&& add)
+template <typename Add> void for_each_covering_node(std::uint32_t first, std::uint32_t last, Add&& add)
 {
     std::uint32_t left = first + port_count;
     std::uint32_t right = last + port_count + 1;
@@ -219,16 +221,24 @@ Table::Table(std::vector<Part> parts) : data_(std::make_unique<Data>())
         else
             data.entries.insert(data.entries.end(), result.entries.begin(), result.entries.end());
         result.entries = {};
-        data.diagnostics.insert(data.diagnostics.end(), result.diagnostics.begin(),
-                                result.diagnostics.end());
+        data.diagnostics.insert(data.diagnostics.end(), result.diagnostics.begin(), result.diagnostics.end());
     }
     data.index_names();
     data.index_ports();
 }
 
-std::span<const Entry> Table::entries() const { return data_->entries; }
-std::span<const Diagnostic> Table::diagnostics() const { return data_->diagnostics; }
-std::span<const Source> Table::sources() const { return data_->sources; }
+std::span<const Entry> Table::entries() const
+{
+    return data_->entries;
+}
+std::span<const Diagnostic> Table::diagnostics() const
+{
+    return data_->diagnostics;
+}
+std::span<const Source> Table::sources() const
+{
+    return data_->sources;
+}
 
 std::vector<std::uint32_t> Table::find_by_name(std::string_view name, ProtocolFilter protocol) const
 {
@@ -280,7 +290,8 @@ std::vector<std::string_view> Table::names_with_prefix(std::string_view prefix) 
     });
     const auto& names = data_->sorted_names;
     std::vector<std::string_view> found;
-    for (auto it = std::ranges::lower_bound(names, prefix); it != names.end() && it->starts_with(prefix); ++it)
+    for (auto it = std::ranges::lower_bound(names, prefix); it != names.end() && it->starts_with(prefix);
+         ++it)
         found.push_back(*it);
     return found;
 }

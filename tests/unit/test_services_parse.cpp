@@ -10,7 +10,10 @@ using namespace std::string_view_literals;
 
 namespace {
 
-std::vector<std::string> aliases_of(const Entry& entry) { return {entry.aliases.begin(), entry.aliases.end()}; }
+std::vector<std::string> aliases_of(const Entry& entry)
+{
+    return {entry.aliases.begin(), entry.aliases.end()};
+}
 
 bool has_diagnostic(const ParseResult& result, std::uint32_t line, std::string_view words)
 {
@@ -50,7 +53,8 @@ TEST_CASE("services(5): a '#' anywhere ends the data, even inside a word", "[par
     CHECK(has_diagnostic(result, 4, "missing port"));
 }
 
-TEST_CASE("services(5): leading white space, CR, VT and FF separate fields as isspace() does", "[parse][services]")
+TEST_CASE("services(5): leading white space, CR, VT and FF separate fields as isspace() does",
+          "[parse][services]")
 {
     const auto result = parse_services("   echo\v7/tcp\fping\r\nlast 9/udp");
     REQUIRE(result.entries.size() == 2);

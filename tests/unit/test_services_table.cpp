@@ -25,13 +25,13 @@ std::vector<std::uint32_t> lines_of(const Table& table, const std::vector<std::u
 
 using Lines = std::vector<std::uint32_t>;
 
-const char* const sample = "daytime 13/tcp\n"          // 1
-                           "daytime 13/udp\n"          // 2
+const char* const sample = "daytime 13/tcp\n"           // 1
+                           "daytime 13/udp\n"           // 2
                            "http 80/tcp www www-http\n" // 3
-                           "www 8080/tcp\n"            // 4
-                           "http 80/udp\n"             // 5
-                           "http 81/tcp\n"             // 6: shadowed for http/tcp
-                           "odd 80/sctp http\n";       // 7
+                           "www 8080/tcp\n"             // 4
+                           "http 80/udp\n"              // 5
+                           "http 81/tcp\n"              // 6: shadowed for http/tcp
+                           "odd 80/sctp http\n";        // 7
 
 } // namespace
 
@@ -86,7 +86,8 @@ TEST_CASE("name prefixes for completion are sorted and distinct", "[table]")
 {
     const Table table = table_of(sample);
     const auto names = table.names_with_prefix("w");
-    CHECK(std::vector<std::string>(names.begin(), names.end()) == std::vector<std::string>{"www", "www-http"});
+    CHECK(std::vector<std::string>(names.begin(), names.end()) ==
+          std::vector<std::string>{"www", "www-http"});
     CHECK(table.names_with_prefix("zz").empty());
     CHECK(table.names_with_prefix("").size() == 5);
 }
@@ -117,8 +118,14 @@ TEST_CASE("the embedded database has the everyday services", "[source]")
     const std::string spec[] = {"embedded"};
     const Table table = load_database(spec, std::nullopt);
     CHECK(table.diagnostics().empty());
-    for (auto [name, port] : {std::pair{"daytime", 13}, {"http", 80}, {"https", 443}, {"ssh", 22},
-                              {"mysql", 3306}, {"postgresql", 5432}, {"redis", 6379}, {"http-alt", 8080},
+    for (auto [name, port] : {std::pair{"daytime", 13},
+                              {"http", 80},
+                              {"https", 443},
+                              {"ssh", 22},
+                              {"mysql", 3306},
+                              {"postgresql", 5432},
+                              {"redis", 6379},
+                              {"http-alt", 8080},
                               {"mongodb", 27017}}) {
         const auto found = table.find_by_name(name, "tcp");
         REQUIRE(!found.empty());

@@ -181,10 +181,8 @@ int run_command(int argc, char** argv)
         arguments = values[arguments_key].as<std::vector<std::string>>();
     if (explicit_command)
         arguments.erase(arguments.begin());
-    if (arguments.empty() && !explicit_command) {
-        print_main_help(std::cerr, global);
-        return exit_code::failure;
-    }
+    if (arguments.empty() && !explicit_command)
+        throw UsageError("give a QUERY or a COMMAND");
     Context context{read_global_options(values),  std::move(arguments),        values, std::cout, std::cerr,
                     ::isatty(STDOUT_FILENO) == 1, ::isatty(STDERR_FILENO) == 1};
     return command->run(context);

@@ -1,6 +1,7 @@
 #include "services/parse.hpp"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cstring>
 #include <utility>
@@ -9,10 +10,17 @@ namespace portent::services {
 
 namespace {
 
-// glibc splits services(5) lines with isspace() in the C locale.
+// glibc splits services(5) lines with isspace() in the C locale: space, \t, \n, \v, \f, \r.
+constexpr std::array<bool, 256> space_table = [] {
+    std::array<bool, 256> table{};
+    for (unsigned char c : {' ', '\t', '\n', '\v', '\f', '\r'})
+        table[c] = true;
+    return table;
+}();
+
 constexpr bool is_space(char c)
 {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+    return space_table[static_cast<unsigned char>(c)];
 }
 
 constexpr bool is_digit(char c)
@@ -30,17 +38,28 @@ std::string_view trim(std::string_view text)
 }
 
 // Removes and returns the next run of non-space bytes; empty when none is left.
-std::string_view next_token(std::string_view& rest)
+inline std::string_view next_token(std::string_view& rest)
 {
-    std::size_t begin = 0;
-    while (begin < rest.size() && is_space(rest[begin]))
-        ++begin;
-    std::size_t end = begin;
-    while (end < rest.size() && !is_space(rest[end]))
-        ++end;
-    std::string_view token = rest.substr(begin, end - begin);
-    rest.remove_prefix(end);
-    return token;
+    const char* position = rest.data();
+    const char* const end = position + rest.size();
+    while (position < end && is_space(*position))
+        ++position;
+    const char* const begin = position;
+    while (position < end && !is_space(*position))
+        ++position;
+    rest = std::string_view(position, static_cast<std::size_t>(end - position));
+    return {begin, static_cast<std::size_t>(position - begin)};
+}
+
+// Where the data of a services line ends: at the first '#', or at a NUL byte (where glibc's C
+// string ends); line.size() when there is neither.
+inline std::size_t data_end(std::string_view line)
+{
+    const void* hash = std::memchr(line.data(), '#', line.size());
+    const std::size_t cut =
+        hash ? static_cast<std::size_t>(static_cast<const char*>(hash) - line.data()) : line.size();
+    const void* nul = std::memchr(line.data(), '\0', cut);
+    return nul ? static_cast<std::size_t>(static_cast<const char*>(nul) - line.data()) : cut;
 }
 
 // Calls `handle(line, number)` for each line, without its '\n'.
@@ -89,15 +108,15 @@ std::optional<LineFields> split_line(std::string_view line, std::uint32_t number
         return std::nullopt;
     };
     LineFields fields;
-    const std::size_t cut = line.find_first_of(std::string_view("#\0", 2));
+    const std::size_t cut = data_end(line);
     std::string_view data = line.substr(0, cut);
-    if (cut != std::string_view::npos && line[cut] == '#') {
+    if (cut < line.size() && line[cut] == '#') {
         std::string_view comment = line.substr(cut + 1);
         comment = comment.substr(0, comment.find('\0'));
         fields.comment = trim(comment);
     }
     fields.name = next_token(data);
-    if (cut != std::string_view::npos && line[cut] == '\0')
+    if (cut < line.size() && line[cut] == '\0')
         diagnostics.push_back({source, number, "NUL byte: the rest of the line is ignored"});
     if (fields.name.empty())
         return std::nullopt;
@@ -144,6 +163,49 @@ Entry make_entry(const LineFields& fields, std::uint32_t source, std::uint32_t l
     return entry;
 }
 
+// An upper bound for the number of entries, to allocate once.
+std::size_t line_count(std::string_view text)
+{
+    std::size_t count = 1;
+    for (const char* position = text.data(), *end = position + text.size();
+         (position = static_cast<const char*>(std::memchr(position, '\n', static_cast<std::size_t>(end - position))));
+         ++position)
+        ++count;
+    return count;
+}
+
+// A plain decimal such as "0.000076" (what nmap-services writes); other forms go through
+// std::from_chars. Nullopt when the whole text is not a number.
+std::optional<double> read_decimal(std::string_view text)
+{
+    constexpr double powers_of_ten[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    std::uint64_t mantissa = 0;
+    std::size_t digits = 0;
+    std::size_t fraction_digits = 0;
+    bool point = false;
+    bool plain = !text.empty() && text.size() <= 16;
+    for (std::size_t i = 0; plain && i < text.size(); ++i) {
+        if (is_digit(text[i])) {
+            mantissa = mantissa * 10 + static_cast<std::uint64_t>(text[i] - '0');
+            ++digits;
+            fraction_digits += point ? 1 : 0;
+        } else if (text[i] == '.' && !point) {
+            point = true;
+        } else {
+            plain = false;
+        }
+    }
+    // Both values are exact doubles (at most 15 digits), so the quotient is correctly rounded.
+    if (plain && digits > 0 && digits <= 15)
+        return static_cast<double>(mantissa) / powers_of_ten[fraction_digits];
+    double value = 0;
+    const char* end = text.data() + text.size();
+    auto [stop, error] = std::from_chars(text.data(), end, value);
+    if (text.empty() || error != std::errc() || stop != end)
+        return std::nullopt;
+    return value;
+}
+
 // Entries hold spans into alias_storage; they are set once it no longer grows.
 void attach_aliases(ParseResult& result, const std::vector<std::uint32_t>& alias_begin)
 {
@@ -178,6 +240,8 @@ ParseResult parse_services(std::string_view text, std::uint32_t source)
 {
     ParseResult result;
     std::vector<std::uint32_t> alias_begin;
+    result.entries.reserve(line_count(text));
+    alias_begin.reserve(line_count(text));
     for_each_line(text, [&](std::string_view line, std::uint32_t number) {
         auto fields = split_line(line, number, result.diagnostics, source);
         if (!fields)
@@ -194,23 +258,22 @@ ParseResult parse_services(std::string_view text, std::uint32_t source)
 ParseResult parse_nmap(std::string_view text, std::uint32_t source)
 {
     ParseResult result;
+    result.entries.reserve(line_count(text));
     for_each_line(text, [&](std::string_view line, std::uint32_t number) {
         auto fields = split_line(line, number, result.diagnostics, source);
         if (!fields)
             return;
         Entry entry = make_entry(*fields, source, number);
         const std::string_view frequency_text = next_token(fields->rest);
-        double frequency = 0;
-        const char* end = frequency_text.data() + frequency_text.size();
-        auto [stop, error] = std::from_chars(frequency_text.data(), end, frequency);
+        const std::optional<double> frequency = read_decimal(frequency_text);
         if (frequency_text.empty())
             result.diagnostics.push_back({source, number, "missing open-frequency"});
-        else if (error != std::errc() || stop != end || frequency < 0 || frequency > 1)
+        else if (!frequency || *frequency < 0 || *frequency > 1)
             result.diagnostics.push_back(
                 {source, number,
                  "open-frequency " + quoted(frequency_text) + " is not a number from 0 to 1"});
         else
-            entry.frequency = frequency;
+            entry.frequency = *frequency;
         if (!next_token(fields->rest).empty())
             result.diagnostics.push_back({source, number, "unexpected text after the open-frequency"});
         result.entries.push_back(entry);

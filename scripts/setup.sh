@@ -18,8 +18,9 @@ packages=(
 
 ensure_packages() {
   local installed missing=""
+  # dpkg-query fails when it has never heard of a package: that package is missing.
   installed=$(dpkg-query -W -f='${db:Status-Abbrev}|${Package}\n' "${packages[@]}" 2>/dev/null |
-    awk -F'|' '$1 ~ /^ii/ {print $2}')
+    awk -F'|' '$1 ~ /^ii/ {print $2}' || true)
   for package in "${packages[@]}"; do
     grep -qxF "$package" <<<"$installed" || missing+=" $package"
   done

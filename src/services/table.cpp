@@ -47,34 +47,34 @@ bool protocol_matches(const Entry& entry, ProtocolFilter protocol)
 }
 
 // Lists of entry indices grouped by a small integer key, stored flat (compressed rows).
+// Group `key` is indices[starts[key + 1] .. starts[key + 2]).
 struct GroupedIndices
 {
-    std::vector<std::uint32_t> offsets; // size keys + 1
+    std::vector<std::uint32_t> starts; // size keys + 2
     std::vector<std::uint32_t> indices;
 
-    [[nodiscard]] std::span<const std::uint32_t> group(std::uint32_t key) const
-    {
-        return {indices.data() + offsets[key], indices.data() + offsets[key + 1]};
-    }
+    [[nodiscard]] bool empty() const { return starts.empty(); }
     [[nodiscard]] std::span<const std::uint32_t> groups(std::uint32_t first, std::uint32_t last) const
     {
-        return {indices.data() + offsets[first], indices.data() + offsets[last + 1]};
+        return {indices.data() + starts[first + 1], indices.data() + starts[last + 2]};
     }
+    [[nodiscard]] std::span<const std::uint32_t> group(std::uint32_t key) const { return groups(key, key); }
 
-    // `for_each_key(index, add)` calls add(key) for every key the entry belongs to; entries are
-    // visited in order, so every group lists indices in ascending (file) order.
-    template <typename KeysOf>
-    void build(std::uint32_t key_count, std::uint32_t entry_count, KeysOf&& for_each_key)
+    // `for_each_key(index, add)` calls add(key) for every key the entry belongs to. Every group
+    // lists its indices in ascending (file) order.
+    template <typename KeysOf> void build(std::uint32_t key_count, std::uint32_t entry_count, KeysOf&& for_each_key)
     {
-        offsets.assign(key_count + 1, 0);
+        starts.assign(key_count + 2, 0);
         for (std::uint32_t index = 0; index < entry_count; ++index)
-            for_each_key(index, [&](std::uint32_t key) { ++offsets[key + 1]; });
-        for (std::uint32_t key = 0; key < key_count; ++key)
-            offsets[key + 1] += offsets[key];
-        indices.resize(offsets[key_count]);
-        std::vector<std::uint32_t> cursor(offsets.begin(), offsets.end() - 1);
-        for (std::uint32_t index = 0; index < entry_count; ++index)
-            for_each_key(index, [&](std::uint32_t key) { indices[cursor[key]++] = index; });
+            for_each_key(index, [&](std::uint32_t key) { ++starts[key + 1]; });
+        for (std::uint32_t key = 1; key <= key_count; ++key)
+            starts[key] += starts[key - 1];
+        // starts[key + 1] is now where group `key` ends: filling it backwards leaves it where
+        // the group starts, and the groups need no second array.
+        indices.resize(starts[key_count]);
+        for (std::uint32_t index = entry_count; index-- > 0;)
+            for_each_key(index, [&](std::uint32_t key) { indices[--starts[key + 1]] = index; });
+        starts[key_count + 1] = static_cast<std::uint32_t>(indices.size());
     }
 };
 
@@ -264,7 +264,7 @@ std::vector<std::uint32_t> Table::find_in_range(std::uint16_t first, std::uint16
     };
     for (std::uint32_t index : data_->by_first_port.groups(first, last))
         keep(index);
-    const bool any_range = !data_->ranges.offsets.empty();
+    const bool any_range = !data_->ranges.empty();
     // Ranges that start before `first` and reach into it, from the leaf up to the root.
     for (std::uint32_t node = first + port_count; any_range && node >= 1; node >>= 1U)
         for (std::uint32_t index : data_->ranges.group(node))

@@ -8,14 +8,6 @@ namespace portent::cli {
 
 namespace {
 
-std::string source_names(const services::Table& table)
-{
-    std::string names;
-    for (const services::Source& source : table.sources())
-        names += (names.empty() ? "" : ", ") + source.name;
-    return names;
-}
-
 int run_lookup(Context& context)
 {
     if (context.arguments.empty())

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <ostream>
+#include <utility>
 
 namespace portent::cli {
 
@@ -49,6 +50,34 @@ void write_table(std::ostream& out, const Row& header, const std::vector<Row>& r
 void write_json(std::ostream& out, const boost::json::value& document)
 {
     out << boost::json::serialize(document) << '\n';
+}
+
+JsonArrayWriter::JsonArrayWriter(std::ostream& out) : out_(out)
+{
+    out_ << '[';
+}
+
+void JsonArrayWriter::add(const boost::json::value& element)
+{
+    if (!std::exchange(empty_, false))
+        out_ << ',';
+    out_ << boost::json::serialize(element);
+}
+
+void JsonArrayWriter::finish()
+{
+    out_ << "]\n";
+}
+
+std::string source_names(const services::Table& table)
+{
+    std::string names;
+    for (const services::Source& source : table.sources()) {
+        if (!names.empty())
+            names += ", ";
+        names += source.name;
+    }
+    return names;
 }
 
 namespace {
@@ -114,8 +143,7 @@ void write_entries_services(std::ostream& out, std::span<const services::Entry> 
 void write_entries_json(std::ostream& out, const services::Table& table,
                         std::span<const std::uint32_t> indices)
 {
-    boost::json::array array;
-    array.reserve(indices.size());
+    JsonArrayWriter array(out);
     for (std::uint32_t index : indices) {
         const services::Entry& entry = table.entry(index);
         boost::json::object object;
@@ -133,9 +161,9 @@ void write_entries_json(std::ostream& out, const services::Table& table,
         object["frequency"] = entry.frequency ? boost::json::value(*entry.frequency) : nullptr;
         object["source"] = valid_utf8(table.sources()[entry.source].name);
         object["line"] = entry.line;
-        array.emplace_back(std::move(object));
+        array.add(object);
     }
-    write_json(out, array);
+    array.finish();
 }
 
 } // namespace

@@ -22,6 +22,23 @@ void write_table(std::ostream& out, const Row& header, const std::vector<Row>& r
 // One JSON document followed by a newline; strings must already be valid UTF-8 (valid_utf8()).
 void write_json(std::ostream& out, const boost::json::value& document);
 
+// Writes one JSON array element by element, so that memory does not grow with its length;
+// the output is the same line write_json() writes for the whole array.
+class JsonArrayWriter
+{
+public:
+    explicit JsonArrayWriter(std::ostream& out);
+    void add(const boost::json::value& element);
+    void finish();
+
+private:
+    std::ostream& out_;
+    bool empty_ = true;
+};
+
+// The names of the table's sources, for messages: "/etc/services" or "a, b".
+[[nodiscard]] std::string source_names(const services::Table& table);
+
 // Entries of `table` in the given format: table (SERVICE PORT PROTO ALIASES CLASS COMMENT),
 // services (what `getent services` prints) or json (an array of objects).
 void write_entries(std::ostream& out, const services::Table& table, std::span<const std::uint32_t> indices,

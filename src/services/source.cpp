@@ -1,5 +1,7 @@
 #include "services/source.hpp"
 
+#include "services/file_descriptor.hpp"
+
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -14,23 +16,6 @@ namespace {
 {
     throw SourceError("cannot read " + path + ": " + std::strerror(error));
 }
-
-class FileDescriptor
-{
-public:
-    explicit FileDescriptor(int fd) : fd_(fd) {}
-    FileDescriptor(const FileDescriptor&) = delete;
-    FileDescriptor& operator=(const FileDescriptor&) = delete;
-    ~FileDescriptor()
-    {
-        if (fd_ >= 0)
-            ::close(fd_);
-    }
-    [[nodiscard]] int get() const { return fd_; }
-
-private:
-    int fd_;
-};
 
 Table::Part part_for(const std::string& spec, std::optional<Format> format)
 {

@@ -1,0 +1,442 @@
+#include "cli/command.hpp"
+#include "cli/output.hpp"
+#include "cli/text.hpp"
+#include "probe/dialogue/dialogue.hpp"
+#include "probe/duration.hpp"
+#include "probe/run.hpp"
+#include "services/query.hpp"
+
+#include <boost/json/object.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <ostream>
+
+namespace portent::cli {
+
+namespace {
+
+namespace po = boost::program_options;
+using probe::DialogueKind;
+using probe::ProbeResult;
+using probe::Target;
+using probe::Transport;
+
+// Raw bytes of an answer shown in a table cell; JSON has all of it.
+constexpr std::size_t table_answer_bytes = 200;
+constexpr auto progress_after = std::chrono::seconds(1);
+
+struct ProbeSettings
+{
+    std::string host;
+    std::optional<DialogueKind> dialogue; // --as
+    probe::ProbeOptions run;
+    bool only_open = false;
+};
+
+std::string without_brackets(std::string_view host)
+{
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+        host = host.substr(1, host.size() - 2);
+    return std::string(host);
+}
+
+std::size_t read_parallel(const std::string& text)
+{
+    std::size_t value = 0;
+    const char* end = text.data() + text.size();
+    const auto [stop, error] = std::from_chars(text.data(), end, value);
+    if (text.empty() || error != std::errc() || stop != end || value == 0)
+        throw UsageError("--parallel: '" + text + "' is not a positive whole number");
+    return value;
+}
+
+ProbeSettings read_settings(const Context& context)
+{
+    if (context.arguments.empty())
+        throw UsageError("probe: give a HOST and at least one QUERY");
+    if (context.arguments.size() < 2)
+        throw UsageError("probe: give at least one QUERY after the HOST");
+    ProbeSettings settings;
+    settings.host = without_brackets(context.arguments.front());
+    if (settings.host.empty())
+        throw UsageError("probe: the HOST is empty");
+    const po::variables_map& options = context.options;
+    if (options.count("as")) {
+        const auto& name = options["as"].as<std::string>();
+        settings.dialogue = probe::dialogue_named(name);
+        if (!settings.dialogue)
+            throw UsageError("--as: unknown dialogue '" + name + "' (" +
+                             std::string(probe::dialogue_names()) +
+                             ", or a service name such as ssh or www)");
+    }
+    if (options.count("timeout")) {
+        const auto& text = options["timeout"].as<std::string>();
+        const auto timeout = probe::parse_duration(text);
+        if (!timeout)
+            throw UsageError("--timeout: '" + text + "' is not a duration such as 500ms, 2s or 1.5s");
+        settings.run.timeout = *timeout;
+    }
+    const bool ipv4 = options.count("ipv4") > 0;
+    const bool ipv6 = options.count("ipv6") > 0;
+    if (ipv4 && ipv6)
+        throw UsageError("probe: -4 and -6 exclude each other");
+    settings.run.family = ipv4   ? probe::AddressFamily::ipv4
+                          : ipv6 ? probe::AddressFamily::ipv6
+                                 : probe::AddressFamily::any;
+    if (options.count("parallel"))
+        settings.run.parallel = read_parallel(options["parallel"].as<std::string>());
+    settings.only_open = options.count("open") > 0;
+    return settings;
+}
+
+std::optional<Transport> transport_named(std::string_view protocol)
+{
+    if (protocol == "tcp")
+        return Transport::tcp;
+    if (protocol == "udp")
+        return Transport::udp;
+    return std::nullopt;
+}
+
+// http, https and banner are spoken over TCP only.
+bool tcp_only(DialogueKind dialogue)
+{
+    return probe::dialogue_over(dialogue, Transport::udp) != dialogue;
+}
+
+bool looks_like_ports(std::string_view text)
+{
+    return !text.empty() &&
+           std::all_of(text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || c == '-'; });
+}
+
+// Turns the QUERY arguments into targets, each port/protocol once, in the order given.
+class TargetList
+{
+public:
+    TargetList(const Context& context, const services::Table& table, const ProbeSettings& settings)
+        : context_(context), table_(table), settings_(settings), seen_(std::size_t{2} * 65536, false)
+    {
+    }
+
+    void add_query(const std::string& text)
+    {
+        services::Query query = services::parse_query(text);
+        if (!query.protocol && context_.global.protocol)
+            query.protocol = context_.global.protocol;
+        std::optional<Transport> only;
+        if (query.protocol) {
+            only = transport_named(*query.protocol);
+            if (!only)
+                throw UsageError(text + ": only tcp and udp ports can be probed");
+        }
+        // --as http, https or banner: a query without its own /PROTO means its TCP ports.
+        if (!only && settings_.dialogue && tcp_only(*settings_.dialogue))
+            only = Transport::tcp;
+        if (query.kind == services::Query::Kind::name)
+            add_named(text, query, only);
+        else
+            add_ports(text, query, only);
+    }
+
+    std::vector<Target> take() { return std::move(targets_); }
+
+private:
+    void add_named(const std::string& text, const services::Query& query, std::optional<Transport> only)
+    {
+        if (looks_like_ports(query.name))
+            throw UsageError(text + ": not a port (1-65535), a range LO-HI or a service name");
+        const std::vector<std::uint32_t> found = query.find_in(table_);
+        if (found.empty())
+            throw std::runtime_error(text + ": no such service in " + source_names(table_));
+        // A service whose dialogue is TCP only (http, ssh, …) is probed on its TCP ports, when it
+        // has any, even where the database also registers it for UDP.
+        const bool has_tcp = std::ranges::any_of(
+            found, [&](std::uint32_t index) { return table_.entry(index).protocol == "tcp"; });
+        bool added = false;
+        for (const std::uint32_t index : found) {
+            const services::Entry& entry = table_.entry(index);
+            const auto transport = transport_named(entry.protocol);
+            if (!transport || !entry.has_port || (only && *transport != *only))
+                continue;
+            if (!only && has_tcp && *transport == Transport::udp && !settings_.dialogue &&
+                tcp_only(dialogue_of(entry)))
+                continue;
+            for (std::uint32_t port = entry.port_first; port <= entry.port_last; ++port)
+                add(static_cast<std::uint16_t>(port), *transport, &entry);
+            added = true;
+            if (context_.global.first)
+                break;
+        }
+        if (!added)
+            throw std::runtime_error(text + ": the database lists no tcp or udp port for it");
+    }
+
+    // A port or range: every port in it, over the protocol asked for, or else over the
+    // protocols the database lists for the port, or else tcp.
+    void add_ports(const std::string& text, const services::Query& query, std::optional<Transport> only)
+    {
+        if (query.port_last == 0)
+            throw UsageError(text + ": port 0 cannot be probed");
+        for (std::uint32_t port = std::max<std::uint16_t>(query.port_first, 1); port <= query.port_last;
+             ++port) {
+            const auto number = static_cast<std::uint16_t>(port);
+            bool listed = false;
+            for (const Transport transport : {Transport::tcp, Transport::udp}) {
+                if (only && transport != *only)
+                    continue;
+                const std::vector<std::uint32_t> entries =
+                    table_.find_by_port(number, probe::to_string(transport));
+                if (!entries.empty()) {
+                    add(number, transport, &table_.entry(entries.front()));
+                    listed = true;
+                } else if (only) {
+                    add(number, transport, nullptr);
+                    listed = true;
+                }
+            }
+            if (!listed)
+                add(number, Transport::tcp, nullptr);
+        }
+    }
+
+    void add(std::uint16_t port, Transport transport, const services::Entry* entry)
+    {
+        const std::size_t key = port * 2U + (transport == Transport::udp ? 1U : 0U);
+        if (seen_[key])
+            return;
+        seen_[key] = true;
+        Target& target = targets_.emplace_back();
+        target.host = settings_.host;
+        target.port = port;
+        target.transport = transport;
+        if (entry)
+            target.service = std::string(entry->name);
+        const DialogueKind dialogue = settings_.dialogue ? *settings_.dialogue
+                                      : entry            ? dialogue_of(*entry)
+                                                         : DialogueKind::generic;
+        target.dialogue = probe::dialogue_over(dialogue, transport);
+    }
+
+    static DialogueKind dialogue_of(const services::Entry& entry)
+    {
+        DialogueKind dialogue = probe::dialogue_for_service(entry.name);
+        for (std::string_view alias : entry.aliases)
+            if (dialogue == DialogueKind::generic)
+                dialogue = probe::dialogue_for_service(alias);
+        return dialogue;
+    }
+
+    const Context& context_;
+    const services::Table& table_;
+    const ProbeSettings& settings_;
+    std::vector<bool> seen_;
+    std::vector<Target> targets_;
+};
+
+std::string target_label(const Target& target)
+{
+    const bool ipv6_literal = target.host.find(':') != std::string::npos;
+    std::string label = ipv6_literal ? "[" + target.host + "]" : target.host;
+    label += ':';
+    label += std::to_string(target.port);
+    label += '/';
+    label += probe::to_string(target.transport);
+    return label;
+}
+
+double milliseconds(std::chrono::nanoseconds duration)
+{
+    return std::round(static_cast<double>(duration.count()) / 1e3) / 1e3;
+}
+
+std::string rtt_text(const std::optional<std::chrono::nanoseconds>& round_trip)
+{
+    if (!round_trip)
+        return "";
+    const double ms = milliseconds(*round_trip);
+    char text[32];
+    std::snprintf(text, sizeof text, ms < 10 ? "%.2g ms" : "%.0f ms", ms);
+    if (ms < 0.001)
+        std::snprintf(text, sizeof text, "<0.001 ms");
+    return text;
+}
+
+std::string_view verdict_text(const ProbeResult& result)
+{
+    if (!result.passed)
+        return "";
+    return *result.passed ? "passed" : "failed";
+}
+
+// At most table_answer_bytes of the answer, cut at a character boundary, with "…" when cut.
+std::string table_answer(const std::string& answer)
+{
+    if (answer.size() <= table_answer_bytes)
+        return answer;
+    std::size_t cut = table_answer_bytes;
+    while (cut > 0 && (static_cast<unsigned char>(answer[cut]) & 0xC0U) == 0x80)
+        --cut;
+    return answer.substr(0, cut) + "\u2026";
+}
+
+void write_results_table(std::ostream& out, const std::vector<Target>& targets,
+                         const std::vector<ProbeResult>& results)
+{
+    std::vector<Row> rows;
+    rows.reserve(results.size());
+    for (const ProbeResult& result : results) {
+        const Target& target = targets[result.target];
+        const std::string address = result.address && *result.address != target.host ? *result.address : "";
+        rows.push_back({target_label(target), address, std::string(probe::to_string(result.state)),
+                        std::string(verdict_text(result)), rtt_text(result.round_trip),
+                        table_answer(result.answer), result.detail});
+    }
+    write_table(out, {"TARGET", "ADDRESS", "STATE", "VERDICT", "RTT", "ANSWER", "DETAIL"}, rows);
+}
+
+void write_results_json(std::ostream& out, const std::vector<Target>& targets,
+                        const std::vector<ProbeResult>& results)
+{
+    JsonArrayWriter document(out);
+    for (const ProbeResult& result : results) {
+        const Target& target = targets[result.target];
+        boost::json::object object;
+        object["host"] = valid_utf8(target.host);
+        object["address"] =
+            result.address ? boost::json::value(*result.address) : boost::json::value(nullptr);
+        object["port"] = target.port;
+        object["protocol"] = probe::to_string(target.transport);
+        object["service"] = valid_utf8(target.service);
+        object["dialogue"] = probe::to_string(target.dialogue);
+        object["state"] = probe::to_string(result.state);
+        object["verdict"] =
+            result.passed ? boost::json::value(verdict_text(result)) : boost::json::value(nullptr);
+        object["rtt_ms"] = result.round_trip ? boost::json::value(milliseconds(*result.round_trip))
+                                             : boost::json::value(nullptr);
+        object["answer"] = valid_utf8(result.answer);
+        object["detail"] = result.detail.empty() ? boost::json::value(nullptr)
+                                                 : boost::json::value(valid_utf8(result.detail));
+        document.add(object);
+    }
+    document.finish();
+}
+
+// The progress line on a terminal's stderr, once a run has lasted a second; cleared at the end.
+class ProgressLine
+{
+public:
+    ProgressLine(std::ostream& err, std::string host) : err_(err), host_(std::move(host)) {}
+    ProgressLine(const ProgressLine&) = delete;
+    ProgressLine& operator=(const ProgressLine&) = delete;
+    ~ProgressLine() { clear(); }
+
+    void show(const probe::Progress& progress)
+    {
+        if (progress.elapsed < progress_after)
+            return;
+        std::string line = "probing " + visible(host_) + ": " + std::to_string(progress.done) + '/' +
+                           std::to_string(progress.total) + " done, " + std::to_string(progress.answered) +
+                           " answered";
+        if (shown_ && line == last_line_)
+            return;
+        err_ << "\r\033[K" << line << std::flush;
+        last_line_ = std::move(line);
+        shown_ = true;
+    }
+
+    void clear()
+    {
+        if (shown_)
+            err_ << "\r\033[K" << std::flush;
+        shown_ = false;
+    }
+
+private:
+    std::ostream& err_;
+    std::string host_;
+    std::string last_line_;
+    bool shown_ = false;
+};
+
+int run_probe(Context& context)
+{
+    ProbeSettings settings = read_settings(context);
+    const OutputFormat format =
+        context.output_format({OutputFormat::table, OutputFormat::json}, OutputFormat::table);
+    const services::Table table = context.load_table();
+    TargetList list(context, table, settings);
+    for (auto query = context.arguments.begin() + 1; query != context.arguments.end(); ++query)
+        list.add_query(*query);
+    const std::vector<Target> targets = list.take();
+
+    std::vector<ProbeResult> shown;
+    bool every_target_answered = true;
+    settings.run.on_result = [&](ProbeResult&& result) {
+        every_target_answered = every_target_answered && result.answered();
+        if (!settings.only_open || result.state == probe::State::open)
+            shown.push_back(std::move(result));
+    };
+    ProgressLine progress(context.err, settings.host);
+    if (context.err_is_terminal)
+        settings.run.on_progress = [&](const probe::Progress& now) { progress.show(now); };
+    probe::run_probes(targets, settings.run); // an unknown host throws: one line, exit 1
+    progress.clear();
+
+    std::ranges::sort(shown, {}, &ProbeResult::target);
+    if (format == OutputFormat::json)
+        write_results_json(context.out, targets, shown);
+    else if (!shown.empty())
+        write_results_table(context.out, targets, shown);
+    return every_target_answered ? exit_code::ok : exit_code::not_found;
+}
+
+po::options_description probe_options()
+{
+    po::options_description options("Probe options");
+    options.add_options()(
+        "as", po::value<std::string>()->value_name("DIALOGUE"),
+        "speak DIALOGUE on every port: daytime, time, echo, http, https, banner, generic, or a service "
+        "name that has one (ssh, www, …)")("timeout", po::value<std::string>()->value_name("DURATION"),
+                                           "deadline of each target, e.g. 500ms, 2s, 1.5s (default 2s)")(
+        "ipv4,4", "only IPv4 addresses of HOST")("ipv6,6", "only IPv6 addresses of HOST")(
+        "parallel", po::value<std::string>()->value_name("N"),
+        "targets in flight at once (default: as many as the open-file limit safely allows, at most 4096)")(
+        "open", "show only the targets that answered (state open)");
+    return options;
+}
+
+} // namespace
+
+const Command& probe_command()
+{
+    static const Command command{
+        "probe",
+        "[OPTIONS] HOST QUERY...",
+        "check that services answer on a host, over TCP and UDP",
+        "HOST is a name or an IPv4 or IPv6 address (::1 or [::1]). QUERY is as in lookup:\n"
+        "`daytime` probes 13/tcp and 13/udp, `http` 80/tcp, `13/udp` one port, `1-1024/tcp` a range.\n"
+        "A port or range without /PROTO is probed over the protocols the database lists for each\n"
+        "port, or tcp. Each target speaks its service's dialogue (daytime, time, echo, http, https,\n"
+        "or the first line of ssh, smtp, ftp, pop3, imap, …), or just connects (TCP) or sends an\n"
+        "empty datagram (UDP).\n\n"
+        "States: open (connected, or a UDP reply came; the dialogue's verdict is beside it),\n"
+        "closed (refused, or ICMP port unreachable), filtered (nothing before the deadline; for\n"
+        "UDP: open or filtered), error (with the reason). At most 4 KiB of each answer is read,\n"
+        "and control characters in it are shown as escapes.\n\n"
+        "Output: --format table (default) or json. Exit status: 0 every target answered and\n"
+        "passed its dialogue, 2 some did not, 1 usage error or unknown host.\n\n"
+        "Examples:\n"
+        "  portent probe localhost daytime              13/tcp and 13/udp\n"
+        "  portent probe localhost 8080 --as http       HTTP on a port the database names otherwise\n"
+        "  portent probe -4 --open 127.0.0.1 1-65535/tcp   the open TCP ports\n",
+        probe_options(),
+        run_probe};
+    return command;
+}
+
+} // namespace portent::cli

@@ -1,0 +1,92 @@
+#pragma once
+
+#include "probe/target.hpp"
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace portent::probe {
+
+// The most bytes of an answer a probe reads; whatever follows is never read.
+inline constexpr std::size_t answer_byte_cap = 4096;
+
+// Why reading an answer stopped.
+enum class ReadEnd
+{
+    complete,      // the dialogue said the answer was whole
+    end_of_stream, // the server closed the connection
+    byte_cap,      // answer_byte_cap bytes arrived
+    deadline,      // the target's deadline passed
+    reset,         // the connection was reset, or failed otherwise, during the answer
+    datagram       // a UDP reply arrived
+};
+
+// What a dialogue judges: the bytes received and how reading them ended.
+struct Reception
+{
+    Reception(std::string_view bytes, ReadEnd end,
+              std::chrono::system_clock::time_point received_at = std::chrono::system_clock::now(),
+              std::string_view tls_version = {})
+        : bytes(bytes), end(end), received_at(received_at), tls_version(tls_version)
+    {
+    }
+
+    std::string_view bytes;
+    ReadEnd end;
+    std::chrono::system_clock::time_point received_at;
+    std::string_view tls_version; // "TLSv1.3", …, for https
+};
+
+struct Judgement
+{
+    std::optional<bool> passed; // nullopt: the dialogue has no verdict (generic)
+    std::string answer;         // raw bytes: what the server said, in the dialogue's terms
+    std::string detail;         // "" when there is nothing to add
+};
+
+// The protocol logic of one dialogue with one target, without sockets: what to send, when the
+// answer is whole, and what it means. The runner does the I/O and calls these in order.
+class Dialogue
+{
+public:
+    virtual ~Dialogue() = default;
+    // Bytes to send first: on TCP after connecting (nothing when empty), on UDP the datagram.
+    [[nodiscard]] virtual std::string request() = 0;
+    // Whether an answer is read at all (a bare TCP connect does not read).
+    [[nodiscard]] virtual bool reads_answer() const { return true; }
+    // True when `received` already holds the whole answer, so that reading can stop early.
+    [[nodiscard]] virtual bool complete(std::string_view received) const = 0;
+    [[nodiscard]] virtual Judgement judge(const Reception& reception) const = 0;
+};
+
+// The dialogue of a target: its kind spoken over its transport (see dialogue_over()).
+[[nodiscard]] std::unique_ptr<Dialogue> make_dialogue(const Target& target);
+
+// The dialogue actually spoken when `dialogue` is asked for over `transport`: http, https and
+// banner are TCP only, so over UDP they become generic.
+[[nodiscard]] DialogueKind dialogue_over(DialogueKind dialogue, Transport transport);
+
+// A dialogue's own name ("http", "banner", …) or the name of a service that speaks one
+// ("www", "ssh", …); nullopt for anything else.
+[[nodiscard]] std::optional<DialogueKind> dialogue_named(std::string_view name);
+
+// The dialogue for a service name from the database: generic when it has none of its own.
+[[nodiscard]] DialogueKind dialogue_for_service(std::string_view service);
+
+// The names dialogue_named() accepts for the dialogues themselves, for help and errors.
+[[nodiscard]] std::string_view dialogue_names();
+
+// One per file in dialogue/.
+[[nodiscard]] std::unique_ptr<Dialogue> make_generic_dialogue(Transport transport);
+[[nodiscard]] std::unique_ptr<Dialogue> make_daytime_dialogue(Transport transport);
+[[nodiscard]] std::unique_ptr<Dialogue> make_time_dialogue();
+[[nodiscard]] std::unique_ptr<Dialogue> make_echo_dialogue();
+[[nodiscard]] std::unique_ptr<Dialogue> make_http_dialogue(std::string_view host, std::uint16_t port);
+[[nodiscard]] std::unique_ptr<Dialogue> make_https_dialogue(std::string_view host, std::uint16_t port);
+[[nodiscard]] std::unique_ptr<Dialogue> make_banner_dialogue();
+
+} // namespace portent::probe

@@ -1,0 +1,80 @@
+#include "probe/dialogue/common.hpp"
+#include "probe/dialogue/dialogue.hpp"
+
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+
+namespace portent::probe {
+
+namespace {
+
+using namespace std::chrono;
+
+constexpr std::int64_t seconds_from_1900_to_1970 = 2'208'988'800;
+
+// RFC 868 counts seconds since 1900 in 32 bits, which wrap on 2036-02-07. A count that would
+// fall before 1970 is read as one after the wrap: no live clock is set before 1970.
+sys_seconds instant_of(std::uint32_t seconds_since_1900)
+{
+    std::int64_t seconds = seconds_since_1900;
+    if (seconds < seconds_from_1900_to_1970)
+        seconds += std::int64_t{1} << 32;
+    return sys_seconds{std::chrono::seconds{seconds - seconds_from_1900_to_1970}};
+}
+
+std::string utc_text(sys_seconds instant)
+{
+    const sys_days day = floor<days>(instant);
+    const year_month_day date{day};
+    const hh_mm_ss time{instant - day};
+    char text[48];
+    std::snprintf(text, sizeof text, "%04d-%02u-%02u %02d:%02d:%02d UTC", static_cast<int>(date.year()),
+                  static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
+                  static_cast<int>(time.hours().count()), static_cast<int>(time.minutes().count()),
+                  static_cast<int>(time.seconds().count()));
+    return text;
+}
+
+// The server's clock minus the local one, in whole seconds; the server's count is truncated
+// to the second, so half a second is added before rounding.
+std::string offset_text(sys_seconds server, system_clock::time_point local)
+{
+    const auto difference = duration_cast<milliseconds>(server + milliseconds(500) - local);
+    const long long seconds = std::llround(static_cast<double>(difference.count()) / 1000.0);
+    return "offset from the local clock: " + std::string(seconds > 0 ? "+" : "") + std::to_string(seconds) +
+           " s";
+}
+
+// RFC 868: the server sends 4 bytes, the seconds since 1900 in network order, on connection
+// (TCP) or in answer to any datagram (UDP).
+class TimeDialogue final : public Dialogue
+{
+public:
+    std::string request() override { return ""; }
+    bool complete(std::string_view received) const override { return received.size() >= 4; }
+    Judgement judge(const Reception& reception) const override
+    {
+        const std::string_view bytes = reception.bytes;
+        if (bytes.size() != 4) {
+            std::string reason = bytes.size() < 4 ? dialogue_text::unfinished(reception.end) : "";
+            if (reason.empty())
+                reason = "expected 4 bytes, received " + std::to_string(bytes.size());
+            return {false, std::string(bytes), reason};
+        }
+        std::uint32_t count = 0;
+        for (const char byte : bytes)
+            count = (count << 8U) | static_cast<unsigned char>(byte);
+        const sys_seconds server = instant_of(count);
+        return {true, utc_text(server), offset_text(server, reception.received_at)};
+    }
+};
+
+} // namespace
+
+std::unique_ptr<Dialogue> make_time_dialogue()
+{
+    return std::make_unique<TimeDialogue>();
+}
+
+} // namespace portent::probe

@@ -1,0 +1,36 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace portent::probe {
+
+enum class State
+{
+    open,     // TCP connected, or a UDP reply came
+    closed,   // refused or reset, or ICMP port unreachable for UDP
+    filtered, // nothing before the deadline
+    error     // the probe could not be made: network unreachable, no address, …
+};
+
+[[nodiscard]] std::string_view to_string(State state);
+
+// What probing one target found.
+struct ProbeResult
+{
+    std::size_t target = 0;             // index into the targets given to run_probes()
+    std::optional<std::string> address; // the address actually used, when one was
+    State state = State::error;
+    std::optional<bool> passed;                         // the dialogue's verdict, when it has one
+    std::optional<std::chrono::nanoseconds> round_trip; // connect (TCP) or request to reply (UDP)
+    std::string answer;                                 // raw bytes, at most answer_byte_cap of them
+    std::string detail;                                 // a reason or an addition, or ""
+
+    // Open, and not failed by its dialogue.
+    [[nodiscard]] bool answered() const { return state == State::open && passed.value_or(true); }
+};
+
+} // namespace portent::probe

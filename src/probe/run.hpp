@@ -1,0 +1,60 @@
+#pragma once
+
+#include "probe/result.hpp"
+#include "probe/target.hpp"
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <span>
+#include <stdexcept>
+
+// The probe runner. This header keeps Asio out: it is what the CLI includes.
+namespace portent::probe {
+
+enum class AddressFamily
+{
+    any,
+    ipv4,
+    ipv6
+};
+
+struct Progress
+{
+    std::size_t done = 0;
+    std::size_t total = 0;
+    std::size_t answered = 0;
+    std::chrono::steady_clock::duration elapsed{};
+};
+
+struct ProbeOptions
+{
+    std::chrono::nanoseconds timeout = std::chrono::seconds(2); // per target, from its start to its end
+    AddressFamily family = AddressFamily::any;
+    std::size_t parallel = 0; // targets in flight at once; 0: default_parallelism()
+    // Called with each result as it is ready, in the order they finish.
+    std::function<void(ProbeResult&&)> on_result;
+    // Called about ten times a second while the run lasts, when set.
+    std::function<void(const Progress&)> on_progress;
+};
+
+// A host that cannot be resolved, or that has no address of the family asked for.
+// what() is one line: "HOST: reason".
+class ResolveError : public std::runtime_error
+{
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// The most targets in flight that the open-file limit allows, with a margin for everything else.
+[[nodiscard]] std::size_t parallelism_limit();
+
+// What --parallel defaults to: parallelism_limit(), at most a few thousand.
+[[nodiscard]] std::size_t default_parallelism();
+
+// Resolves every host, then probes every target, on one event loop with at most
+// `options.parallel` (capped at parallelism_limit()) in flight; each target ends by its
+// deadline. Throws ResolveError before probing anything when a host cannot be resolved.
+void run_probes(std::span<const Target> targets, const ProbeOptions& options);
+
+} // namespace portent::probe

@@ -1,0 +1,46 @@
+#include "probe/dialogue/dialogue.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace portent::probe;
+using namespace std::string_literals;
+
+TEST_CASE("banner is the first line the server sends", "[probe][banner]")
+{
+    auto dialogue = make_banner_dialogue();
+    CHECK(dialogue->request().empty());
+    CHECK_FALSE(dialogue->complete("SSH-2.0-OpenSSH"));
+    CHECK(dialogue->complete("SSH-2.0-OpenSSH_9.2\r\n"));
+
+    const Judgement judgement = dialogue->judge({"220 mail ESMTP\r\n250 more\r\n", ReadEnd::complete});
+    CHECK(judgement.passed == true);
+    CHECK(judgement.answer == "220 mail ESMTP");
+    CHECK(judgement.detail.empty());
+}
+
+TEST_CASE("banner keeps control bytes raw for the writers to show", "[probe][banner]")
+{
+    auto dialogue = make_banner_dialogue();
+    const std::string nasty = "hello\x00world \x1b[2J cr:\r end\r\n"s;
+    CHECK(dialogue->judge({nasty, ReadEnd::complete}).answer == "hello\x00world \x1b[2J cr:\r end"s);
+}
+
+TEST_CASE("banner without a line end", "[probe][banner]")
+{
+    auto dialogue = make_banner_dialogue();
+    CHECK(dialogue->judge({"+OK ready", ReadEnd::end_of_stream}).passed == true);
+
+    const Judgement partial = dialogue->judge({"trick", ReadEnd::deadline});
+    CHECK(partial.passed == false);
+    CHECK(partial.answer == "trick");
+    CHECK(partial.detail.find("deadline") != std::string::npos);
+
+    const Judgement capped = dialogue->judge({std::string(answer_byte_cap, 'A'), ReadEnd::byte_cap});
+    CHECK(capped.passed == false);
+    CHECK(capped.answer.size() == answer_byte_cap);
+
+    CHECK(dialogue->judge({"", ReadEnd::deadline}).detail == "no banner before the deadline");
+    CHECK(dialogue->judge({"", ReadEnd::end_of_stream}).detail == "connection closed without a banner");
+    CHECK(dialogue->judge({"partial", ReadEnd::reset}).passed == false);
+    CHECK(dialogue->judge({"\r\n", ReadEnd::complete}).passed == false);
+}

@@ -1,0 +1,46 @@
+#include "probe/dialogue/dialogue.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace portent::probe;
+
+TEST_CASE("daytime over TCP reads to the end of the stream", "[probe][daytime]")
+{
+    auto dialogue = make_daytime_dialogue(Transport::tcp);
+    CHECK(dialogue->request().empty());
+    CHECK_FALSE(dialogue->complete("24 NOV 2026 23:07:59 UTC\r\n"));
+
+    const Judgement whole = dialogue->judge({"24 NOV 2026 23:07:59 UTC\r\n", ReadEnd::end_of_stream});
+    CHECK(whole.passed == true);
+    CHECK(whole.answer == "24 NOV 2026 23:07:59 UTC");
+    CHECK(whole.detail.empty());
+}
+
+TEST_CASE("daytime fails on what is not one whole answer", "[probe][daytime]")
+{
+    auto dialogue = make_daytime_dialogue(Transport::tcp);
+    const Judgement capped = dialogue->judge({std::string(answer_byte_cap, 'x'), ReadEnd::byte_cap});
+    CHECK(capped.passed == false);
+    CHECK(capped.answer.size() == answer_byte_cap);
+    CHECK(capped.detail.find("4096") != std::string::npos);
+
+    const Judgement late = dialogue->judge({"24 NOV", ReadEnd::deadline});
+    CHECK(late.passed == false);
+    CHECK(late.answer == "24 NOV");
+    CHECK(late.detail.find("deadline") != std::string::npos);
+
+    const Judgement empty = dialogue->judge({"", ReadEnd::end_of_stream});
+    CHECK(empty.passed == false);
+    CHECK(empty.detail == "empty answer");
+
+    CHECK(dialogue->judge({"24 NOV", ReadEnd::reset}).passed == false);
+}
+
+TEST_CASE("daytime over UDP takes the one reply", "[probe][daytime]")
+{
+    auto dialogue = make_daytime_dialogue(Transport::udp);
+    CHECK(dialogue->complete(""));
+    const Judgement reply = dialogue->judge({"Tue Nov 26 22:39:07 2024\n", ReadEnd::datagram});
+    CHECK(reply.passed == true);
+    CHECK(reply.answer == "Tue Nov 26 22:39:07 2024");
+}

@@ -1,0 +1,59 @@
+#include "probe/dialogue/dialogue.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace portent::probe;
+
+TEST_CASE("dialogue_named() knows the dialogues and the services that speak them", "[probe][dialogue]")
+{
+    CHECK(dialogue_named("http") == DialogueKind::http);
+    CHECK(dialogue_named("https") == DialogueKind::https);
+    CHECK(dialogue_named("banner") == DialogueKind::banner);
+    CHECK(dialogue_named("generic") == DialogueKind::generic);
+    CHECK(dialogue_named("www") == DialogueKind::http);
+    CHECK(dialogue_named("ssh") == DialogueKind::banner);
+    CHECK(dialogue_named("smtp") == DialogueKind::banner);
+    CHECK_FALSE(dialogue_named("HTTP").has_value());
+    CHECK_FALSE(dialogue_named("no-such-dialogue").has_value());
+    CHECK_FALSE(dialogue_named("").has_value());
+}
+
+TEST_CASE("dialogue_for_service() falls back to generic", "[probe][dialogue]")
+{
+    CHECK(dialogue_for_service("daytime") == DialogueKind::daytime);
+    CHECK(dialogue_for_service("time") == DialogueKind::time);
+    CHECK(dialogue_for_service("echo") == DialogueKind::echo);
+    CHECK(dialogue_for_service("imap") == DialogueKind::banner);
+    CHECK(dialogue_for_service("domain") == DialogueKind::generic);
+}
+
+TEST_CASE("stream dialogues become generic over UDP", "[probe][dialogue]")
+{
+    CHECK(dialogue_over(DialogueKind::http, Transport::udp) == DialogueKind::generic);
+    CHECK(dialogue_over(DialogueKind::https, Transport::udp) == DialogueKind::generic);
+    CHECK(dialogue_over(DialogueKind::banner, Transport::udp) == DialogueKind::generic);
+    CHECK(dialogue_over(DialogueKind::daytime, Transport::udp) == DialogueKind::daytime);
+    CHECK(dialogue_over(DialogueKind::http, Transport::tcp) == DialogueKind::http);
+}
+
+TEST_CASE("every dialogue has a name that names it back", "[probe][dialogue]")
+{
+    for (const DialogueKind kind :
+         {DialogueKind::generic, DialogueKind::daytime, DialogueKind::time, DialogueKind::echo,
+          DialogueKind::http, DialogueKind::https, DialogueKind::banner})
+        CHECK(dialogue_named(to_string(kind)) == kind);
+    CHECK(to_string(Transport::tcp) == "tcp");
+    CHECK(to_string(Transport::udp) == "udp");
+}
+
+TEST_CASE("generic: a TCP connect reads nothing, a UDP reply is the answer", "[probe][dialogue]")
+{
+    auto tcp = make_generic_dialogue(Transport::tcp);
+    CHECK_FALSE(tcp->reads_answer());
+    auto udp = make_generic_dialogue(Transport::udp);
+    CHECK(udp->reads_answer());
+    CHECK(udp->request().empty());
+    const Judgement judgement = udp->judge({"pong", ReadEnd::datagram});
+    CHECK_FALSE(judgement.passed.has_value());
+    CHECK(judgement.answer == "pong");
+}

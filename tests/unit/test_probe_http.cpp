@@ -1,0 +1,71 @@
+#include "probe/dialogue/dialogue.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace portent::probe;
+
+TEST_CASE("http writes a GET / request by hand", "[probe][http]")
+{
+    const std::string request = make_http_dialogue("example.org", 80)->request();
+    CHECK(request.starts_with("GET / HTTP/1.1\r\n"));
+    CHECK(request.find("\r\nHost: example.org\r\n") != std::string::npos);
+    CHECK(request.find("\r\nUser-Agent: portent/") != std::string::npos);
+    CHECK(request.find("\r\nConnection: close\r\n") != std::string::npos);
+    CHECK(request.ends_with("\r\n\r\n"));
+
+    CHECK(make_http_dialogue("localhost", 8080)->request().find("\r\nHost: localhost:8080\r\n") !=
+          std::string::npos);
+    CHECK(make_http_dialogue("::1", 8080)->request().find("\r\nHost: [::1]:8080\r\n") != std::string::npos);
+    CHECK(make_https_dialogue("example.org", 443)->request().find("\r\nHost: example.org\r\n") !=
+          std::string::npos);
+}
+
+TEST_CASE("http reads the status line and the Server header", "[probe][http]")
+{
+    auto dialogue = make_http_dialogue("localhost", 80);
+    const std::string answer =
+        "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nserver:  nginx/1.22.1 \r\n\r\n<html>";
+    CHECK(dialogue->complete(answer));
+    const Judgement judgement = dialogue->judge({answer, ReadEnd::complete});
+    CHECK(judgement.passed == true);
+    CHECK(judgement.answer == "HTTP/1.1 200 OK");
+    CHECK(judgement.detail == "Server: nginx/1.22.1");
+}
+
+TEST_CASE("http takes any status and no Server header", "[probe][http]")
+{
+    auto dialogue = make_http_dialogue("localhost", 80);
+    const Judgement not_found = dialogue->judge({"HTTP/1.0 404 Not Found\n\n", ReadEnd::complete});
+    CHECK(not_found.passed == true);
+    CHECK(not_found.answer == "HTTP/1.0 404 Not Found");
+    CHECK(not_found.detail.empty());
+    CHECK(dialogue->judge({"HTTP/2 204\r\n", ReadEnd::end_of_stream}).passed == true);
+    // A Server line in the body is not a header.
+    CHECK(dialogue->judge({"HTTP/1.1 200 OK\r\n\r\nServer: fake\r\n", ReadEnd::complete}).detail.empty());
+}
+
+TEST_CASE("http fails on what is not HTTP", "[probe][http]")
+{
+    auto dialogue = make_http_dialogue("localhost", 80);
+    CHECK_FALSE(dialogue->complete("HTTP/1.1 200 OK\r\n"));
+    for (const char* answer : {"SSH-2.0-OpenSSH_9.2\r\n", "HTTP/1.1 2000 OK\r\n", "HTTP/x 200 OK\r\n",
+                               "HTTP/1.1 20 OK\r\n", "http/1.1 200 OK\r\n", "HTTP/1.1200 OK\r\n"}) {
+        const Judgement judgement = dialogue->judge({answer, ReadEnd::end_of_stream});
+        CHECK(judgement.passed == false);
+        CHECK(judgement.detail == "not an HTTP status line");
+    }
+    const Judgement cut = dialogue->judge({"HTTP/1.1 200 O", ReadEnd::deadline});
+    CHECK(cut.passed == false);
+    CHECK(cut.detail.find("deadline") != std::string::npos);
+    CHECK(dialogue->judge({"", ReadEnd::end_of_stream}).detail == "connection closed without an answer");
+}
+
+TEST_CASE("https names the TLS version beside the Server header", "[probe][http]")
+{
+    auto dialogue = make_https_dialogue("localhost", 443);
+    const Judgement judgement = dialogue->judge({"HTTP/1.1 301 Moved\r\nServer: x\r\n\r\n", ReadEnd::complete,
+                                                 std::chrono::system_clock::now(), "TLSv1.3"});
+    CHECK(judgement.passed == true);
+    CHECK(judgement.answer == "HTTP/1.1 301 Moved");
+    CHECK(judgement.detail == "TLSv1.3, Server: x");
+}

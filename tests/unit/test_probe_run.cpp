@@ -1,0 +1,194 @@
+#include "probe/run.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <arpa/inet.h>
+#include <chrono>
+#include <filesystem>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+using namespace portent::probe;
+using namespace std::chrono_literals;
+
+namespace {
+
+// A socket bound to 127.0.0.1 on a port the kernel picks; closed on destruction.
+class LocalSocket
+{
+public:
+    explicit LocalSocket(int type) : descriptor_(::socket(AF_INET, type, 0))
+    {
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        REQUIRE(::bind(descriptor_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+        socklen_t size = sizeof address;
+        REQUIRE(::getsockname(descriptor_, reinterpret_cast<sockaddr*>(&address), &size) == 0);
+        port_ = ntohs(address.sin_port);
+    }
+    LocalSocket(const LocalSocket&) = delete;
+    LocalSocket& operator=(const LocalSocket&) = delete;
+    ~LocalSocket() { close(); }
+
+    void listen() { REQUIRE(::listen(descriptor_, 16) == 0); }
+    void close()
+    {
+        if (descriptor_ >= 0)
+            ::close(descriptor_);
+        descriptor_ = -1;
+    }
+    [[nodiscard]] int descriptor() const { return descriptor_; }
+    [[nodiscard]] std::uint16_t port() const { return port_; }
+
+private:
+    int descriptor_;
+    std::uint16_t port_ = 0;
+};
+
+Target target(std::uint16_t port, Transport transport, DialogueKind dialogue = DialogueKind::generic)
+{
+    return Target{"127.0.0.1", port, transport, dialogue, ""};
+}
+
+std::vector<ProbeResult> run(const std::vector<Target>& targets, ProbeOptions options = {})
+{
+    std::vector<ProbeResult> results(targets.size());
+    options.on_result = [&](ProbeResult&& result) { results.at(result.target) = std::move(result); };
+    run_probes(targets, options);
+    return results;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start)
+{
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+std::size_t open_descriptors()
+{
+    const std::filesystem::directory_iterator entries("/proc/self/fd");
+    return static_cast<std::size_t>(std::distance(begin(entries), end(entries)));
+}
+
+} // namespace
+
+TEST_CASE("run_probes: open, closed and filtered on 127.0.0.1", "[probe][run]")
+{
+    LocalSocket listening(SOCK_STREAM);
+    listening.listen();
+    LocalSocket not_listening(SOCK_STREAM); // bound, so nothing else takes the port: connect is refused
+    LocalSocket black_hole(SOCK_DGRAM);     // bound, never read: no reply and no ICMP
+
+    ProbeOptions options;
+    options.timeout = 300ms;
+    const auto results =
+        run({target(listening.port(), Transport::tcp), target(not_listening.port(), Transport::tcp),
+             target(black_hole.port(), Transport::udp)},
+            options);
+
+    CHECK(results[0].state == State::open);
+    CHECK(results[0].address == "127.0.0.1");
+    CHECK(results[0].round_trip.has_value());
+    CHECK_FALSE(results[0].passed.has_value());
+    CHECK(results[0].answered());
+
+    CHECK(results[1].state == State::closed);
+    CHECK(results[1].detail == "connection refused");
+    CHECK_FALSE(results[1].answered());
+
+    CHECK(results[2].state == State::filtered);
+    CHECK(results[2].detail.find("no reply") != std::string::npos);
+    CHECK_FALSE(results[2].round_trip.has_value());
+}
+
+TEST_CASE("run_probes: a UDP port with nothing bound is closed", "[probe][run]")
+{
+    std::uint16_t port = 0;
+    {
+        LocalSocket released(SOCK_DGRAM);
+        port = released.port();
+    }
+    ProbeOptions options;
+    options.timeout = 2s;
+    const auto results = run({target(port, Transport::udp)}, options);
+    CHECK(results[0].state == State::closed);
+    CHECK(results[0].detail == "port unreachable");
+}
+
+TEST_CASE("run_probes: a silent server ends at the deadline", "[probe][run]")
+{
+    LocalSocket silent(SOCK_STREAM); // the kernel completes the handshake; nobody ever speaks
+    silent.listen();
+    ProbeOptions options;
+    options.timeout = 300ms;
+    const auto start = std::chrono::steady_clock::now();
+    const auto results = run({target(silent.port(), Transport::tcp, DialogueKind::banner)}, options);
+    const double elapsed = seconds_since(start);
+    CHECK(elapsed >= 0.25);
+    CHECK(elapsed < 3.0);
+    CHECK(results[0].state == State::open);
+    CHECK(results[0].passed == false);
+    CHECK(results[0].detail == "no banner before the deadline");
+}
+
+TEST_CASE("run_probes: a banner server passes", "[probe][run]")
+{
+    LocalSocket server(SOCK_STREAM);
+    server.listen();
+    std::thread serve([&] {
+        const int connection = ::accept(server.descriptor(), nullptr, nullptr);
+        if (connection < 0)
+            return;
+        constexpr char banner[] = "SSH-2.0-unit-test\r\n";
+        (void)::send(connection, banner, sizeof banner - 1, MSG_NOSIGNAL);
+        ::close(connection);
+    });
+    ProbeOptions options;
+    options.timeout = 2s;
+    const auto results = run({target(server.port(), Transport::tcp, DialogueKind::banner)}, options);
+    serve.join();
+    CHECK(results[0].state == State::open);
+    CHECK(results[0].passed == true);
+    CHECK(results[0].answer == "SSH-2.0-unit-test");
+}
+
+TEST_CASE("run_probes: wall time follows timeout x ceil(targets / parallel)", "[probe][run]")
+{
+    LocalSocket black_hole(SOCK_DGRAM);
+    const std::vector<Target> targets(40, target(black_hole.port(), Transport::udp));
+    ProbeOptions options;
+    options.timeout = 200ms;
+    options.parallel = 20;
+    std::size_t most_seen = 0;
+    options.on_progress = [&](const Progress& progress) { most_seen = std::max(most_seen, progress.done); };
+    const std::size_t descriptors_before = open_descriptors();
+    const auto start = std::chrono::steady_clock::now();
+    const auto results = run(targets, options);
+    const double elapsed = seconds_since(start);
+    CHECK(elapsed >= 0.35);
+    CHECK(elapsed < 2.0); // 40 one after another would take 8 s
+    CHECK(std::all_of(results.begin(), results.end(),
+                      [](const ProbeResult& r) { return r.state == State::filtered; }));
+    CHECK(open_descriptors() == descriptors_before);
+    CHECK(most_seen <= targets.size());
+}
+
+TEST_CASE("run_probes: a host without an address of the family asked for", "[probe][run]")
+{
+    ProbeOptions options;
+    options.family = AddressFamily::ipv6;
+    CHECK_THROWS_AS(run({target(80, Transport::tcp)}, options), ResolveError);
+    options.family = AddressFamily::ipv4;
+    const std::vector<Target> literal{{"[::1]", 80, Transport::tcp, DialogueKind::generic, ""}};
+    CHECK_THROWS_WITH(run(literal, options), "[::1]: no IPv4 address");
+}
+
+TEST_CASE("parallelism stays inside the open-file limit", "[probe][run]")
+{
+    CHECK(default_parallelism() >= 1);
+    CHECK(default_parallelism() <= parallelism_limit());
+    CHECK(default_parallelism() <= 4096);
+}

@@ -21,12 +21,17 @@ int run_lookup(Context& context)
         services::Query query = services::parse_query(text);
         if (!query.protocol && context.global.protocol)
             query.protocol = context.global.protocol;
-        std::vector<std::uint32_t> matches = query.find_in(table);
+        if (context.global.first) {
+            if (const auto first = query.first_in(table))
+                found.push_back(*first);
+            else
+                missing.push_back(text);
+            continue;
+        }
+        const std::vector<std::uint32_t> matches = query.find_in(table);
         if (matches.empty())
             missing.push_back(text);
-        const std::size_t shown =
-            context.global.first ? std::min<std::size_t>(matches.size(), 1) : matches.size();
-        found.insert(found.end(), matches.begin(), matches.begin() + static_cast<std::ptrdiff_t>(shown));
+        found.insert(found.end(), matches.begin(), matches.end());
     }
     if (!found.empty() || format == OutputFormat::json)
         write_entries(context.out, table, found, format);

@@ -10,11 +10,15 @@ std::vector<Diagnostic> lint(const Table& table)
     const auto entries = table.entries();
     for (std::uint32_t index = 0; index < entries.size(); ++index) {
         const Entry& entry = entries[index];
+        // Only services(5) files answer getservbyname(3); the IANA registry and nmap-services
+        // list a name on several ports by design.
+        if (table.sources()[entry.source].format != Format::services)
+            continue;
         auto check = [&](std::string_view key) {
-            const auto first = table.find_by_name(key, entry.protocol);
-            if (first.empty() || first.front() == index)
+            const auto first = table.first_by_name(key, entry.protocol);
+            if (!first || *first == index)
                 return;
-            const Entry& earlier = table.entry(first.front());
+            const Entry& earlier = table.entry(*first);
             std::string where = "line " + std::to_string(earlier.line);
             if (earlier.source != entry.source)
                 where = table.sources()[earlier.source].name + ":" + std::to_string(earlier.line);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <charconv>
 #include <cstring>
 #include <utility>
@@ -97,14 +98,53 @@ std::string quoted(std::string_view text)
     return out;
 }
 
+// A port number as glibc reads it, with strtoul(text, &end, 0): 0x50 is hexadecimal, 0120 octal,
+// 80 decimal. `length` is how many bytes it took (0: no number); `value` stops growing past 65535.
+struct PortNumber
+{
+    std::uint32_t value = 0;
+    std::size_t length = 0;
+    int base = 10;
+};
+
+PortNumber read_port_number(std::string_view text)
+{
+    PortNumber number;
+    std::size_t position = 0;
+    if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X') &&
+        std::isxdigit(static_cast<unsigned char>(text[2]))) {
+        number.base = 16;
+        position = 2;
+    } else if (text.size() > 1 && text[0] == '0' && is_digit(text[1])) {
+        number.base = 8;
+    }
+    for (; position < text.size(); ++position) {
+        const char c = text[position];
+        int digit = 0;
+        if (is_digit(c))
+            digit = c - '0';
+        else if (number.base == 16 && std::isxdigit(static_cast<unsigned char>(c)))
+            digit = (c | 0x20) - 'a' + 10;
+        else
+            break;
+        if (digit >= number.base)
+            break;
+        if (number.value <= 65535)
+            number.value =
+                number.value * static_cast<std::uint32_t>(number.base) + static_cast<std::uint32_t>(digit);
+    }
+    number.length = position;
+    return number;
+}
+
 // Splits one line by glibc's rules: a '#' (or a NUL byte, where glibc's C string ends) ends
 // the data; then NAME PORT/PROTO. Returns nullopt for blank lines and, with a diagnostic, for
 // lines glibc would reject or that portent refuses (port over 65535, no /proto).
-std::optional<LineFields> split_line(std::string_view line, std::uint32_t number,
+std::optional<LineFields> split_line(std::string_view line, std::uint32_t line_number,
                                      std::vector<Diagnostic>& diagnostics, std::uint32_t source)
 {
     auto report = [&](std::string message) {
-        diagnostics.push_back({source, number, std::move(message)});
+        diagnostics.push_back({source, line_number, std::move(message)});
         return std::nullopt;
     };
     LineFields fields;
@@ -117,34 +157,37 @@ std::optional<LineFields> split_line(std::string_view line, std::uint32_t number
     }
     fields.name = next_token(data);
     if (cut < line.size() && line[cut] == '\0')
-        diagnostics.push_back({source, number, "NUL byte: the rest of the line is ignored"});
+        diagnostics.push_back({source, line_number, "NUL byte: the rest of the line is ignored"});
     if (fields.name.empty())
         return std::nullopt;
 
     std::string_view port_text = next_token(data);
     if (port_text.empty())
         return report(quoted(fields.name) + ": missing port/protocol");
-    std::size_t digits = 0;
-    std::uint32_t port = 0;
-    while (digits < port_text.size() && is_digit(port_text[digits])) {
-        if (port <= 65535)
-            port = port * 10 + static_cast<std::uint32_t>(port_text[digits] - '0');
-        ++digits;
-    }
-    if (digits == 0 || (digits < port_text.size() && port_text[digits] != '/'))
+    const PortNumber number = read_port_number(port_text);
+    if (number.length == 0 || (number.length < port_text.size() && port_text[number.length] != '/'))
         return report("port " + quoted(port_text) + " is not a number");
-    const std::string_view port_digits = port_text.substr(0, digits);
+    const std::string_view port_digits = port_text.substr(0, number.length);
+    const std::uint32_t port = number.value;
     if (port > 65535)
         return report("port " + std::string(port_digits) + " is out of range (0-65535)");
-    if (digits == port_text.size()) {
+    if (number.length == port_text.size()) {
         std::string_view lookahead = data;
         if (next_token(lookahead).starts_with('/'))
             return report("space between port " + std::string(port_digits) + " and its /protocol");
         return report("missing /protocol after port " + std::string(port_digits));
     }
-    fields.protocol = port_text.substr(digits + 1);
+    // glibc skips every '/' before the protocol.
+    fields.protocol = port_text.substr(number.length);
+    while (fields.protocol.starts_with('/'))
+        fields.protocol.remove_prefix(1);
     if (fields.protocol.empty())
         return report("empty protocol after " + quoted(port_text));
+    if (number.base != 10)
+        diagnostics.push_back({source, line_number,
+                               "port " + quoted(port_digits) + " is read as " +
+                                   (number.base == 8 ? "octal" : "hexadecimal") + ": " +
+                                   std::to_string(port) + " (as glibc reads it)"});
     fields.port = static_cast<std::uint16_t>(port);
     fields.rest = data;
     return fields;
@@ -167,8 +210,9 @@ Entry make_entry(const LineFields& fields, std::uint32_t source, std::uint32_t l
 std::size_t line_count(std::string_view text)
 {
     std::size_t count = 1;
-    for (const char* position = text.data(), *end = position + text.size();
-         (position = static_cast<const char*>(std::memchr(position, '\n', static_cast<std::size_t>(end - position))));
+    for (const char *position = text.data(), *end = position + text.size();
+         (position = static_cast<const char*>(
+              std::memchr(position, '\n', static_cast<std::size_t>(end - position))));
          ++position)
         ++count;
     return count;
@@ -178,7 +222,8 @@ std::size_t line_count(std::string_view text)
 // std::from_chars. Nullopt when the whole text is not a number.
 std::optional<double> read_decimal(std::string_view text)
 {
-    constexpr double powers_of_ten[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    constexpr double powers_of_ten[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                        1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
     std::uint64_t mantissa = 0;
     std::size_t digits = 0;
     std::size_t fraction_digits = 0;
@@ -268,7 +313,7 @@ ParseResult parse_nmap(std::string_view text, std::uint32_t source)
         const std::optional<double> frequency = read_decimal(frequency_text);
         if (frequency_text.empty())
             result.diagnostics.push_back({source, number, "missing open-frequency"});
-        else if (!frequency || *frequency < 0 || *frequency > 1)
+        else if (!frequency || !(*frequency >= 0 && *frequency <= 1)) // NaN too
             result.diagnostics.push_back(
                 {source, number,
                  "open-frequency " + quoted(frequency_text) + " is not a number from 0 to 1"});

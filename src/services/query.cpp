@@ -37,6 +37,7 @@ Query parse_query(std::string_view text)
         auto last = read_port(text.substr(dash + 1));
         if (first && last && *first <= *last) {
             query.kind = Query::Kind::range;
+            query.name = std::string(text);
             query.port_first = *first;
             query.port_last = *last;
             return query;
@@ -51,10 +52,29 @@ std::vector<std::uint32_t> Query::find_in(const Table& table) const
     const ProtocolFilter filter = protocol ? ProtocolFilter(*protocol) : std::nullopt;
     switch (kind) {
     case Kind::port: return table.find_by_port(port_first, filter);
-    case Kind::range: return table.find_in_range(port_first, port_last, filter);
+    case Kind::range:
+        if (auto named = table.find_by_name(name, filter); !named.empty())
+            return named;
+        return table.find_in_range(port_first, port_last, filter);
     case Kind::name: break;
     }
     return table.find_by_name(name, filter);
+}
+
+std::optional<std::uint32_t> Query::first_in(const Table& table) const
+{
+    const ProtocolFilter filter = protocol ? ProtocolFilter(*protocol) : std::nullopt;
+    switch (kind) {
+    case Kind::port: return table.first_by_port(port_first, filter);
+    case Kind::range:
+        if (auto named = table.first_by_name(name, filter))
+            return named;
+        if (auto found = table.find_in_range(port_first, port_last, filter); !found.empty())
+            return found.front();
+        return std::nullopt;
+    case Kind::name: break;
+    }
+    return table.first_by_name(name, filter);
 }
 
 } // namespace portent::services

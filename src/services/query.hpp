@@ -26,7 +26,11 @@ struct Query
     std::uint16_t port_last = 0;
     std::optional<std::string> protocol; // the text after the first '/', when there is one
 
+    // Every matching entry, in file order. A range LO-HI is first looked up as a name, as
+    // getent does: a service named "6000-6063" is found by that name.
     [[nodiscard]] std::vector<std::uint32_t> find_in(const Table& table) const;
+    // The first matching entry in file order: what getent services KEY prints.
+    [[nodiscard]] std::optional<std::uint32_t> first_in(const Table& table) const;
 };
 
 // Reads a key as getent(1) does: the text after the first '/' is the protocol; the rest is a

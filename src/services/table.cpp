@@ -1,6 +1,7 @@
 #include "services/table.hpp"
 
 #include <algorithm>
+#include <array>
 #include <mutex>
 
 namespace portent::services {
@@ -46,35 +47,49 @@ bool protocol_matches(const Entry& entry, ProtocolFilter protocol)
     return !protocol || entry.protocol == *protocol;
 }
 
-// Lists of entry indices grouped by a small integer key, stored flat (compressed rows).
-// Group `key` is indices[starts[key + 1] .. starts[key + 2]).
-struct GroupedIndices
+// Entry indices sorted by a small integer key (a port, a segment-tree node), equal keys in
+// file order; the entries of a key are found by binary search.
+struct KeyedIndices
 {
-    std::vector<std::uint32_t> starts; // size keys + 2
+    std::vector<std::uint32_t> keys; // ascending
     std::vector<std::uint32_t> indices;
 
-    [[nodiscard]] bool empty() const { return starts.empty(); }
+    [[nodiscard]] bool empty() const { return keys.empty(); }
     [[nodiscard]] std::span<const std::uint32_t> groups(std::uint32_t first, std::uint32_t last) const
     {
-        return {indices.data() + starts[first + 1], indices.data() + starts[last + 2]};
+        const auto begin = std::ranges::lower_bound(keys, first) - keys.begin();
+        const auto end = std::ranges::upper_bound(keys, last) - keys.begin();
+        return {indices.data() + begin, indices.data() + end};
     }
     [[nodiscard]] std::span<const std::uint32_t> group(std::uint32_t key) const { return groups(key, key); }
 
-    // `for_each_key(index, add)` calls add(key) for every key the entry belongs to. Every group
-    // lists its indices in ascending (file) order.
-    template <typename KeysOf> void build(std::uint32_t key_count, std::uint32_t entry_count, KeysOf&& for_each_key)
+    // `for_each_key(index, add)` calls add(key) for every key (below 2^key_bits) the entry has.
+    template <typename KeysOf> void build(unsigned key_bits, std::uint32_t entry_count, KeysOf&& for_each_key)
     {
-        starts.assign(key_count + 2, 0);
         for (std::uint32_t index = 0; index < entry_count; ++index)
-            for_each_key(index, [&](std::uint32_t key) { ++starts[key + 1]; });
-        for (std::uint32_t key = 1; key <= key_count; ++key)
-            starts[key] += starts[key - 1];
-        // starts[key + 1] is now where group `key` ends: filling it backwards leaves it where
-        // the group starts, and the groups need no second array.
-        indices.resize(starts[key_count]);
-        for (std::uint32_t index = entry_count; index-- > 0;)
-            for_each_key(index, [&](std::uint32_t key) { indices[--starts[key + 1]] = index; });
-        starts[key_count + 1] = static_cast<std::uint32_t>(indices.size());
+            for_each_key(index, [&](std::uint32_t key) {
+                keys.push_back(key);
+                indices.push_back(index);
+            });
+        if (std::ranges::is_sorted(keys))
+            return; // files are usually in port order
+        // Least significant digit first, a byte a pass: each pass is stable, so equal keys
+        // keep their file order.
+        std::vector<std::uint32_t> sorted_keys(keys.size()), sorted_indices(keys.size());
+        for (unsigned shift = 0; shift < key_bits; shift += 8) {
+            std::array<std::uint32_t, 257> starts{};
+            for (std::uint32_t key : keys)
+                ++starts[((key >> shift) & 0xFFU) + 1];
+            for (std::size_t digit = 1; digit < starts.size(); ++digit)
+                starts[digit] += starts[digit - 1];
+            for (std::size_t i = 0; i < keys.size(); ++i) {
+                const std::uint32_t position = starts[(keys[i] >> shift) & 0xFFU]++;
+                sorted_keys[position] = keys[i];
+                sorted_indices[position] = indices[i];
+            }
+            keys.swap(sorted_keys);
+            indices.swap(sorted_indices);
+        }
     }
 };
 
@@ -111,8 +126,8 @@ struct Table::Data
     std::vector<std::uint32_t> slots; // key id, or none
     std::vector<std::uint32_t> chain_entry, chain_next;
 
-    GroupedIndices by_first_port; // every entry with a port, by its first port
-    GroupedIndices ranges;        // range entries, by segment-tree node (empty when none)
+    KeyedIndices by_first_port; // every entry with a port, by its first port
+    KeyedIndices ranges;        // range entries, by segment-tree node (empty when none)
 
     mutable std::once_flag sorted_names_built;
     mutable std::vector<std::string_view> sorted_names;
@@ -121,6 +136,10 @@ struct Table::Data
     void add_name(std::string_view key, std::uint32_t entry);
     [[nodiscard]] std::uint32_t find_key(std::string_view key) const;
     void index_ports();
+    template <typename Visit>
+    void visit_name(std::string_view name, ProtocolFilter protocol, Visit&& visit) const;
+    template <typename Visit>
+    void visit_ports(std::uint16_t first, std::uint16_t last, ProtocolFilter protocol, Visit&& visit) const;
 };
 
 std::uint32_t Table::Data::find_key(std::string_view key) const
@@ -184,14 +203,14 @@ void Table::Data::index_names()
 void Table::Data::index_ports()
 {
     const auto count = static_cast<std::uint32_t>(entries.size());
-    by_first_port.build(port_count, count, [&](std::uint32_t index, auto&& add) {
+    by_first_port.build(16, count, [&](std::uint32_t index, auto&& add) {
         if (entries[index].has_port)
             add(entries[index].port_first);
     });
     const bool any_range = std::ranges::any_of(entries, [](const Entry& e) { return e.is_range(); });
     if (!any_range)
         return;
-    ranges.build(2 * port_count, count, [&](std::uint32_t index, auto&& add) {
+    ranges.build(17, count, [&](std::uint32_t index, auto&& add) {
         const Entry& entry = entries[index];
         if (entry.is_range())
             for_each_covering_node(entry.port_first, entry.port_last, add);
@@ -240,38 +259,62 @@ std::span<const Source> Table::sources() const
     return data_->sources;
 }
 
+template <typename Visit>
+void Table::Data::visit_name(std::string_view name, ProtocolFilter protocol, Visit&& visit) const
+{
+    const std::uint32_t id = find_key(name);
+    if (id == none)
+        return;
+    for (std::uint32_t link = key_head[id]; link != none; link = chain_next[link]) {
+        const std::uint32_t index = chain_entry[link];
+        if (protocol_matches(entries[index], protocol) && !visit(index))
+            return;
+    }
+}
+
+template <typename Visit>
+void Table::Data::visit_ports(std::uint16_t first, std::uint16_t last, ProtocolFilter protocol,
+                              Visit&& visit) const
+{
+    for (std::uint32_t index : by_first_port.groups(first, last))
+        if (protocol_matches(entries[index], protocol))
+            visit(index);
+    if (ranges.empty())
+        return;
+    // Ranges that start before `first` and reach into it, from the leaf up to the root.
+    for (std::uint32_t node = first + port_count; node >= 1; node >>= 1U)
+        for (std::uint32_t index : ranges.group(node))
+            if (entries[index].port_first < first && protocol_matches(entries[index], protocol))
+                visit(index);
+}
+
 std::vector<std::uint32_t> Table::find_by_name(std::string_view name, ProtocolFilter protocol) const
 {
     std::vector<std::uint32_t> found;
-    const std::uint32_t id = data_->find_key(name);
-    if (id == none)
-        return found;
-    for (std::uint32_t link = data_->key_head[id]; link != none; link = data_->chain_next[link]) {
-        const std::uint32_t index = data_->chain_entry[link];
-        if (protocol_matches(data_->entries[index], protocol))
-            found.push_back(index);
-    }
+    data_->visit_name(name, protocol, [&](std::uint32_t index) {
+        found.push_back(index);
+        return true;
+    });
     return found;
+}
+
+std::optional<std::uint32_t> Table::first_by_name(std::string_view name, ProtocolFilter protocol) const
+{
+    std::optional<std::uint32_t> first;
+    data_->visit_name(name, protocol, [&](std::uint32_t index) {
+        first = index;
+        return false;
+    });
+    return first;
 }
 
 std::vector<std::uint32_t> Table::find_in_range(std::uint16_t first, std::uint16_t last,
                                                 ProtocolFilter protocol) const
 {
     std::vector<std::uint32_t> found;
-    auto keep = [&](std::uint32_t index) {
-        if (protocol_matches(data_->entries[index], protocol))
-            found.push_back(index);
-    };
-    for (std::uint32_t index : data_->by_first_port.groups(first, last))
-        keep(index);
-    const bool any_range = !data_->ranges.empty();
-    // Ranges that start before `first` and reach into it, from the leaf up to the root.
-    for (std::uint32_t node = first + port_count; any_range && node >= 1; node >>= 1U)
-        for (std::uint32_t index : data_->ranges.group(node))
-            if (data_->entries[index].port_first < first)
-                keep(index);
-    // Each port's group is in file order; several groups, or ranges, need merging.
-    if (first != last || any_range)
+    data_->visit_ports(first, last, protocol, [&](std::uint32_t index) { found.push_back(index); });
+    // Each port's entries are in file order; several ports, or ranges, need merging.
+    if (first != last || !data_->ranges.empty())
         std::ranges::sort(found);
     return found;
 }
@@ -279,6 +322,14 @@ std::vector<std::uint32_t> Table::find_in_range(std::uint16_t first, std::uint16
 std::vector<std::uint32_t> Table::find_by_port(std::uint16_t port, ProtocolFilter protocol) const
 {
     return find_in_range(port, port, protocol);
+}
+
+std::optional<std::uint32_t> Table::first_by_port(std::uint16_t port, ProtocolFilter protocol) const
+{
+    std::optional<std::uint32_t> first;
+    data_->visit_ports(port, port, protocol,
+                       [&](std::uint32_t index) { first = std::min(first.value_or(index), index); });
+    return first;
 }
 
 std::vector<std::string_view> Table::names_with_prefix(std::string_view prefix) const

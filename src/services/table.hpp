@@ -53,9 +53,15 @@ public:
     // Entries whose name or one of whose aliases is exactly `name` (case-sensitive, as glibc).
     [[nodiscard]] std::vector<std::uint32_t> find_by_name(std::string_view name,
                                                           ProtocolFilter protocol = {}) const;
+    // The first of find_by_name(), without allocating: what getservbyname(3) returns.
+    [[nodiscard]] std::optional<std::uint32_t> first_by_name(std::string_view name,
+                                                             ProtocolFilter protocol = {}) const;
     // Entries whose port, or port range, holds `port`.
     [[nodiscard]] std::vector<std::uint32_t> find_by_port(std::uint16_t port,
                                                           ProtocolFilter protocol = {}) const;
+    // The first of find_by_port(), without allocating: what getservbyport(3) returns.
+    [[nodiscard]] std::optional<std::uint32_t> first_by_port(std::uint16_t port,
+                                                             ProtocolFilter protocol = {}) const;
     // Entries with a port in [first, last], or a range that overlaps it.
     [[nodiscard]] std::vector<std::uint32_t> find_in_range(std::uint16_t first, std::uint16_t last,
                                                            ProtocolFilter protocol = {}) const;

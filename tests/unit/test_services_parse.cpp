@@ -188,3 +188,27 @@ TEST_CASE("any bytes are safe to parse in every format", "[parse]")
         }
     }
 }
+
+TEST_CASE("services(5): ports are read as glibc's strtoul(…, 0) reads them", "[parse][services]")
+{
+    const auto result =
+        parse_services("octal 010/tcp\nhex 0x50/tcp\neight 08/tcp\nzero 0/udp\nslashes 40//tcp\n");
+    REQUIRE(result.entries.size() == 4);
+    CHECK(result.entries[0].port_first == 8);
+    CHECK(result.entries[1].port_first == 80);
+    CHECK(result.entries[2].name == "zero");
+    CHECK(result.entries[2].port_first == 0);
+    CHECK(result.entries[3].protocol == "tcp"); // glibc skips every '/'
+    CHECK(has_diagnostic(result, 1, "octal"));
+    CHECK(has_diagnostic(result, 2, "hexadecimal"));
+    CHECK(has_diagnostic(result, 3, "not a number")); // '8' is no octal digit: glibc refuses it too
+}
+
+TEST_CASE("nmap-services: NaN and infinity are not frequencies", "[parse][nmap]")
+{
+    const auto result = parse_nmap("a\t1/tcp\tnan\nb\t2/tcp\tinf\nc\t3/tcp\t1.5\n");
+    REQUIRE(result.entries.size() == 3);
+    for (const Entry& entry : result.entries)
+        CHECK_FALSE(entry.frequency);
+    CHECK(result.diagnostics.size() == 3);
+}

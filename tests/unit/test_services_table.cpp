@@ -140,3 +140,32 @@ TEST_CASE("unreadable sources are one clear error", "[source]")
     CHECK_THROWS_WITH(read_file("/"), "cannot read /: Is a directory");
     CHECK(read_file("/dev/null").empty());
 }
+
+TEST_CASE("first matches are what getservbyname(3) and getservbyport(3) return", "[table]")
+{
+    const Table table = table_of(sample);
+    CHECK(table.entry(*table.first_by_name("http")).line == 3);
+    CHECK(table.entry(*table.first_by_name("http", "udp")).line == 5);
+    CHECK(table.entry(*table.first_by_name("www", "tcp")).line == 3);
+    CHECK_FALSE(table.first_by_name("http", "dccp"));
+    CHECK(table.entry(*table.first_by_port(80, "sctp")).line == 7);
+    CHECK(table.entry(*table.first_by_port(13)).line == 1);
+    CHECK_FALSE(table.first_by_port(9));
+}
+
+TEST_CASE("a range key is a name first, as getent reads it", "[table][query]")
+{
+    const Table table = table_of("x 6001/tcp\n6000-6063 46/tcp\n");
+    CHECK(lines_of(table, parse_query("6000-6063").find_in(table)) == Lines{2});
+    CHECK(table.entry(*parse_query("6000-6063").first_in(table)).line == 2);
+    CHECK(lines_of(table, parse_query("6000-6002").find_in(table)) == Lines{1});
+}
+
+TEST_CASE("files out of port order are indexed by port all the same", "[table]")
+{
+    const Table table = table_of("c 300/tcp\na 1/tcp\nb 300/udp\nd 2/tcp\ne 1/udp\nf 65535/tcp\ng 256/tcp\n");
+    CHECK(lines_of(table, table.find_by_port(300)) == Lines{1, 3});
+    CHECK(lines_of(table, table.find_by_port(1)) == Lines{2, 5});
+    CHECK(lines_of(table, table.find_in_range(2, 300)) == Lines{1, 3, 4, 7});
+    CHECK(lines_of(table, table.find_by_port(65535)) == Lines{6});
+}

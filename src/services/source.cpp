@@ -20,9 +20,10 @@ namespace {
 Table::Part part_for(const std::string& spec, std::optional<Format> format)
 {
     if (spec == "embedded")
-        return {"embedded", Format::services, {}, embedded_database()};
+        return {"embedded", Format::services, embedded_database(), nullptr};
     const std::string path = spec == "system" ? std::string(system_path) : spec;
-    return {path, format, read_file(path), {}};
+    // Read, not mapped: a mapped file that shrinks while it is parsed would kill portent (SIGBUS).
+    return Table::Part::holding(path, format, read_file(path));
 }
 
 } // namespace
@@ -30,19 +31,17 @@ Table::Part part_for(const std::string& spec, std::optional<Format> format)
 std::string read_file(const std::string& path)
 {
     const FileDescriptor file(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (file.get() < 0)
-        fail(path, errno);
     struct stat status
     {
     };
-    if (::fstat(file.get(), &status) != 0)
+    if (file.get() < 0 || ::fstat(file.get(), &status) != 0)
         fail(path, errno);
     if (S_ISDIR(status.st_mode))
         fail(path, EISDIR);
-    std::string text;
+    // Regular files are read in one call; pipes and /proc files report no size.
+    const bool sized = S_ISREG(status.st_mode) && status.st_size > 0;
+    std::string text(sized ? static_cast<std::size_t>(status.st_size) + 1 : std::size_t{1} << 16, '\0');
     std::size_t size = 0;
-    text.resize(S_ISREG(status.st_mode) && status.st_size > 0 ? static_cast<std::size_t>(status.st_size) + 1
-                                                              : 1 << 16);
     while (true) {
         if (size == text.size())
             text.resize(text.size() * 2);

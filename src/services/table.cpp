@@ -113,7 +113,7 @@ template <typename Add> void for_each_covering_node(std::uint32_t first, std::ui
 
 struct Table::Data
 {
-    std::deque<std::string> texts;
+    std::vector<std::shared_ptr<const void>> owners;
     std::vector<ParseResult> results;
     std::vector<Source> sources;
     std::vector<Entry> entries;
@@ -222,15 +222,21 @@ Table::Table(Table&&) noexcept = default;
 Table& Table::operator=(Table&&) noexcept = default;
 Table::~Table() = default;
 
+Table::Part Table::Part::holding(std::string name, std::optional<Format> format, std::string text)
+{
+    auto owner = std::make_shared<const std::string>(std::move(text));
+    const std::string_view view = *owner;
+    return {std::move(name), format, view, std::move(owner)};
+}
+
 Table::Table(std::vector<Part> parts) : data_(std::make_unique<Data>())
 {
     Data& data = *data_;
     data.results.reserve(parts.size());
     for (Part& part : parts) {
         const auto source_index = static_cast<std::uint32_t>(data.sources.size());
-        std::string_view text = part.static_text;
-        if (part.static_text.empty())
-            text = data.texts.emplace_back(std::move(part.text));
+        const std::string_view text = part.text;
+        data.owners.push_back(std::move(part.owner));
         data.sources.push_back({std::move(part.name), part.format.value_or(detect_format(text))});
         data.results.push_back(parse(text, data.sources.back().format, source_index));
     }

@@ -30,13 +30,17 @@ using ProtocolFilter = std::optional<std::string_view>;
 class Table
 {
 public:
-    // One source to read. The table keeps `text` alive for the views into it.
+    // One source to read: its text, and what keeps that text alive as long as the table
+    // (nothing for text that outlives it, such as the embedded database).
     struct Part
     {
         std::string name;
         std::optional<Format> format; // nullopt: detected from the text
-        std::string text;             // owned text, or empty when `static_text` is used
-        std::string_view static_text; // text that outlives the table (the embedded database)
+        std::string_view text;
+        std::shared_ptr<const void> owner;
+
+        // A part that owns `text`.
+        static Part holding(std::string name, std::optional<Format> format, std::string text);
     };
 
     Table();

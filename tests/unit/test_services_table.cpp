@@ -11,7 +11,7 @@ namespace {
 Table table_of(std::string text, std::optional<Format> format = Format::services)
 {
     std::vector<Table::Part> parts;
-    parts.push_back({"test", format, std::move(text), {}});
+    parts.push_back(Table::Part::holding("test", format, std::move(text)));
     return Table(std::move(parts));
 }
 
@@ -104,8 +104,8 @@ TEST_CASE("text search ignores case and looks at names, aliases and comments", "
 TEST_CASE("merged sources: the first listed wins", "[table][source]")
 {
     std::vector<Table::Part> parts;
-    parts.push_back({"a", Format::services, "svc 1/tcp\n", {}});
-    parts.push_back({"b", Format::services, "svc 2/tcp\nother 3/tcp\n", {}});
+    parts.push_back({"a", Format::services, "svc 1/tcp\n", nullptr});
+    parts.push_back(Table::Part::holding("b", Format::services, "svc 2/tcp\nother 3/tcp\n"));
     const Table table(std::move(parts));
     const auto found = table.find_by_name("svc", "tcp");
     REQUIRE(found.size() == 2);

@@ -17,8 +17,8 @@
 #include "services/table.hpp"
 
 #include <netdb.h>
-#include <time.h>
 #include <netinet/in.h>
+#include <time.h>
 
 #include <algorithm>
 #include <chrono>
@@ -120,17 +120,16 @@ std::size_t count_disagreements(const services::Table& table, const std::vector<
     char buffer[4096];
     for (const NameKey& key : names) {
         getservbyname_r(key.name.c_str(), key.protocol.c_str(), &result, buffer, sizeof buffer, &found);
-        const auto ours = table.find_by_name(key.name, key.protocol);
-        const bool same = found ? !ours.empty() && table.entry(ours.front()).port_first == ntohs(
-                                                          static_cast<std::uint16_t>(found->s_port))
-                                : ours.empty();
+        const auto ours = table.first_by_name(key.name, key.protocol);
+        const bool same =
+            found ? ours && table.entry(*ours).port_first == ntohs(static_cast<std::uint16_t>(found->s_port))
+                  : !ours;
         disagreements += same ? 0 : 1;
     }
     for (const PortKey& key : ports) {
         getservbyport_r(htons(key.port), key.protocol.c_str(), &result, buffer, sizeof buffer, &found);
-        const auto ours = table.find_by_port(key.port, key.protocol);
-        const bool same = found ? !ours.empty() && table.entry(ours.front()).name == found->s_name
-                                : ours.empty();
+        const auto ours = table.first_by_port(key.port, key.protocol);
+        const bool same = found ? ours && table.entry(*ours).name == found->s_name : !ours;
         disagreements += same ? 0 : 1;
     }
     return disagreements;
@@ -145,7 +144,8 @@ void print_row(std::string_view what, const Stats& stats, std::string_view unit_
 void bench_lookups(const Options& options)
 {
     std::printf("== lookups on %s (glibc reads /etc/services)\n", options.services_file.c_str());
-    if (std::filesystem::weakly_canonical(options.services_file) != std::filesystem::weakly_canonical("/etc/services"))
+    if (std::filesystem::weakly_canonical(options.services_file) !=
+        std::filesystem::weakly_canonical("/etc/services"))
         std::printf("  warning: --services is not /etc/services; glibc still reads /etc/services\n");
     const std::string text = services::read_file(options.services_file);
     std::vector<services::Table::Part> parts;
@@ -167,8 +167,8 @@ void bench_lookups(const Options& options)
         std::uint64_t total = 0;
         for (int pass = 0; pass < portent_passes; ++pass)
             for (const NameKey& key : names) {
-                const auto found = table.find_by_name(key.name, key.protocol);
-                total += found.empty() ? 0 : found.front() + 1;
+                const auto found = table.first_by_name(key.name, key.protocol);
+                total += found ? *found + 1 : 0;
             }
         sink = sink + total;
     });
@@ -176,8 +176,8 @@ void bench_lookups(const Options& options)
         std::uint64_t total = 0;
         for (int pass = 0; pass < portent_passes; ++pass)
             for (const PortKey& key : ports) {
-                const auto found = table.find_by_port(key.port, key.protocol);
-                total += found.empty() ? 0 : found.front() + 1;
+                const auto found = table.first_by_port(key.port, key.protocol);
+                total += found ? *found + 1 : 0;
             }
         sink = sink + total;
     });
@@ -207,12 +207,12 @@ void bench_lookups(const Options& options)
         sink = sink + total;
     });
 
-    print_row("portent find_by_name(name, proto)", portent_name);
+    print_row("portent first_by_name(name, proto)", portent_name);
     print_row("glibc getservbyname_r(name, proto)", glibc_name);
     std::printf("  %-34s %12.0fx  (cpu %.0fx; target >= 1000x: %s)\n", "name ratio glibc/portent",
                 glibc_name.median / portent_name.median, glibc_name.cpu_median / portent_name.cpu_median,
                 glibc_name.median / portent_name.median >= 1000 ? "met" : "MISSED");
-    print_row("portent find_by_port(port, proto)", portent_port);
+    print_row("portent first_by_port(port, proto)", portent_port);
     print_row("glibc getservbyport_r(port, proto)", glibc_port);
     std::printf("  %-34s %12.0fx  (cpu %.0fx; target >= 1000x: %s)\n", "port ratio glibc/portent",
                 glibc_port.median / portent_port.median, glibc_port.cpu_median / portent_port.cpu_median,
@@ -236,7 +236,8 @@ void bench_parse(const Options& options, const std::string& label, const std::st
     const services::Table sample = build();
     std::printf("== parse + index %s: %s (%zu bytes, %zu entries, %zu diagnostics, format %s)\n",
                 label.c_str(), path.c_str(), text.size(), sample.entries().size(),
-                sample.diagnostics().size(), std::string(services::to_string(sample.sources()[0].format)).c_str());
+                sample.diagnostics().size(),
+                std::string(services::to_string(sample.sources()[0].format)).c_str());
     const services::Format format = sample.sources()[0].format;
 
     const Stats parse_only = measure(options.batches, 1, [&] {
@@ -248,14 +249,14 @@ void bench_parse(const Options& options, const std::string& label, const std::st
         sink = sink + table.entries().size();
     });
     const double megabytes = static_cast<double>(text.size()) / 1e6;
-    std::printf("  %-34s %8.3f ms (min %.3f, cpu %.3f)  %6.1f MB/s\n", "parse only",
-                parse_only.median / 1e6, parse_only.minimum / 1e6, parse_only.cpu_median / 1e6,
-                megabytes / (parse_only.median / 1e9));
+    std::printf("  %-34s %8.3f ms (min %.3f, cpu %.3f)  %6.1f MB/s\n", "parse only", parse_only.median / 1e6,
+                parse_only.minimum / 1e6, parse_only.cpu_median / 1e6, megabytes / (parse_only.median / 1e9));
     std::printf("  %-34s %8.3f ms (min %.3f, cpu %.3f)  %6.1f MB/s", "parse + index (Table)",
                 whole.median / 1e6, whole.minimum / 1e6, whole.cpu_median / 1e6,
                 megabytes / (whole.median / 1e9));
     if (target_ms)
-        std::printf("  (target <= %.0f ms: %s)", *target_ms, whole.median / 1e6 <= *target_ms ? "met" : "MISSED");
+        std::printf("  (target <= %.0f ms: %s)", *target_ms,
+                    whole.median / 1e6 <= *target_ms ? "met" : "MISSED");
     std::printf("\n");
 }
 
@@ -280,7 +281,8 @@ Options parse_options(int argc, char** argv)
         else if (word == "--batches")
             options.batches = std::max(3, std::atoi(value().c_str()));
         else {
-            std::cerr << "usage: portent_lookup_bench [--services FILE] [--nmap FILE] [--csv FILE] [--batches N]\n";
+            std::cerr
+                << "usage: portent_lookup_bench [--services FILE] [--nmap FILE] [--csv FILE] [--batches N]\n";
             std::exit(2);
         }
     }

@@ -42,26 +42,63 @@ bool contains_ignoring_case(std::string_view haystack, std::string_view lowered_
     return false;
 }
 
+// Equality of short texts (names, protocols) without a call to memcmp.
+bool same_text(std::string_view a, std::string_view b)
+{
+    if (a.size() != b.size())
+        return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (a[i] != b[i])
+            return false;
+    return true;
+}
+
 bool protocol_matches(const Entry& entry, ProtocolFilter protocol)
 {
-    return !protocol || entry.protocol == *protocol;
+    return !protocol || same_text(entry.protocol, *protocol);
 }
 
 // Entry indices sorted by a small integer key (a port, a segment-tree node), equal keys in
 // file order; the entries of a key are found by binary search.
 struct KeyedIndices
 {
-    std::vector<std::uint32_t> keys; // ascending
+    static constexpr unsigned bucket_bits = 4; // 16 keys a bucket
+    std::vector<std::uint32_t> keys;           // ascending
     std::vector<std::uint32_t> indices;
+    std::vector<std::uint32_t> bucket_starts; // where the keys of each bucket start
+    std::uint32_t bucket_count = 0;
 
     [[nodiscard]] bool empty() const { return keys.empty(); }
+    // The entries of keys first..last: a binary search for the start, then as many as there
+    // are (a caller walks them all anyway).
     [[nodiscard]] std::span<const std::uint32_t> groups(std::uint32_t first, std::uint32_t last) const
     {
-        const auto begin = std::ranges::lower_bound(keys, first) - keys.begin();
-        const auto end = std::ranges::upper_bound(keys, last) - keys.begin();
+        std::size_t end = lower_bound(first);
+        const std::size_t begin = end;
+        while (end < keys.size() && keys[end] <= last)
+            ++end;
         return {indices.data() + begin, indices.data() + end};
     }
     [[nodiscard]] std::span<const std::uint32_t> group(std::uint32_t key) const { return groups(key, key); }
+
+    // The position of the first key not below `key`: the bucket of the key's high bits, then a
+    // search without branches on the data inside it (a few keys at most in real files).
+    [[nodiscard]] std::size_t lower_bound(std::uint32_t key) const
+    {
+        if (bucket_starts.empty()) // never built
+            return 0;
+        const std::uint32_t bucket = std::min<std::uint32_t>(key >> bucket_bits, bucket_count);
+        const std::uint32_t* base = keys.data() + bucket_starts[bucket];
+        std::size_t length = bucket_starts[std::min(bucket + 1, bucket_count)] - bucket_starts[bucket];
+        if (length == 0)
+            return bucket_starts[bucket];
+        while (length > 1) {
+            const std::size_t half = length / 2;
+            base += base[half - 1] < key ? half : 0;
+            length -= half;
+        }
+        return static_cast<std::size_t>(base - keys.data()) + (*base < key ? 1 : 0);
+    }
 
     // `for_each_key(index, add)` calls add(key) for every key (below 2^key_bits) the entry has.
     template <typename KeysOf> void build(unsigned key_bits, std::uint32_t entry_count, KeysOf&& for_each_key)
@@ -71,8 +108,18 @@ struct KeyedIndices
                 keys.push_back(key);
                 indices.push_back(index);
             });
-        if (std::ranges::is_sorted(keys))
-            return; // files are usually in port order
+        if (!std::ranges::is_sorted(keys)) // files are usually in port order
+            sort_by_key(key_bits);
+        bucket_count = (1U << (key_bits - bucket_bits)) + 1;
+        bucket_starts.assign(bucket_count + 1, 0);
+        for (std::uint32_t key : keys)
+            ++bucket_starts[(key >> bucket_bits) + 1];
+        for (std::uint32_t bucket = 1; bucket <= bucket_count; ++bucket)
+            bucket_starts[bucket] += bucket_starts[bucket - 1];
+    }
+
+    void sort_by_key(unsigned key_bits)
+    {
         // Least significant digit first, a byte a pass: each pass is stable, so equal keys
         // keep their file order.
         std::vector<std::uint32_t> sorted_keys(keys.size()), sorted_indices(keys.size());
@@ -149,7 +196,7 @@ std::uint32_t Table::Data::find_key(std::string_view key) const
     const std::size_t mask = slots.size() - 1;
     for (std::size_t slot = hash(key) & mask;; slot = (slot + 1) & mask) {
         const std::uint32_t id = slots[slot];
-        if (id == none || keys[id] == key)
+        if (id == none || same_text(keys[id], key))
             return id;
     }
 }

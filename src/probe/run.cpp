@@ -11,10 +11,13 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
+#include <future>
 #include <map>
+#include <memory>
 #include <netdb.h>
 #include <optional>
 #include <sys/resource.h>
+#include <thread>
 
 namespace portent::probe {
 
@@ -101,6 +104,25 @@ struct Run
     Progress progress() const { return {done, targets.size(), answered, Clock::now() - start}; }
 };
 
+// resolve() under the run's deadline. getaddrinfo() cannot be cancelled, so it runs on a thread
+// of its own, which is left behind when the deadline passes (a black-holed DNS server would
+// otherwise hold the run for the resolver's own timeouts, up to half a minute).
+Addresses resolve_within(const std::string& host, AddressFamily family, std::chrono::nanoseconds timeout)
+{
+    auto promise = std::make_shared<std::promise<Addresses>>();
+    std::future<Addresses> answer = promise->get_future();
+    std::thread([promise, host, family] {
+        try {
+            promise->set_value(resolve(host, family));
+        } catch (...) {
+            promise->set_exception(std::current_exception());
+        }
+    }).detach();
+    if (answer.wait_for(timeout) != std::future_status::ready)
+        throw ResolveError(host + ": no answer from the resolver before the deadline");
+    return answer.get();
+}
+
 void resolve_hosts(Run& run)
 {
     std::map<std::string, std::uint32_t, std::less<>> known;
@@ -108,7 +130,7 @@ void resolve_hosts(Run& run)
     for (const Target& target : run.targets) {
         auto [place, added] = known.try_emplace(target.host, static_cast<std::uint32_t>(run.hosts.size()));
         if (added)
-            run.hosts.push_back(resolve(target.host, run.options.family));
+            run.hosts.push_back(resolve_within(target.host, run.options.family, run.options.timeout));
         run.host_of.push_back(place->second);
     }
 }

@@ -1,0 +1,71 @@
+#!/usr/bin/python3
+"""A resolver that never answers must not hold `portent probe` past its deadline.
+
+In private mount and network namespaces, /etc/resolv.conf names 127.0.0.1 (where a UDP socket
+takes queries and never answers) with the resolver's own timeouts at 5 s x 3 attempts, and
+nsswitch.conf asks DNS only. `portent probe --timeout 500ms` on a name must then end in about
+half a second: exit 1, one line on stderr. Usage: test_resolver_deadline.py PORTENT_BINARY
+"""
+
+import os
+import subprocess
+import sys
+import time
+
+INNER = "PORTENT_RESOLVER_DEADLINE_INNER"
+
+
+def fail(message):
+    print("probe.resolver_deadline: FAIL: " + message)
+    sys.exit(1)
+
+
+def inner(portent, workdir):
+    subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
+    resolv = os.path.join(workdir, "resolv.conf")
+    nsswitch = os.path.join(workdir, "nsswitch.conf")
+    with open(resolv, "w") as out:
+        out.write("nameserver 127.0.0.1\noptions timeout:5 attempts:3\n")
+    with open(nsswitch, "w") as out:
+        out.write("hosts: dns\n")
+    subprocess.run(["mount", "--bind", resolv, "/etc/resolv.conf"], check=True)
+    subprocess.run(["mount", "--bind", nsswitch, "/etc/nsswitch.conf"], check=True)
+    import socket
+    black_hole = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    black_hole.bind(("127.0.0.1", 53))  # takes every query, answers none
+    started = time.monotonic()
+    run = subprocess.run([portent, "probe", "--timeout", "500ms", "service.portent.test", "80"],
+                         capture_output=True, timeout=30)
+    elapsed = time.monotonic() - started
+    black_hole.close()
+    stderr = run.stderr.decode("utf-8", "replace")
+    if run.returncode != 1:
+        fail("exit code %d, expected 1; stderr: %r" % (run.returncode, stderr))
+    if elapsed > 3:
+        fail("took %.1f s with --timeout 500ms: the resolver held the run" % elapsed)
+    lines = stderr.strip().split("\n")
+    if len(lines) != 1 or not lines[0].startswith("portent: service.portent.test:"):
+        fail("expected one line 'portent: service.portent.test: ...' on stderr, got %r" % stderr)
+    if run.stdout:
+        fail("expected nothing on stdout, got %r" % run.stdout)
+    print("probe.resolver_deadline: ended in %.2f s: %s" % (elapsed, lines[0]))
+
+
+def main():
+    portent = os.path.abspath(sys.argv[1])
+    if os.environ.get(INNER):
+        inner(portent, os.environ[INNER])
+        return
+    if os.geteuid() != 0:
+        print("probe.resolver_deadline: SKIP: needs root for private mount and network namespaces")
+        sys.exit(77)
+    import tempfile
+    with tempfile.TemporaryDirectory(prefix="portent-resolver-") as workdir:
+        env = dict(os.environ, **{INNER: workdir})
+        run = subprocess.run(["unshare", "-m", "-n", sys.executable, os.path.abspath(__file__), portent],
+                             env=env, timeout=60)
+        sys.exit(run.returncode)
+
+
+if __name__ == "__main__":
+    main()

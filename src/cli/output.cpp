@@ -6,45 +6,56 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <functional>
 #include <ostream>
 #include <utility>
 
 namespace portent::cli {
 
-void write_table(std::ostream& out, const Row& header, const std::vector<Row>& rows)
+void write_table(std::ostream& out, const Row& header, std::size_t row_count,
+                 const std::function<Row(std::size_t)>& row_at)
 {
-    std::vector<std::vector<std::string>> cells;
-    cells.reserve(rows.size() + 1);
+    // Two passes over the rows, each built anew: the widths first, then the lines, so that
+    // memory stays the same for a hundred rows or millions.
     std::vector<std::size_t> widths(header.size(), 0);
-    auto add = [&](const Row& row) {
-        auto& visible_row = cells.emplace_back();
+    std::vector<bool> shown(header.size(), false); // columns empty in every row are left out
+    for (std::size_t index = 0; index < row_count; ++index) {
+        const Row row = row_at(index);
         for (std::size_t column = 0; column < row.size() && column < widths.size(); ++column) {
-            visible_row.push_back(visible(row[column]));
-            widths[column] = std::max(widths[column], display_width(visible_row.back()));
+            if (row[column].empty())
+                continue;
+            shown[column] = true;
+            widths[column] = std::max(widths[column], display_width(visible(row[column])));
         }
-    };
-    add(header);
-    for (const Row& row : rows)
-        add(row);
-    // Columns empty in every row are left out.
-    std::vector<bool> shown(header.size());
+    }
     for (std::size_t column = 0; column < header.size(); ++column)
-        shown[column] = std::ranges::any_of(
-            rows, [&](const Row& row) { return column < row.size() && !row[column].empty(); });
+        widths[column] = std::max(widths[column], display_width(visible(header[column])));
     std::string line;
-    for (const auto& row : cells) {
+    auto write_row = [&](const Row& row) {
         line.clear();
         std::size_t pending_spaces = 0;
-        for (std::size_t column = 0; column < row.size(); ++column) {
+        for (std::size_t column = 0; column < row.size() && column < widths.size(); ++column) {
             if (!shown[column])
                 continue;
             if (!line.empty() || pending_spaces > 0)
                 line.append(pending_spaces + 2, ' ');
-            line += row[column];
-            pending_spaces = widths[column] - display_width(row[column]);
+            const std::string cell = visible(row[column]);
+            line += cell;
+            pending_spaces = widths[column] - display_width(cell);
         }
-        out << line << '\n';
-    }
+        while (line.ends_with(' ')) // an empty last cell leaves only padding
+            line.pop_back();
+        line += '\n';
+        out << line;
+    };
+    write_row(header);
+    for (std::size_t index = 0; index < row_count; ++index)
+        write_row(row_at(index));
+}
+
+void write_table(std::ostream& out, const Row& header, const std::vector<Row>& rows)
+{
+    write_table(out, header, rows.size(), [&](std::size_t index) { return rows[index]; });
 }
 
 void write_json(std::ostream& out, const boost::json::value& document)
@@ -105,16 +116,18 @@ std::string format_frequency(const services::Entry& entry)
 void write_entries_table(std::ostream& out, std::span<const services::Entry> entries,
                          std::span<const std::uint32_t> indices)
 {
-    std::vector<Row> rows;
-    rows.reserve(indices.size());
-    for (std::uint32_t index : indices) {
-        const services::Entry& entry = entries[index];
-        rows.push_back({std::string(entry.name), services::format_ports(entry), std::string(entry.protocol),
-                        join_aliases(entry),
-                        entry.has_port ? std::string(to_string(services::port_class(entry.port_first))) : "",
-                        format_frequency(entry), std::string(entry.comment)});
-    }
-    write_table(out, {"SERVICE", "PORT", "PROTO", "ALIASES", "CLASS", "FREQUENCY", "COMMENT"}, rows);
+    write_table(out, {"SERVICE", "PORT", "PROTO", "ALIASES", "CLASS", "FREQUENCY", "COMMENT"}, indices.size(),
+                [&](std::size_t row) -> Row {
+                    const services::Entry& entry = entries[indices[row]];
+                    return {std::string(entry.name),
+                            services::format_ports(entry),
+                            std::string(entry.protocol),
+                            join_aliases(entry),
+                            entry.has_port ? std::string(to_string(services::port_class(entry.port_first)))
+                                           : "",
+                            format_frequency(entry),
+                            std::string(entry.comment)};
+                });
 }
 
 // Exactly getent's print_services(): "%-21s %d/%s" and " alias" for each alias.

@@ -6,6 +6,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <iosfwd>
 #include <span>
 #include <string>
@@ -16,8 +17,11 @@ namespace portent::cli {
 using Row = std::vector<std::string>;
 
 // Aligned columns separated by two spaces, a header line first; every cell is made visible
-// (see visible()); the last column is not padded.
+// (see visible()); the last column is not padded; a column empty in every row is left out.
 void write_table(std::ostream& out, const Row& header, const std::vector<Row>& rows);
+// The same for rows made on demand: row_at(i) is called twice for each row.
+void write_table(std::ostream& out, const Row& header, std::size_t row_count,
+                 const std::function<Row(std::size_t)>& row_at);
 
 // One JSON document followed by a newline; strings must already be valid UTF-8 (valid_utf8()).
 void write_json(std::ostream& out, const boost::json::value& document);

@@ -1,0 +1,32 @@
+#include "cli/output.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <sstream>
+
+using namespace portent::cli;
+
+TEST_CASE("tables align columns, leave out empty ones and end lines without padding", "[output]")
+{
+    std::ostringstream out;
+    write_table(out, {"NAME", "EMPTY", "PORT", "NOTE"},
+                {{"daytime", "", "13", ""}, {"x", "", "65535", "last"}, {"\x1b[2J", "", "1", ""}});
+    CHECK(out.str() == "NAME     PORT   NOTE\n"
+                       "daytime  13\n"
+                       "x        65535  last\n"
+                       "\\e[2J    1\n");
+}
+
+TEST_CASE("a JSON array written element by element is one line", "[output]")
+{
+    std::ostringstream out;
+    JsonArrayWriter array(out);
+    array.add(boost::json::value(1));
+    array.add(boost::json::object{{"a", "b"}});
+    array.finish();
+    CHECK(out.str() == "[1,{\"a\":\"b\"}]\n");
+    std::ostringstream empty;
+    JsonArrayWriter none(empty);
+    none.finish();
+    CHECK(empty.str() == "[]\n");
+}

@@ -10,45 +10,20 @@
 # installed (else plain timed runs). Env: RUNS (default 5). Run by hand, not by ctest.
 set -euo pipefail
 
-here=$(cd "$(dirname "$0")" && pwd)
-portent=${1:-${PORTENT:-}}
-if [[ -z $portent || ! -x $portent ]]; then
-  echo "usage: $0 PORTENT_BINARY [portent probe options...]" >&2
-  exit 1
-fi
-portent=$(realpath "$portent")
-shift || true
-opts=("$@")
+# shellcheck source=bench/probe/common.sh
+. "$(dirname "$0")/common.sh"
+command -v nmap >/dev/null || { echo "$0: nmap is not installed" >&2; exit 1; }
+bench_start scan "$@"
 [[ ${#opts[@]} -gt 0 ]] || opts=(--timeout 1s)
 runs=${RUNS:-5}
-python=/usr/bin/python3
-command -v nmap >/dev/null || { echo "$0: nmap is not installed" >&2; exit 1; }
-
-if [[ $EUID -eq 0 && -z ${PORTENT_BENCH_NETNS:-} ]]; then
-  export PORTENT_BENCH_NETNS=1
-  exec unshare -n -- "$0" "$portent" "${opts[@]}"
-fi
-
-tmp=$(mktemp -d /tmp/portent-bench-scan.XXXXXX)
-listener_pid=
-cleanup() {
-  if [[ -n $listener_pid ]]; then kill "$listener_pid" 2>/dev/null || true; wait "$listener_pid" 2>/dev/null || true; fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-
 if [[ -n ${PORTENT_BENCH_NETNS:-} ]]; then
-  ip link set lo up
   ports=(22 80 443 5432 8080 31337)
-  where="private network namespace (unshare -n); loopback holds only the bench's listeners"
+  where="$where; loopback holds only the bench's listeners"
 else
   ports=(0 0 0)
-  where="the machine's loopback (not root): its other listeners are scanned too"
+  where="$where: its other listeners are scanned too"
 fi
-"$python" "$here/listeners.py" tcp "${ports[@]}" >"$tmp/ports" &
-listener_pid=$!
-for _ in $(seq 100); do [[ -s $tmp/ports ]] && break; sleep 0.05; done
-[[ -s $tmp/ports ]] || { echo "$0: listeners did not start" >&2; exit 1; }
+start_helper tcp "${ports[@]}"
 
 portent_cmd="$portent probe 127.0.0.1 1-65535/tcp ${opts[*]} --open --format json"
 nmap_cmd="nmap -sT -p1-65535 -Pn -n 127.0.0.1"

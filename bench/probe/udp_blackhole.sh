@@ -10,41 +10,12 @@
 # installed (else plain timed runs). Env: RUNS (default 3). Run by hand, not by ctest.
 set -euo pipefail
 
-here=$(cd "$(dirname "$0")" && pwd)
-portent=${1:-${PORTENT:-}}
-if [[ -z $portent || ! -x $portent ]]; then
-  echo "usage: $0 PORTENT_BINARY [portent probe options...]" >&2
-  exit 1
-fi
-portent=$(realpath "$portent")
-shift || true
-opts=("$@")
+# shellcheck source=bench/probe/common.sh
+. "$(dirname "$0")/common.sh"
+bench_start udp "$@"
 runs=${RUNS:-3}
 range=${RANGE:-20000-20999}
-python=/usr/bin/python3
-
-if [[ $EUID -eq 0 && -z ${PORTENT_BENCH_NETNS:-} ]]; then
-  export PORTENT_BENCH_NETNS=1
-  exec unshare -n -- "$0" "$portent" "${opts[@]}"
-fi
-
-tmp=$(mktemp -d /tmp/portent-bench-udp.XXXXXX)
-holder_pid=
-cleanup() {
-  if [[ -n $holder_pid ]]; then kill "$holder_pid" 2>/dev/null || true; wait "$holder_pid" 2>/dev/null || true; fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-where="the machine's loopback (not root)"
-if [[ -n ${PORTENT_BENCH_NETNS:-} ]]; then
-  ip link set lo up
-  where="private network namespace (unshare -n)"
-fi
-"$python" "$here/listeners.py" udp-blackhole "$range" >"$tmp/ports" &
-holder_pid=$!
-for _ in $(seq 200); do [[ -s $tmp/ports ]] && break; sleep 0.05; done
-[[ -s $tmp/ports ]] || { echo "$0: could not bind UDP $range on 127.0.0.1" >&2; exit 1; }
+start_helper udp-blackhole "$range"
 
 base="$portent probe 127.0.0.1 $range/udp --timeout 1s ${opts[*]} --format json"
 echo "where:    $where; black-holed UDP ports 127.0.0.1:$range"

@@ -7,13 +7,13 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build_dir=$root/build
 
 # Build: compiler, CMake, Boost 1.81 (not Debian's default 1.74), range-v3, OpenSSL.
-# Tests: Catch2 2.13, glibc's getent (libc-bin), real peers (xinetd, nmap, netcat, python3),
-# unshare and ip for private namespaces.
+# Tests: Catch2 2.13, glibc's getent (libc-bin), real peers (xinetd, nmap, netcat, python3,
+# openssl for a test certificate), unshare and ip for private namespaces.
 packages=(
   cmake make g++ pkg-config
   libboost1.81-dev libboost-program-options1.81-dev libboost-json1.81-dev
   librange-v3-dev libssl-dev catch2
-  libc-bin util-linux iproute2 procps xinetd nmap netcat-openbsd python3
+  libc-bin util-linux iproute2 procps xinetd nmap netcat-openbsd python3 openssl
 )
 
 ensure_packages() {

@@ -59,6 +59,11 @@ def main():
     if os.geteuid() != 0:
         print("probe.resolver_deadline: SKIP: needs root for private mount and network namespaces")
         sys.exit(77)
+    check = subprocess.run(["unshare", "-m", "-n", "true"], capture_output=True)
+    if check.returncode != 0:
+        print("probe.resolver_deadline: SKIP: private mount and network namespaces are not "
+              "available here (%s)" % check.stderr.decode("utf-8", "replace").strip())
+        sys.exit(77)
     import tempfile
     with tempfile.TemporaryDirectory(prefix="portent-resolver-") as workdir:
         env = dict(os.environ, **{INNER: workdir})

@@ -6,18 +6,22 @@
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build_dir=$root/build
 
-# Build: compiler, CMake, Boost 1.81 (not Debian's default 1.74), range-v3, OpenSSL.
-# Tests: Catch2 2.13, glibc's getent (libc-bin), real peers (xinetd, nmap, netcat, python3,
-# openssl for a test certificate), unshare and ip for private namespaces.
-packages=(
+# Build: compiler, CMake, Boost 1.81 (not Debian's default 1.74), range-v3, OpenSSL, and Catch2
+# 2.13 (the build configures the tests too).
+build_packages=(
   cmake make g++ pkg-config
   libboost1.81-dev libboost-program-options1.81-dev libboost-json1.81-dev
   librange-v3-dev libssl-dev catch2
+)
+# Tests: glibc's getent (libc-bin), real peers (xinetd, nmap, netcat, python3, openssl for a test
+# certificate), unshare and ip for private namespaces.
+test_packages=(
   libc-bin util-linux iproute2 procps xinetd nmap netcat-openbsd python3 openssl
 )
 
+# ensure_packages PACKAGE...: installs those that are missing.
 ensure_packages() {
-  local installed missing=""
+  local packages=("$@") installed missing=""
   # dpkg-query fails when it has never heard of a package: that package is missing.
   installed=$(dpkg-query -W -f='${db:Status-Abbrev}|${Package}\n' "${packages[@]}" 2>/dev/null |
     awk -F'|' '$1 ~ /^ii/ {print $2}' || true)
@@ -38,7 +42,7 @@ ensure_packages() {
 
 ensure_build() {
   if [ ! -f "$build_dir/CMakeCache.txt" ]; then
-    cmake -S "$root" -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DPORTENT_WERROR=ON >&2
+    cmake -S "$root" -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DPORTENT_WERROR=ON -DPORTENT_BUILD_TESTS=ON >&2
   fi
   cmake --build "$build_dir" -j "$(nproc)" "$@" >"$build_dir/last-build.log" 2>&1 || {
     cat "$build_dir/last-build.log" >&2

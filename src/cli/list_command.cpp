@@ -4,6 +4,7 @@
 #include <boost/program_options/value_semantic.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <numeric>
 
 namespace po = boost::program_options;
@@ -11,6 +12,17 @@ namespace po = boost::program_options;
 namespace portent::cli {
 
 namespace {
+
+// N of --top: a whole number, 0 or more.
+std::size_t read_count(const std::string& text)
+{
+    std::size_t value = 0;
+    const char* end = text.data() + text.size();
+    const auto [stop, error] = std::from_chars(text.data(), end, value);
+    if (text.empty() || error != std::errc() || stop != end)
+        throw UsageError("--top: '" + text + "' is not a whole number");
+    return value;
+}
 
 int run_list(Context& context)
 {
@@ -26,11 +38,12 @@ int run_list(Context& context)
         if (!protocol || entries[index].protocol == *protocol)
             indices.push_back(index);
     if (context.options.count("top")) {
-        const std::size_t top = context.options["top"].as<std::size_t>();
-        std::erase_if(indices, [&](std::uint32_t index) { return !entries[index].frequency; });
-        if (indices.empty() && !entries.empty())
+        const std::size_t top = read_count(context.options["top"].as<std::string>());
+        if (std::ranges::none_of(entries,
+                                 [](const services::Entry& entry) { return entry.frequency.has_value(); }))
             throw std::runtime_error(
                 "list --top: the database has no open-frequencies (use an nmap-services file)");
+        std::erase_if(indices, [&](std::uint32_t index) { return !entries[index].frequency; });
         std::ranges::stable_sort(indices, std::ranges::greater(),
                                  [&](std::uint32_t index) { return *entries[index].frequency; });
         indices.resize(std::min(top, indices.size()));
@@ -42,7 +55,7 @@ int run_list(Context& context)
 po::options_description list_options()
 {
     po::options_description options("list options");
-    options.add_options()("top", po::value<std::size_t>()->value_name("N"),
+    options.add_options()("top", po::value<std::string>()->value_name("N"),
                           "only the N entries most often found open (nmap-services open-frequency)");
     return options;
 }

@@ -6,6 +6,8 @@
 #include <boost/program_options.hpp>
 
 #include <array>
+#include <cerrno>
+#include <cstring>
 #include <iostream>
 #include <unistd.h>
 
@@ -51,33 +53,6 @@ po::options_description global_options()
 
 // Positional arguments are collected under this name.
 constexpr const char* arguments_key = "argument";
-
-po::options_description all_options(const po::options_description& global, const Command& command)
-{
-    po::options_description options;
-    options.add(global).add(command.options);
-    options.add_options()(arguments_key, po::value<std::vector<std::string>>());
-    return options;
-}
-
-// The first argument that is neither an option nor an option's value, or "" when none.
-std::string_view first_positional(int argc, char** argv, const po::options_description& options)
-{
-    for (int i = 1; i < argc; ++i) {
-        const std::string_view word = argv[i];
-        if (word == "--")
-            return i + 1 < argc ? argv[i + 1] : "";
-        if (word.size() < 2 || word.front() != '-')
-            return word;
-        const bool long_option = word.starts_with("--");
-        const std::string_view name = long_option ? word.substr(2, word.find('=') - 2) : word.substr(1, 1);
-        const po::option_description* option = options.find_nothrow(std::string(name), false, false, false);
-        const bool value_attached = long_option ? word.find('=') != std::string_view::npos : word.size() > 2;
-        if (option && option->semantic()->max_tokens() > 0 && !value_attached)
-            ++i;
-    }
-    return "";
-}
 
 void print_main_help(std::ostream& out, const po::options_description& global)
 {
@@ -145,25 +120,39 @@ GlobalOptions read_global_options(const po::variables_map& values)
     return global;
 }
 
+// Every option of every command is parsed at once (so that Boost alone decides what is an
+// option's value); the first positional argument names the command, and an option of another
+// command is a usage error.
 int run_command(int argc, char** argv)
 {
     const po::options_description global = global_options();
-    // Find the command first: its options join the global ones.
     po::options_description every_option = global;
     for (auto command : command_list)
         every_option.add(command()->options);
-    const std::string_view verb = first_positional(argc, argv, every_option);
-    const Command* command = find_command(verb);
-    const bool explicit_command = command != nullptr;
-    if (!command)
-        command = &lookup_command();
-
-    po::variables_map values;
+    every_option.add_options()(arguments_key, po::value<std::vector<std::string>>());
     po::positional_options_description positional;
     positional.add(arguments_key, -1);
-    const po::options_description options = all_options(global, *command);
-    po::store(po::command_line_parser(argc, argv).options(options).positional(positional).run(), values);
+    const auto style = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
+    const po::parsed_options parsed =
+        po::command_line_parser(argc, argv).options(every_option).positional(positional).style(style).run();
+    po::variables_map values;
+    po::store(parsed, values);
     po::notify(values);
+
+    std::vector<std::string> arguments;
+    if (values.count(arguments_key))
+        arguments = values[arguments_key].as<std::vector<std::string>>();
+    const Command* command = arguments.empty() ? nullptr : find_command(arguments.front());
+    const bool explicit_command = command != nullptr;
+    if (explicit_command)
+        arguments.erase(arguments.begin());
+    else
+        command = &lookup_command();
+    for (const po::option& option : parsed.options)
+        if (option.string_key != arguments_key && !global.find_nothrow(option.string_key, false) &&
+            !command->options.find_nothrow(option.string_key, false))
+            throw UsageError("--" + option.string_key + " is not an option of '" +
+                             std::string(command->name) + "'");
 
     if (values.count("version")) {
         std::cout << program << ' ' << PORTENT_VERSION << '\n';
@@ -176,11 +165,6 @@ int run_command(int argc, char** argv)
             print_main_help(std::cout, global);
         return exit_code::ok;
     }
-    std::vector<std::string> arguments;
-    if (values.count(arguments_key))
-        arguments = values[arguments_key].as<std::vector<std::string>>();
-    if (explicit_command)
-        arguments.erase(arguments.begin());
     if (arguments.empty() && !explicit_command)
         throw UsageError("give a QUERY or a COMMAND");
     Context context{read_global_options(values),  std::move(arguments),        values, std::cout, std::cerr,
@@ -218,6 +202,10 @@ int run(int argc, char** argv)
     try {
         const int code = run_command(argc, argv);
         std::cout.flush();
+        if (!std::cout) { // a full disk, a closed pipe: the output is not all there
+            std::cerr << program << ": cannot write the output: " << std::strerror(errno) << '\n';
+            return exit_code::failure;
+        }
         return code;
     } catch (const po::error& error) {
         std::cerr << program << ": " << error.what() << " (see 'portent --help')\n";

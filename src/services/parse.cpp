@@ -508,8 +508,10 @@ Format detect_format(std::string_view text)
         std::string_view content = trim(line);
         if (content.empty() || content.starts_with('#'))
             return;
+        // Commas in a services(5) comment do not make a CSV row.
+        const std::string_view data = content.substr(0, content.find('#'));
         if (content.starts_with("Service Name,Port Number") ||
-            std::count(content.begin(), content.end(), ',') >= static_cast<long>(iana_columns - 1)) {
+            std::count(data.begin(), data.end(), ',') >= static_cast<long>(iana_columns - 1)) {
             found = Format::iana_csv;
             return;
         }

@@ -2,6 +2,7 @@
 
 #include "services/file_descriptor.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -40,11 +41,17 @@ std::string read_file(const std::string& path)
         fail(path, EISDIR);
     // Regular files are read in one call; pipes and /proc files report no size.
     const bool sized = S_ISREG(status.st_mode) && status.st_size > 0;
+    if (sized && static_cast<std::uint64_t>(status.st_size) > max_source_size)
+        throw SourceError("cannot read " + path + ": larger than " + std::to_string(max_source_size >> 20U) +
+                          " MiB");
     std::string text(sized ? static_cast<std::size_t>(status.st_size) + 1 : std::size_t{1} << 16, '\0');
     std::size_t size = 0;
     while (true) {
+        if (size == max_source_size)
+            throw SourceError("cannot read " + path + ": larger than " +
+                              std::to_string(max_source_size >> 20U) + " MiB");
         if (size == text.size())
-            text.resize(text.size() * 2);
+            text.resize(std::min(text.size() * 2, max_source_size));
         const ssize_t got = ::read(file.get(), text.data() + size, text.size() - size);
         if (got < 0 && errno == EINTR)
             continue;

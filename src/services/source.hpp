@@ -22,6 +22,10 @@ inline constexpr std::string_view system_path = "/etc/services";
 // The database compiled into the program (data/services).
 [[nodiscard]] std::string_view embedded_database();
 
+// The most a source may hold: a file, or an endless pipe such as /dev/zero, larger than this is
+// refused instead of exhausting memory.
+inline constexpr std::size_t max_source_size = std::size_t{256} << 20U;
+
 // The whole content of the file at `path`; throws SourceError ("cannot read PATH: reason").
 [[nodiscard]] std::string read_file(const std::string& path);
 

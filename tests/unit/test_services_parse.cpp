@@ -212,3 +212,8 @@ TEST_CASE("nmap-services: NaN and infinity are not frequencies", "[parse][nmap]"
         CHECK_FALSE(entry.frequency);
     CHECK(result.diagnostics.size() == 3);
 }
+
+TEST_CASE("format detection: commas in a services(5) comment do not make a CSV row", "[parse]")
+{
+    CHECK(detect_format("foo 1/tcp # a,b,c,d,e,f,g,h,i,j,k,l\nbar 2/tcp\n") == Format::services);
+}

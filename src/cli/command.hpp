@@ -1,6 +1,7 @@
 #pragma once
 
 #include "services/parse.hpp"
+#include "services/query.hpp"
 #include "services/table.hpp"
 
 #include <boost/program_options/options_description.hpp>
@@ -62,7 +63,13 @@ struct Context
                                              OutputFormat fallback = OutputFormat::services) const;
     // The -p/--proto filter for keys without their own /PROTO.
     [[nodiscard]] services::ProtocolFilter protocol() const;
+    // A QUERY argument, with -p/--proto as its protocol when it names none.
+    [[nodiscard]] services::Query query(std::string_view text) const;
 };
+
+// The value of `option` as a whole number (above 0 when `positive`); a UsageError otherwise
+// (Boost would take "-1" for a huge unsigned number).
+[[nodiscard]] std::size_t read_whole_number(std::string_view option, const std::string& text, bool positive);
 
 struct Command
 {

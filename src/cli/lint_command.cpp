@@ -40,12 +40,12 @@ int run_lint(Context& context)
         collect(table, findings);
     }
     if (format == OutputFormat::json) {
-        boost::json::array array;
+        JsonArrayWriter array(context.out);
         for (const Finding& finding : findings)
-            array.push_back({{"source", valid_utf8(finding.source)},
-                             {"line", finding.diagnostic.line},
-                             {"message", valid_utf8(finding.diagnostic.message)}});
-        write_json(context.out, array);
+            array.add(boost::json::object{{"source", valid_utf8(finding.source)},
+                                          {"line", finding.diagnostic.line},
+                                          {"message", valid_utf8(finding.diagnostic.message)}});
+        array.finish();
     } else {
         for (const Finding& finding : findings)
             context.out << visible(finding.source) << ':' << finding.diagnostic.line << ": "

@@ -13,17 +13,6 @@ namespace portent::cli {
 
 namespace {
 
-// N of --top: a whole number, 0 or more.
-std::size_t read_count(const std::string& text)
-{
-    std::size_t value = 0;
-    const char* end = text.data() + text.size();
-    const auto [stop, error] = std::from_chars(text.data(), end, value);
-    if (text.empty() || error != std::errc() || stop != end)
-        throw UsageError("--top: '" + text + "' is not a whole number");
-    return value;
-}
-
 int run_list(Context& context)
 {
     if (!context.arguments.empty())
@@ -38,7 +27,7 @@ int run_list(Context& context)
         if (!protocol || entries[index].protocol == *protocol)
             indices.push_back(index);
     if (context.options.count("top")) {
-        const std::size_t top = read_count(context.options["top"].as<std::string>());
+        const std::size_t top = read_whole_number("--top", context.options["top"].as<std::string>(), false);
         if (std::ranges::none_of(entries,
                                  [](const services::Entry& entry) { return entry.frequency.has_value(); }))
             throw std::runtime_error(

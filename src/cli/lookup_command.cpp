@@ -18,9 +18,7 @@ int run_lookup(Context& context)
     std::vector<std::uint32_t> found;
     std::vector<std::string> missing;
     for (const std::string& text : context.arguments) {
-        services::Query query = services::parse_query(text);
-        if (!query.protocol && context.global.protocol)
-            query.protocol = context.global.protocol;
+        const services::Query query = context.query(text);
         if (context.global.first) {
             if (const auto first = query.first_in(table))
                 found.push_back(*first);

@@ -37,23 +37,6 @@ struct ProbeSettings
     bool only_open = false;
 };
 
-std::string without_brackets(std::string_view host)
-{
-    if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
-        host = host.substr(1, host.size() - 2);
-    return std::string(host);
-}
-
-std::size_t read_parallel(const std::string& text)
-{
-    std::size_t value = 0;
-    const char* end = text.data() + text.size();
-    const auto [stop, error] = std::from_chars(text.data(), end, value);
-    if (text.empty() || error != std::errc() || stop != end || value == 0)
-        throw UsageError("--parallel: '" + text + "' is not a positive whole number");
-    return value;
-}
-
 ProbeSettings read_settings(const Context& context)
 {
     if (context.arguments.empty())
@@ -61,7 +44,7 @@ ProbeSettings read_settings(const Context& context)
     if (context.arguments.size() < 2)
         throw UsageError("probe: give at least one QUERY after the HOST");
     ProbeSettings settings;
-    settings.host = without_brackets(context.arguments.front());
+    settings.host = std::string(probe::host_without_brackets(context.arguments.front()));
     if (settings.host.empty())
         throw UsageError("probe: the HOST is empty");
     const po::variables_map& options = context.options;
@@ -88,7 +71,7 @@ ProbeSettings read_settings(const Context& context)
                           : ipv6 ? probe::AddressFamily::ipv6
                                  : probe::AddressFamily::any;
     if (options.count("parallel"))
-        settings.run.parallel = read_parallel(options["parallel"].as<std::string>());
+        settings.run.parallel = read_whole_number("--parallel", options["parallel"].as<std::string>(), true);
     settings.only_open = options.count("open") > 0;
     return settings;
 }
@@ -125,9 +108,7 @@ public:
 
     void add_query(const std::string& text)
     {
-        services::Query query = services::parse_query(text);
-        if (!query.protocol && context_.global.protocol)
-            query.protocol = context_.global.protocol;
+        const services::Query query = context_.query(text);
         std::optional<Transport> only;
         if (query.protocol) {
             only = transport_named(*query.protocol);

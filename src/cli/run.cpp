@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <iostream>
 #include <unistd.h>
@@ -189,6 +190,25 @@ OutputFormat Context::output_format(std::initializer_list<OutputFormat> allowed,
     if (std::find(allowed.begin(), allowed.end(), format) == allowed.end())
         throw UsageError("--format: this command does not write that format");
     return format;
+}
+
+services::Query Context::query(std::string_view text) const
+{
+    services::Query query = services::parse_query(text);
+    if (!query.protocol)
+        query.protocol = global.protocol;
+    return query;
+}
+
+std::size_t read_whole_number(std::string_view option, const std::string& text, bool positive)
+{
+    std::size_t value = 0;
+    const char* end = text.data() + text.size();
+    const auto [stop, error] = std::from_chars(text.data(), end, value);
+    if (text.empty() || error != std::errc() || stop != end || (positive && value == 0))
+        throw UsageError(std::string(option) + ": '" + text + "' is not a " + (positive ? "positive " : "") +
+                         "whole number");
+    return value;
 }
 
 services::ProtocolFilter Context::protocol() const

@@ -30,13 +30,6 @@ using Addresses = std::vector<asio::ip::address>;
 constexpr std::size_t most_default_parallelism = 4096;
 constexpr auto progress_interval = std::chrono::milliseconds(100);
 
-std::string_view without_brackets(std::string_view host)
-{
-    if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
-        return host.substr(1, host.size() - 2);
-    return host;
-}
-
 asio::ip::address address_of(const sockaddr* socket_address)
 {
     if (socket_address->sa_family == AF_INET) {
@@ -53,7 +46,7 @@ asio::ip::address address_of(const sockaddr* socket_address)
 // to themselves. Throws ResolveError.
 Addresses resolve(const std::string& host, AddressFamily family)
 {
-    const std::string name(without_brackets(host));
+    const std::string name(host_without_brackets(host));
     addrinfo hints{};
     hints.ai_family = family == AddressFamily::ipv4   ? AF_INET
                       : family == AddressFamily::ipv6 ? AF_INET6

@@ -24,10 +24,6 @@ struct Entry
     std::uint32_t line = 0;          // 1-based line where the record starts
 
     [[nodiscard]] bool is_range() const { return has_port && port_last != port_first; }
-    [[nodiscard]] bool covers(std::uint16_t port) const
-    {
-        return has_port && port_first <= port && port <= port_last;
-    }
 };
 
 // IANA's three port classes (RFC 6335): system 0–1023, user 1024–49151, dynamic 49152–65535.

@@ -519,11 +519,8 @@ Format detect_format(std::string_view text)
         next_token(rest);
         const std::string_view port = next_token(rest);
         const std::string_view frequency = next_token(rest);
-        double value = 0;
-        auto [stop, error] = std::from_chars(frequency.data(), frequency.data() + frequency.size(), value);
-        const bool nmap_like = port.find('/') != std::string_view::npos && !frequency.empty() &&
-                               error == std::errc() && stop == frequency.data() + frequency.size() &&
-                               frequency.find('.') != std::string_view::npos;
+        const bool nmap_like = port.find('/') != std::string_view::npos &&
+                               frequency.find('.') != std::string_view::npos && read_decimal(frequency);
         found = nmap_like ? Format::nmap : Format::services;
     });
     return found.value_or(Format::services);

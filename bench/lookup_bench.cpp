@@ -162,25 +162,22 @@ void bench_lookups(const Options& options)
                 names.size() + ports.size());
 
     // Portent is ~1000x faster: many passes over the keys per batch keep each batch ≈ms long.
-    constexpr int portent_passes = 2000;
-    const Stats portent_name = measure(options.batches, names.size() * portent_passes, [&] {
-        std::uint64_t total = 0;
-        for (int pass = 0; pass < portent_passes; ++pass)
-            for (const NameKey& key : names) {
-                const auto found = table.first_by_name(key.name, key.protocol);
-                total += found ? *found + 1 : 0;
-            }
-        sink = sink + total;
-    });
-    const Stats portent_port = measure(options.batches, ports.size() * portent_passes, [&] {
-        std::uint64_t total = 0;
-        for (int pass = 0; pass < portent_passes; ++pass)
-            for (const PortKey& key : ports) {
-                const auto found = table.first_by_port(key.port, key.protocol);
-                total += found ? *found + 1 : 0;
-            }
-        sink = sink + total;
-    });
+    auto time_portent = [&](const auto& keys, auto&& lookup) {
+        constexpr int portent_passes = 2000;
+        return measure(options.batches, keys.size() * portent_passes, [&] {
+            std::uint64_t total = 0;
+            for (int pass = 0; pass < portent_passes; ++pass)
+                for (const auto& key : keys) {
+                    const std::optional<std::uint32_t> found = lookup(key);
+                    total += found ? *found + 1 : 0;
+                }
+            sink = sink + total;
+        });
+    };
+    const Stats portent_name =
+        time_portent(names, [&](const NameKey& key) { return table.first_by_name(key.name, key.protocol); });
+    const Stats portent_port =
+        time_portent(ports, [&](const PortKey& key) { return table.first_by_port(key.port, key.protocol); });
 
     // glibc: one pass over all keys per batch (each call opens and scans /etc/services).
     const int glibc_batches = std::max(5, options.batches / 3);

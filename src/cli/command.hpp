@@ -9,6 +9,7 @@
 
 #include <iosfwd>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -58,6 +59,10 @@ struct Context
 
     // The --db sources, or the default; prints the fallback note on stderr.
     [[nodiscard]] services::Table load_table() const;
+    // The same for a lookup of the first match of each of `queries`: only the lines that
+    // answer them when every one has an answer (services::load_first_matches), otherwise the
+    // whole database.
+    [[nodiscard]] services::Table load_table_for_first(std::span<const services::Query> queries) const;
     // --format, or table on a terminal and `fallback` elsewhere; a format not in `allowed` is a usage error.
     [[nodiscard]] OutputFormat output_format(std::initializer_list<OutputFormat> allowed,
                                              OutputFormat fallback = OutputFormat::services) const;

@@ -14,11 +14,16 @@ int run_lookup(Context& context)
         throw UsageError("lookup: give at least one QUERY");
     const OutputFormat format =
         context.output_format({OutputFormat::table, OutputFormat::services, OutputFormat::json});
-    const services::Table table = context.load_table();
+    std::vector<services::Query> queries;
+    for (const std::string& text : context.arguments)
+        queries.push_back(context.query(text));
+    const services::Table table =
+        context.global.first ? context.load_table_for_first(queries) : context.load_table();
     std::vector<std::uint32_t> found;
     std::vector<std::string> missing;
-    for (const std::string& text : context.arguments) {
-        const services::Query query = context.query(text);
+    for (std::size_t index = 0; index < queries.size(); ++index) {
+        const services::Query& query = queries[index];
+        const std::string& text = context.arguments[index];
         if (context.global.first) {
             if (const auto first = query.first_in(table))
                 found.push_back(*first);

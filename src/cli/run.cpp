@@ -184,6 +184,18 @@ services::Table Context::load_table() const
     return table;
 }
 
+services::Table Context::load_table_for_first(std::span<const services::Query> queries) const
+{
+    std::string note;
+    std::optional<services::Table> table =
+        services::load_first_matches(global.databases, global.db_format, queries, &note);
+    if (!table)
+        table = services::load_database(global.databases, global.db_format);
+    if (!note.empty())
+        err << program << ": note: " << note << '\n';
+    return std::move(*table);
+}
+
 OutputFormat Context::output_format(std::initializer_list<OutputFormat> allowed, OutputFormat fallback) const
 {
     const OutputFormat format = global.format.value_or(out_is_terminal ? OutputFormat::table : fallback);

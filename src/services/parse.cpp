@@ -7,6 +7,10 @@
 #include <cstring>
 #include <utility>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace portent::services {
 
 namespace {
@@ -63,10 +67,10 @@ inline std::size_t data_end(std::string_view line)
     return nul ? static_cast<std::size_t>(static_cast<const char*>(nul) - line.data()) : cut;
 }
 
-// Calls `handle(line, number)` for each line, without its '\n'.
-template <typename Handler> void for_each_line(std::string_view text, Handler&& handle)
+// Calls `handle(line, number)` for each line, without its '\n'; the first is number `first_line`.
+template <typename Handler> void for_each_line(std::string_view text, std::uint32_t first_line, Handler&& handle)
 {
-    std::uint32_t number = 0;
+    std::uint32_t number = first_line - 1;
     while (!text.empty()) {
         ++number;
         const void* newline = std::memchr(text.data(), '\n', text.size());
@@ -136,6 +140,40 @@ PortNumber read_port_number(std::string_view text)
     number.length = position;
     return number;
 }
+
+} // namespace
+
+bool may_hold_non_decimal_port(std::string_view text)
+{
+    // A '0' after white space and before a digit or an 'x' ('X'): the start of such a token.
+    const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+    std::size_t i = 1;
+#if defined(__SSE2__)
+    // Sixteen positions at once; white space is ' ' or '\t'..'\r', a digit '0'..'9'.
+    auto at_most = [](__m128i value, char limit) {
+        return _mm_cmpeq_epi8(_mm_min_epu8(value, _mm_set1_epi8(limit)), value);
+    };
+    for (; i + 17 <= text.size(); i += 16) {
+        const __m128i before = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + i - 1));
+        const __m128i here = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + i));
+        const __m128i next = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + i + 1));
+        const __m128i space = _mm_or_si128(_mm_cmpeq_epi8(before, _mm_set1_epi8(' ')),
+                                           at_most(_mm_sub_epi8(before, _mm_set1_epi8('\t')), '\r' - '\t'));
+        const __m128i digit_or_x = _mm_or_si128(at_most(_mm_sub_epi8(next, _mm_set1_epi8('0')), 9),
+                                                _mm_cmpeq_epi8(_mm_or_si128(next, _mm_set1_epi8(0x20)), _mm_set1_epi8('x')));
+        const __m128i zero = _mm_cmpeq_epi8(here, _mm_set1_epi8('0'));
+        if (_mm_movemask_epi8(_mm_and_si128(_mm_and_si128(space, zero), digit_or_x)) != 0)
+            return true;
+    }
+#endif
+    for (; i + 1 < text.size(); ++i)
+        if (bytes[i] == '0' && is_space(static_cast<char>(bytes[i - 1])) &&
+            (is_digit(static_cast<char>(bytes[i + 1])) || (bytes[i + 1] | 0x20U) == 'x'))
+            return true;
+    return false;
+}
+
+namespace {
 
 // Splits one line by glibc's rules: a '#' (or a NUL byte, where glibc's C string ends) ends
 // the data; then NAME PORT/PROTO. Returns nullopt for blank lines and, with a diagnostic, for
@@ -281,49 +319,64 @@ std::optional<Format> format_from_string(std::string_view name)
     return std::nullopt;
 }
 
-ParseResult parse_services(std::string_view text, std::uint32_t source)
+std::optional<Entry> parse_line(std::string_view line, Format format, std::uint32_t number,
+                                std::uint32_t source, std::vector<std::string_view>& aliases,
+                                std::vector<Diagnostic>& diagnostics)
+{
+    auto fields = split_line(line, number, diagnostics, source);
+    if (!fields)
+        return std::nullopt;
+    Entry entry = make_entry(*fields, source, number);
+    if (format != Format::nmap) {
+        for (auto alias = next_token(fields->rest); !alias.empty(); alias = next_token(fields->rest))
+            aliases.push_back(alias);
+        return entry;
+    }
+    const std::string_view frequency_text = next_token(fields->rest);
+    const std::optional<double> frequency = read_decimal(frequency_text);
+    if (frequency_text.empty())
+        diagnostics.push_back({source, number, "missing open-frequency"});
+    else if (!frequency || !(*frequency >= 0 && *frequency <= 1)) // NaN too
+        diagnostics.push_back(
+            {source, number, "open-frequency " + quoted(frequency_text) + " is not a number from 0 to 1"});
+    else
+        entry.frequency = *frequency;
+    if (!next_token(fields->rest).empty())
+        diagnostics.push_back({source, number, "unexpected text after the open-frequency"});
+    return entry;
+}
+
+namespace {
+
+// services(5) and nmap-services: a record a line.
+ParseResult parse_lines(std::string_view text, Format format, std::uint32_t source, std::uint32_t first_line)
 {
     ParseResult result;
     std::vector<std::uint32_t> alias_begin;
-    result.entries.reserve(line_count(text));
-    alias_begin.reserve(line_count(text));
-    for_each_line(text, [&](std::string_view line, std::uint32_t number) {
-        auto fields = split_line(line, number, result.diagnostics, source);
-        if (!fields)
-            return;
-        alias_begin.push_back(static_cast<std::uint32_t>(result.alias_storage.size()));
-        for (auto alias = next_token(fields->rest); !alias.empty(); alias = next_token(fields->rest))
-            result.alias_storage.push_back(alias);
-        result.entries.push_back(make_entry(*fields, source, number));
+    const std::size_t lines = line_count(text);
+    result.entries.reserve(lines);
+    alias_begin.reserve(lines);
+    for_each_line(text, first_line, [&](std::string_view line, std::uint32_t number) {
+        const auto aliases = static_cast<std::uint32_t>(result.alias_storage.size());
+        if (auto entry = parse_line(line, format, number, source, result.alias_storage, result.diagnostics)) {
+            alias_begin.push_back(aliases);
+            result.entries.push_back(*entry);
+        }
     });
     attach_aliases(result, alias_begin);
     return result;
 }
 
-ParseResult parse_nmap(std::string_view text, std::uint32_t source)
+} // namespace
+
+ParseResult parse_services(std::string_view text, std::uint32_t source, std::uint32_t first_line)
 {
-    ParseResult result;
-    result.entries.reserve(line_count(text));
-    for_each_line(text, [&](std::string_view line, std::uint32_t number) {
-        auto fields = split_line(line, number, result.diagnostics, source);
-        if (!fields)
-            return;
-        Entry entry = make_entry(*fields, source, number);
-        const std::string_view frequency_text = next_token(fields->rest);
-        const std::optional<double> frequency = read_decimal(frequency_text);
-        if (frequency_text.empty())
-            result.diagnostics.push_back({source, number, "missing open-frequency"});
-        else if (!frequency || !(*frequency >= 0 && *frequency <= 1)) // NaN too
-            result.diagnostics.push_back(
-                {source, number,
-                 "open-frequency " + quoted(frequency_text) + " is not a number from 0 to 1"});
-        else
-            entry.frequency = *frequency;
-        if (!next_token(fields->rest).empty())
-            result.diagnostics.push_back({source, number, "unexpected text after the open-frequency"});
-        result.entries.push_back(entry);
-    });
-    return result;
+    return parse_lines(text, Format::services, source, first_line);
+}
+
+ParseResult parse_nmap(std::string_view text, std::uint32_t source, std::uint32_t first_line)
+{
+    return parse_lines(text, Format::nmap, source, first_line);
 }
 
 namespace {
@@ -332,7 +385,10 @@ namespace {
 class CsvReader
 {
 public:
-    CsvReader(std::string_view text, std::deque<std::string>& owned) : text_(text), owned_(owned) {}
+    CsvReader(std::string_view text, std::uint32_t first_line, std::deque<std::string>& owned)
+        : text_(text), owned_(owned), line_(first_line)
+    {
+    }
 
     [[nodiscard]] bool done() const { return position_ >= text_.size(); }
     [[nodiscard]] std::uint32_t line() const { return line_; }
@@ -416,8 +472,8 @@ private:
 
     std::string_view text_;
     std::deque<std::string>& owned_;
-    std::size_t position_ = 0;
     std::uint32_t line_ = 1;
+    std::size_t position_ = 0;
 };
 
 constexpr std::size_t iana_columns = 12;
@@ -451,10 +507,10 @@ bool parse_port_range(std::string_view text, Entry& entry)
 
 } // namespace
 
-ParseResult parse_iana_csv(std::string_view text, std::uint32_t source)
+ParseResult parse_iana_csv(std::string_view text, std::uint32_t source, std::uint32_t first_line)
 {
     ParseResult result;
-    CsvReader reader(text, result.owned_text);
+    CsvReader reader(text, first_line, result.owned_text);
     std::vector<std::string_view> fields;
     std::string problem;
     bool first = true;
@@ -488,42 +544,57 @@ ParseResult parse_iana_csv(std::string_view text, std::uint32_t source)
     return result;
 }
 
-ParseResult parse(std::string_view text, Format format, std::uint32_t source)
+ParseResult parse(std::string_view text, Format format, std::uint32_t source, std::uint32_t first_line)
 {
-    switch (format) {
-    case Format::nmap: return parse_nmap(text, source);
-    case Format::iana_csv: return parse_iana_csv(text, source);
-    case Format::services: break;
+    if (format == Format::iana_csv)
+        return parse_iana_csv(text, source, first_line);
+    return parse_lines(text, format, source, first_line);
+}
+
+namespace {
+
+// The first line of `text` that is neither blank nor a comment, trimmed: the one that decides
+// the format.
+std::optional<std::string_view> deciding_line(std::string_view text)
+{
+    while (!text.empty()) {
+        const std::size_t newline = text.find('\n');
+        const std::string_view content = trim(text.substr(0, newline));
+        if (!content.empty() && !content.starts_with('#'))
+            return content;
+        text.remove_prefix(newline == std::string_view::npos ? text.size() : newline + 1);
     }
-    return parse_services(text, source);
+    return std::nullopt;
+}
+
+} // namespace
+
+bool enough_to_detect_format(std::string_view prefix)
+{
+    if (prefix.size() >= format_detection_size)
+        return true;
+    // Whole lines only: the last one may go on past the prefix.
+    const std::size_t whole = prefix.rfind('\n');
+    return whole != std::string_view::npos && deciding_line(prefix.substr(0, whole));
 }
 
 Format detect_format(std::string_view text)
 {
-    // The first line that is neither blank nor a comment decides.
-    std::optional<Format> found;
-    for_each_line(text.substr(0, 1 << 16), [&](std::string_view line, std::uint32_t) {
-        if (found)
-            return;
-        std::string_view content = trim(line);
-        if (content.empty() || content.starts_with('#'))
-            return;
-        // Commas in a services(5) comment do not make a CSV row.
-        const std::string_view data = content.substr(0, content.find('#'));
-        if (content.starts_with("Service Name,Port Number") ||
-            std::count(data.begin(), data.end(), ',') >= static_cast<long>(iana_columns - 1)) {
-            found = Format::iana_csv;
-            return;
-        }
-        std::string_view rest = content;
-        next_token(rest);
-        const std::string_view port = next_token(rest);
-        const std::string_view frequency = next_token(rest);
-        const bool nmap_like = port.find('/') != std::string_view::npos &&
-                               frequency.find('.') != std::string_view::npos && read_decimal(frequency);
-        found = nmap_like ? Format::nmap : Format::services;
-    });
-    return found.value_or(Format::services);
+    const std::optional<std::string_view> content = deciding_line(text.substr(0, format_detection_size));
+    if (!content)
+        return Format::services;
+    // Commas in a services(5) comment do not make a CSV row.
+    const std::string_view data = content->substr(0, content->find('#'));
+    if (content->starts_with("Service Name,Port Number") ||
+        std::count(data.begin(), data.end(), ',') >= static_cast<long>(iana_columns - 1))
+        return Format::iana_csv;
+    std::string_view rest = *content;
+    next_token(rest);
+    const std::string_view port = next_token(rest);
+    const std::string_view frequency = next_token(rest);
+    const bool nmap_like = port.find('/') != std::string_view::npos &&
+                           frequency.find('.') != std::string_view::npos && read_decimal(frequency);
+    return nmap_like ? Format::nmap : Format::services;
 }
 
 std::string format_ports(const Entry& entry)

@@ -46,14 +46,36 @@ struct ParseResult
     ParseResult& operator=(const ParseResult&) = delete;
 };
 
-// Each parser accepts any bytes: bad content becomes diagnostics, never an exception.
-[[nodiscard]] ParseResult parse_services(std::string_view text, std::uint32_t source = 0);
-[[nodiscard]] ParseResult parse_nmap(std::string_view text, std::uint32_t source = 0);
-[[nodiscard]] ParseResult parse_iana_csv(std::string_view text, std::uint32_t source = 0);
-[[nodiscard]] ParseResult parse(std::string_view text, Format format, std::uint32_t source = 0);
+// Each parser accepts any bytes: bad content becomes diagnostics, never an exception. Entries
+// and diagnostics name `source`; the text's first line is number `first_line` (a text may be
+// a part of a file).
+[[nodiscard]] ParseResult parse_services(std::string_view text, std::uint32_t source = 0,
+                                         std::uint32_t first_line = 1);
+[[nodiscard]] ParseResult parse_nmap(std::string_view text, std::uint32_t source = 0, std::uint32_t first_line = 1);
+[[nodiscard]] ParseResult parse_iana_csv(std::string_view text, std::uint32_t source = 0,
+                                         std::uint32_t first_line = 1);
+[[nodiscard]] ParseResult parse(std::string_view text, Format format, std::uint32_t source = 0,
+                                std::uint32_t first_line = 1);
+
+// One line (without its '\n') of a services(5) or nmap-services source, as the parsers read
+// it: the entry it makes, if any. For services(5) its aliases are appended to `aliases` and
+// the entry's own span is left empty; problems are appended to `diagnostics`.
+[[nodiscard]] std::optional<Entry> parse_line(std::string_view line, Format format, std::uint32_t number,
+                                              std::uint32_t source, std::vector<std::string_view>& aliases,
+                                              std::vector<Diagnostic>& diagnostics);
+
+// Whether `text` may hold a port that glibc reads as octal or hexadecimal (010, 0x50): a port
+// written otherwise holds its decimal digits.
+[[nodiscard]] bool may_hold_non_decimal_port(std::string_view text);
+
+// How much of a text detect_format() looks at.
+inline constexpr std::size_t format_detection_size = std::size_t{1} << 16U;
 
 // Guesses the format from the first record: the IANA header or a 12-column CSV row, an
 // nmap-services line (third field a decimal frequency), otherwise services(5).
 [[nodiscard]] Format detect_format(std::string_view text);
+// Whether the start of a text is enough for detect_format() to decide as it would on the
+// whole text: it holds the deciding line whole, or format_detection_size bytes.
+[[nodiscard]] bool enough_to_detect_format(std::string_view prefix);
 
 } // namespace portent::services

@@ -1,5 +1,6 @@
 #include "services/query.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 namespace portent::services {
@@ -75,6 +76,19 @@ std::optional<std::uint32_t> Query::first_in(const Table& table) const
     case Kind::name: break;
     }
     return table.first_by_name(name, filter);
+}
+
+bool Query::matches(const Entry& entry) const
+{
+    if (protocol && entry.protocol != *protocol)
+        return false;
+    switch (kind) {
+    case Kind::port: return entry.has_port && entry.port_first <= port_first && port_first <= entry.port_last;
+    case Kind::range: return false;
+    case Kind::name: break;
+    }
+    return (!entry.name.empty() && entry.name == name) ||
+           std::ranges::any_of(entry.aliases, [&](std::string_view alias) { return alias == name; });
 }
 
 } // namespace portent::services

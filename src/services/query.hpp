@@ -31,6 +31,9 @@ struct Query
     [[nodiscard]] std::vector<std::uint32_t> find_in(const Table& table) const;
     // The first matching entry in file order: what getent services KEY prints.
     [[nodiscard]] std::optional<std::uint32_t> first_in(const Table& table) const;
+    // Whether a name or port query finds `entry` in a table (its name or an alias, its port or
+    // range, and the protocol); a range query asks the whole table and is never answered here.
+    [[nodiscard]] bool matches(const Entry& entry) const;
 };
 
 // Reads a key as getent(1) does: the text after the first '/' is the protocol; the rest is a

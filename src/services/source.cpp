@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <memory>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -18,67 +19,322 @@ namespace {
     throw SourceError("cannot read " + path + ": " + std::strerror(error));
 }
 
-Table::Part part_for(const std::string& spec, std::optional<Format> format)
+[[noreturn]] void fail_too_large(const std::string& path)
 {
-    if (spec == "embedded")
-        return {"embedded", Format::services, embedded_database(), nullptr};
-    const std::string path = spec == "system" ? std::string(system_path) : spec;
-    // Read, not mapped: a mapped file that shrinks while it is parsed would kill portent (SIGBUS).
-    return Table::Part::holding(path, format, read_file(path));
+    throw SourceError("cannot read " + path + ": larger than " + std::to_string(max_source_size >> 20U) + " MiB");
+}
+
+// An open source file, checked as every source is: it exists, may be read, is not a
+// directory and, when its size is known, is not over max_source_size.
+class SourceFile
+{
+public:
+    explicit SourceFile(std::string path) : path_(std::move(path)), file_(::open(path_.c_str(), O_RDONLY | O_CLOEXEC))
+    {
+        struct stat status
+        {
+        };
+        if (file_.get() < 0 || ::fstat(file_.get(), &status) != 0)
+            fail(path_, errno);
+        if (S_ISDIR(status.st_mode))
+            fail(path_, EISDIR);
+        // Pipes and /proc files report no size.
+        regular_ = S_ISREG(status.st_mode);
+        size_ = regular_ && status.st_size > 0 ? static_cast<std::uint64_t>(status.st_size) : 0;
+        if (size_ > max_source_size)
+            fail_too_large(path_);
+    }
+
+    [[nodiscard]] const std::string& path() const { return path_; }
+    [[nodiscard]] bool regular() const { return regular_; }
+    [[nodiscard]] std::size_t size() const { return size_; }
+
+    // Reads up to `size` bytes into `data`; 0 at the end of the file.
+    std::size_t read(char* data, std::size_t size)
+    {
+        while (true) {
+            const ssize_t got = ::read(file_.get(), data, size);
+            if (got >= 0)
+                return static_cast<std::size_t>(got);
+            if (errno != EINTR)
+                fail(path_, errno);
+        }
+    }
+
+private:
+    std::string path_;
+    FileDescriptor file_;
+    bool regular_ = false;
+    std::size_t size_ = 0;
+};
+
+// A file read a block at a time and handed out as runs of whole lines, so that a scan can
+// stop early having read only what it looked at. Memory is a block, or the longest line.
+class LineBlocks
+{
+public:
+    LineBlocks(SourceFile& file, std::size_t block_size) : file_(file), block_size_(std::max<std::size_t>(block_size, 1))
+    {
+    }
+
+    // Reads until `enough(buffered)` or the end of the file; returns what is buffered.
+    template <typename Enough> std::string_view peek(Enough&& enough)
+    {
+        while (!end_of_file_ && !enough(buffered()))
+            read_block();
+        return buffered();
+    }
+
+    // The next whole lines, each with its '\n' (the last line of the file may have none);
+    // empty at the end of the file.
+    std::string_view next_lines()
+    {
+        while (true) {
+            const std::string_view lines = buffered();
+            const std::size_t last_newline = lines.rfind('\n');
+            if (last_newline != std::string_view::npos || end_of_file_) {
+                const std::size_t length = last_newline != std::string_view::npos ? last_newline + 1 : lines.size();
+                begin_ += length;
+                return lines.substr(0, length);
+            }
+            read_block();
+        }
+    }
+
+private:
+    [[nodiscard]] std::string_view buffered() const { return {buffer_.get() + begin_, end_ - begin_}; }
+
+    void read_block()
+    {
+        if (begin_ > 0) { // what is left of the last line goes to the front
+            std::memmove(buffer_.get(), buffer_.get() + begin_, end_ - begin_);
+            end_ -= begin_;
+            begin_ = 0;
+        }
+        if (capacity_ - end_ < block_size_) { // not zero-filled: pages are touched only as read
+            const std::size_t capacity = std::max(capacity_ * 2, end_ + block_size_);
+            auto buffer = std::make_unique_for_overwrite<char[]>(capacity);
+            if (end_ > 0)
+                std::memcpy(buffer.get(), buffer_.get(), end_);
+            buffer_ = std::move(buffer);
+            capacity_ = capacity;
+        }
+        const std::size_t got = file_.read(buffer_.get() + end_, block_size_);
+        end_ += got;
+        end_of_file_ = got == 0;
+    }
+
+    SourceFile& file_;
+    std::size_t block_size_;
+    std::unique_ptr<char[]> buffer_;
+    std::size_t capacity_ = 0;
+    std::size_t begin_ = 0;
+    std::size_t end_ = 0;
+    bool end_of_file_ = false;
+};
+
+// A source named by the user: a file, opened and checked, or the embedded database.
+struct OpenSource
+{
+    std::string name;
+    std::unique_ptr<SourceFile> file; // null: the embedded database
+};
+
+// Opens every source in order, so that an unreadable one is an error whether or not a lookup
+// reaches it. With none given: "system" when it can be opened, otherwise "embedded" and `note`
+// says why.
+std::vector<OpenSource> open_sources(std::span<const std::string> specs, std::string* note)
+{
+    std::vector<OpenSource> sources;
+    auto open = [&](const std::string& spec) {
+        if (spec == "embedded") {
+            sources.push_back({"embedded", nullptr});
+            return;
+        }
+        std::string path = spec == "system" ? std::string(system_path) : spec;
+        auto file = std::make_unique<SourceFile>(path);
+        sources.push_back({std::move(path), std::move(file)});
+    };
+    if (specs.empty()) {
+        try {
+            open("system");
+        } catch (const SourceError& error) {
+            if (note)
+                *note = std::string(error.what()) + "; using the embedded database";
+            open("embedded");
+        }
+    }
+    for (const std::string& spec : specs)
+        open(spec);
+    return sources;
+}
+
+std::string read_whole(SourceFile& file)
+{
+    std::string text(file.size() > 0 ? file.size() + 1 : std::size_t{1} << 16U, '\0');
+    std::size_t size = 0;
+    while (true) {
+        if (size == max_source_size) // an endless pipe such as /dev/zero
+            fail_too_large(file.path());
+        if (size == text.size())
+            text.resize(std::min(text.size() * 2, max_source_size));
+        const std::size_t got = file.read(text.data() + size, text.size() - size);
+        if (got == 0)
+            break;
+        size += got;
+    }
+    text.resize(size);
+    return text;
+}
+
+// Where a query was first answered: the line, kept for the table.
+struct Match
+{
+    std::uint32_t source = 0;
+    std::uint32_t line = 0;
+    std::string text;
+};
+
+// A query still without an answer, and what every line that can match it holds: its name, or
+// its port in decimal (unless the port is written in octal or hexadecimal).
+struct OpenQuery
+{
+    const Query* query;
+    std::string needle;
+    std::size_t next = 0; // where the needle is next found in the current run of lines
+};
+
+// Where `needle` is first found in `text` from `from` on; npos when it is not.
+std::size_t find(std::string_view text, std::string_view needle, std::size_t from)
+{
+    if (from > text.size())
+        return std::string_view::npos;
+    const void* found = ::memmem(text.data() + from, text.size() - from, needle.data(), needle.size());
+    return found ? static_cast<std::size_t>(static_cast<const char*>(found) - text.data()) : std::string_view::npos;
+}
+
+std::size_t line_count_of(std::string_view lines)
+{
+    return static_cast<std::size_t>(std::count(lines.begin(), lines.end(), '\n'));
+}
+
+// Reads one line-based source (services(5) or nmap-services), run by run of lines from
+// `next_lines`, until every query has its first match; answered queries leave `open`. Only
+// the lines that hold a query's needle are parsed, as the parsers parse them.
+template <typename NextLines>
+void scan_lines(std::uint32_t source, Format format, NextLines&& next_lines, std::vector<OpenQuery>& open,
+                std::vector<Match>& matches)
+{
+    std::vector<std::string_view> aliases;
+    std::vector<Diagnostic> diagnostics; // not reported by a lookup
+    std::uint32_t number = 0;
+    for (std::string_view run = next_lines(); !run.empty() && !open.empty(); run = next_lines()) {
+        const bool every_line = may_hold_non_decimal_port(run) &&
+                                std::ranges::any_of(open, [](const OpenQuery& open_query) {
+                                    return open_query.query->kind == Query::Kind::port;
+                                });
+        for (OpenQuery& open_query : open)
+            open_query.next = every_line ? 0 : find(run, open_query.needle, 0);
+        std::size_t position = 0;
+        while (position < run.size() && !open.empty()) {
+            const std::size_t candidate = std::ranges::min(open, {}, &OpenQuery::next).next;
+            if (candidate == std::string_view::npos) {
+                number += static_cast<std::uint32_t>(line_count_of(run.substr(position)));
+                number += run.back() != '\n' ? 1 : 0;
+                break;
+            }
+            // Skip to the start of the line that holds the candidate.
+            const std::size_t previous_newline = candidate == 0 ? std::string_view::npos : run.rfind('\n', candidate - 1);
+            const std::size_t line_start =
+                previous_newline == std::string_view::npos || previous_newline < position ? position : previous_newline + 1;
+            number += static_cast<std::uint32_t>(line_count_of(run.substr(position, line_start - position))) + 1;
+            const std::size_t newline = run.find('\n', line_start);
+            const std::size_t line_end = newline == std::string_view::npos ? run.size() : newline;
+            position = newline == std::string_view::npos ? run.size() : newline + 1;
+            aliases.clear();
+            diagnostics.clear();
+            std::optional<Entry> entry =
+                parse_line(run.substr(line_start, line_end - line_start), format, number, source, aliases, diagnostics);
+            if (entry) {
+                entry->aliases = aliases;
+                const auto answered =
+                    std::ranges::remove_if(open, [&](const OpenQuery& open_query) { return open_query.query->matches(*entry); });
+                if (answered.begin() != open.end()) {
+                    open.erase(answered.begin(), answered.end());
+                    matches.push_back({source, number, std::string(run.substr(line_start, line_end - line_start))});
+                }
+            }
+            for (OpenQuery& open_query : open)
+                if (open_query.next != std::string_view::npos && open_query.next < position)
+                    open_query.next = every_line ? position : find(run, open_query.needle, position);
+        }
+    }
 }
 
 } // namespace
 
 std::string read_file(const std::string& path)
 {
-    const FileDescriptor file(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    struct stat status
-    {
-    };
-    if (file.get() < 0 || ::fstat(file.get(), &status) != 0)
-        fail(path, errno);
-    if (S_ISDIR(status.st_mode))
-        fail(path, EISDIR);
-    // Regular files are read in one call; pipes and /proc files report no size.
-    const bool sized = S_ISREG(status.st_mode) && status.st_size > 0;
-    if (sized && static_cast<std::uint64_t>(status.st_size) > max_source_size)
-        throw SourceError("cannot read " + path + ": larger than " + std::to_string(max_source_size >> 20U) +
-                          " MiB");
-    std::string text(sized ? static_cast<std::size_t>(status.st_size) + 1 : std::size_t{1} << 16, '\0');
-    std::size_t size = 0;
-    while (true) {
-        if (size == max_source_size)
-            throw SourceError("cannot read " + path + ": larger than " +
-                              std::to_string(max_source_size >> 20U) + " MiB");
-        if (size == text.size())
-            text.resize(std::min(text.size() * 2, max_source_size));
-        const ssize_t got = ::read(file.get(), text.data() + size, text.size() - size);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got < 0)
-            fail(path, errno);
-        if (got == 0)
-            break;
-        size += static_cast<std::size_t>(got);
-    }
-    text.resize(size);
-    return text;
+    SourceFile file(path);
+    return read_whole(file);
 }
 
 Table load_database(std::span<const std::string> specs, std::optional<Format> format, std::string* note)
 {
     std::vector<Table::Part> parts;
-    if (specs.empty()) {
-        try {
-            parts.push_back(part_for("system", format));
-        } catch (const SourceError& error) {
-            if (note)
-                *note = std::string(error.what()) + "; using the embedded database";
-            parts.push_back(part_for("embedded", format));
-        }
+    for (OpenSource& source : open_sources(specs, note)) {
+        // Read, not mapped: a mapped file that shrinks while it is parsed would kill portent (SIGBUS).
+        if (source.file)
+            parts.push_back(Table::Part::holding(std::move(source.name), format, read_whole(*source.file)));
+        else
+            parts.push_back({std::move(source.name), Format::services, embedded_database(), nullptr});
     }
-    for (const std::string& spec : specs)
-        parts.push_back(part_for(spec, format));
+    return Table(std::move(parts));
+}
+
+std::optional<Table> load_first_matches(std::span<const std::string> specs, std::optional<Format> format,
+                                        std::span<const Query> queries, std::string* note, std::size_t block_size)
+{
+    if (std::ranges::any_of(queries, [](const Query& query) { return query.kind == Query::Kind::range; }))
+        return std::nullopt;
+    std::vector<OpenSource> sources = open_sources(specs, note);
+    // Pipes and the like are read whole by load_database(), which also enforces the size limit.
+    if (std::ranges::any_of(sources, [](const OpenSource& source) { return source.file && !source.file->regular(); }))
+        return std::nullopt;
+
+    std::vector<OpenQuery> open;
+    for (const Query& query : queries)
+        open.push_back({&query, query.kind == Query::Kind::port ? std::to_string(query.port_first) : query.name});
+    std::vector<Match> matches;
+    std::vector<Format> formats;
+    for (std::uint32_t index = 0; index < sources.size() && !open.empty(); ++index) {
+        OpenSource& source = sources[index];
+        if (!source.file) {
+            formats.push_back(Format::services);
+            bool given = false;
+            scan_lines(index, Format::services,
+                       [&] { return std::exchange(given, true) ? std::string_view() : embedded_database(); }, open,
+                       matches);
+            continue;
+        }
+        LineBlocks blocks(*source.file, block_size);
+        formats.push_back(format ? *format : detect_format(blocks.peek(enough_to_detect_format)));
+        if (formats.back() == Format::iana_csv) // records may span lines
+            return std::nullopt;
+        scan_lines(index, formats.back(), [&] { return blocks.next_lines(); }, open, matches);
+    }
+    if (!open.empty()) // a query without an answer: load_database() tells which sources lack it
+        return std::nullopt;
+
+    // The matched lines alone, each with its line number: for each query, its first match is
+    // the first entry of this table that matches it, as in the whole database.
+    std::vector<Table::Part> parts;
+    for (Match& match : matches) {
+        Table::Part part =
+            Table::Part::holding(sources[match.source].name, formats[match.source], std::move(match.text));
+        part.first_line = match.line;
+        parts.push_back(std::move(part));
+    }
     return Table(std::move(parts));
 }
 

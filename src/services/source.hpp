@@ -1,5 +1,6 @@
 #pragma once
 
+#include "services/query.hpp"
 #include "services/table.hpp"
 
 #include <optional>
@@ -34,5 +35,18 @@ inline constexpr std::size_t max_source_size = std::size_t{256} << 20U;
 // `format` forces every source's format instead of detecting it.
 [[nodiscard]] Table load_database(std::span<const std::string> specs, std::optional<Format> format,
                                   std::string* note = nullptr);
+
+// For a one-shot lookup of first matches (`--first`): reads the same sources, a block of
+// `block_size` bytes at a time, only as far as it takes to find each query's first match, and
+// returns a table of just the matched lines (with their line numbers), in which every query's
+// first match is the one load_database() would give. A lookup of a service near the top of a
+// large file thus reads a few KiB. Nullopt, having read what it read, when that cannot be
+// done: a query without a match, a range query (a name anywhere wins over a range), an IANA
+// CSV source (records span lines), or a source that is not a regular file.
+// Unreadable sources are errors (SourceError), as in load_database().
+[[nodiscard]] std::optional<Table> load_first_matches(std::span<const std::string> specs,
+                                                      std::optional<Format> format,
+                                                      std::span<const Query> queries, std::string* note = nullptr,
+                                                      std::size_t block_size = std::size_t{1} << 14U);
 
 } // namespace portent::services

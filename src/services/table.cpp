@@ -285,7 +285,7 @@ Table::Table(std::vector<Part> parts) : data_(std::make_unique<Data>())
         const std::string_view text = part.text;
         data.owners.push_back(std::move(part.owner));
         data.sources.push_back({std::move(part.name), part.format.value_or(detect_format(text))});
-        data.results.push_back(parse(text, data.sources.back().format, source_index));
+        data.results.push_back(parse(text, data.sources.back().format, source_index, part.first_line));
     }
     for (ParseResult& result : data.results) {
         if (data.entries.empty())

@@ -38,6 +38,7 @@ public:
         std::optional<Format> format; // nullopt: detected from the text
         std::string_view text;
         std::shared_ptr<const void> owner;
+        std::uint32_t first_line = 1; // the line number of the text's first line in its file
 
         // A part that owns `text`.
         static Part holding(std::string name, std::optional<Format> format, std::string text);

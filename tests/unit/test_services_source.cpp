@@ -1,0 +1,219 @@
+#include "services/query.hpp"
+#include "services/source.hpp"
+#include "services/table.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+using namespace portent::services;
+
+namespace {
+
+// A file that lives as long as the object.
+class TemporaryFile
+{
+public:
+    explicit TemporaryFile(const std::string& text)
+    {
+        static int count = 0;
+        path_ = std::filesystem::temp_directory_path() /
+                ("portent-source-test-" + std::to_string(::getpid()) + "-" + std::to_string(++count));
+        std::ofstream(path_, std::ios::binary) << text;
+    }
+    TemporaryFile(const TemporaryFile&) = delete;
+    TemporaryFile& operator=(const TemporaryFile&) = delete;
+    ~TemporaryFile() { std::filesystem::remove(path_); }
+    [[nodiscard]] std::string path() const { return path_.string(); }
+
+private:
+    std::filesystem::path path_;
+};
+
+// An entry as a user sees it, with where it came from.
+std::string describe(const Table& table, std::optional<std::uint32_t> index)
+{
+    if (!index)
+        return "(none)";
+    const Entry& entry = table.entry(*index);
+    std::ostringstream out;
+    out << table.sources()[entry.source].name << ':' << entry.line << ' ' << entry.name << ' ' << entry.port_first
+        << '-' << entry.port_last << '/' << entry.protocol << " [";
+    for (std::string_view alias : entry.aliases)
+        out << alias << ',';
+    out << "] #" << entry.comment << " f=" << entry.frequency.value_or(-1);
+    return out.str();
+}
+
+// Every key getent would take from the table (name, alias, name/proto, port, port/proto),
+// plus keys that match nothing.
+std::vector<std::string> keys_of(const Table& table)
+{
+    std::set<std::string> keys = {"no-such-service", "no-such/tcp", "http/no-such-protocol", "65000/tcp", "7/"};
+    for (const Entry& entry : table.entries()) {
+        const std::string protocol(entry.protocol);
+        for (std::string name : {std::string(entry.name)}) {
+            keys.insert(name);
+            keys.insert(name + "/" + protocol);
+        }
+        for (std::string_view alias : entry.aliases) {
+            keys.insert(std::string(alias));
+            keys.insert(std::string(alias) + "/" + protocol);
+        }
+        if (entry.has_port) {
+            keys.insert(std::to_string(entry.port_first));
+            keys.insert(std::to_string(entry.port_first) + "/" + protocol);
+        }
+    }
+    return {keys.begin(), keys.end()};
+}
+
+using BlockSizes = std::vector<std::size_t>;
+const BlockSizes every_block_size = {1, 7, 100, std::size_t{1} << 16U};
+
+// load_first_matches() must give each query (every `stride`th key) the entry that the whole
+// table gives it, at each block size; it may decline (nullopt) only when a query has no match.
+void check_first_matches_agree(const std::vector<std::string>& specs, std::optional<Format> format,
+                               const BlockSizes& block_sizes = every_block_size, std::size_t stride = 1)
+{
+    const Table whole = load_database(specs, format);
+    const std::vector<std::string> keys = keys_of(whole);
+    for (std::size_t block_size : block_sizes) {
+        for (std::size_t key_index = 0; key_index < keys.size(); key_index += stride) {
+            const std::string& key = keys[key_index];
+            const std::vector<Query> queries = {parse_query(key)};
+            const auto expected = queries[0].first_in(whole);
+            const std::optional<Table> partial = load_first_matches(specs, format, queries, nullptr, block_size);
+            INFO("key " << key << ", block size " << block_size);
+            if (!partial) {
+                CHECK(describe(whole, expected) == "(none)");
+                continue;
+            }
+            CHECK(describe(*partial, queries[0].first_in(*partial)) == describe(whole, expected));
+        }
+    }
+    // Several queries at once, each answered where the whole table answers it.
+    std::vector<Query> queries;
+    for (std::size_t index = 0; index < keys.size(); index += 3)
+        if (parse_query(keys[index]).first_in(whole))
+            queries.push_back(parse_query(keys[index]));
+    const std::optional<Table> partial = load_first_matches(specs, format, queries, nullptr, 5);
+    REQUIRE(partial);
+    for (const Query& query : queries)
+        CHECK(describe(*partial, query.first_in(*partial)) == describe(whole, query.first_in(whole)));
+}
+
+// Bytes this process has read with read(2) and the like so far (/proc/self/io).
+std::uint64_t bytes_read()
+{
+    std::ifstream io("/proc/self/io");
+    std::string field;
+    std::uint64_t value = 0;
+    while (io >> field >> value)
+        if (field == "rchar:")
+            return value;
+    FAIL("no rchar in /proc/self/io");
+    return 0;
+}
+
+} // namespace
+
+TEST_CASE("first matches read early agree with the whole table: services(5)", "[source][first]")
+{
+    // Aliases, shadowed entries, bad lines, octal and hexadecimal ports, CRLF, NUL, a comment
+    // holding a name, a line longer than every block, blank and comment lines.
+    std::string text = "# services\n"
+                       "\n"
+                       "daytime 13/tcp\n"
+                       "daytime 13/udp\n"
+                       "http 80/tcp www www-http # WorldWideWeb HTTP\n"
+                       "www 8080/tcp\r\n"
+                       "broken 99999/tcp\n"
+                       "noproto 12\n"
+                       "spaced 80 /tcp\n"
+                       "http 81/tcp\n"
+                       "octal 010/tcp\n"
+                       "hex 0x50/udp\n"
+                       "nul 5/tcp\0hidden 6/tcp\n"
+                       "# ghost 77/tcp\n"
+                       "odd 80/sctp http\n";
+    text.append("long 4000/tcp ");
+    for (int alias = 0; alias < 100; ++alias)
+        text.append("a-rather-long-alias-" + std::to_string(alias) + " ");
+    text.append("\nslashes 40//tcp\n  indented\t41/udp\tdaytime\nlast 60000/udp");
+    const TemporaryFile file(text);
+    check_first_matches_agree({file.path()}, std::nullopt);
+    check_first_matches_agree({file.path()}, Format::services);
+}
+
+TEST_CASE("first matches read early agree with the whole table: nmap-services", "[source][first]")
+{
+    // Longer than the 64 KiB that format detection reads first.
+    std::string text = "# Nmap services\n";
+    for (int port = 1; port < 3000; ++port)
+        text.append("svc" + std::to_string(port % 700) + "\t" + std::to_string(port) + (port % 2 ? "/tcp" : "/udp") +
+                    "\t0.00" + std::to_string(port % 97) + "\t# comment " + std::to_string(port) + "\n");
+    const TemporaryFile file(text);
+    const BlockSizes block_sizes = {100, 4096, std::size_t{1} << 16U};
+    check_first_matches_agree({file.path()}, std::nullopt, block_sizes, 13);
+    // Read as glibc reads it: the frequency is an alias.
+    check_first_matches_agree({file.path()}, Format::services, block_sizes, 13);
+}
+
+TEST_CASE("first matches read early agree with the whole table: merged sources", "[source][first]")
+{
+    const TemporaryFile first("svc 1/tcp\nonly-first 2/tcp\nshared 3/udp alias\n");
+    const TemporaryFile second("svc 10/tcp\nonly-second 20/tcp\nshared 30/tcp alias\n1/tcp 1/tcp\n");
+    check_first_matches_agree({first.path(), second.path()}, std::nullopt);
+    check_first_matches_agree({second.path(), "embedded", first.path()}, std::nullopt);
+}
+
+TEST_CASE("first matches: what needs the whole database is declined", "[source][first]")
+{
+    const TemporaryFile file("x 6001/tcp\nsvc 1/tcp\n");
+    const std::vector<std::string> specs = {file.path()};
+    CHECK_FALSE(load_first_matches(specs, std::nullopt, std::vector{parse_query("6000-6063")}));
+    CHECK_FALSE(load_first_matches(specs, std::nullopt, std::vector{parse_query("svc"), parse_query("nope")}));
+    const std::vector<std::string> device = {"/dev/null"};
+    CHECK_FALSE(load_first_matches(device, std::nullopt, std::vector{parse_query("svc")}));
+    const TemporaryFile csv("Service Name,Port Number,Transport Protocol,Description,Assignee,Contact,"
+                            "Registration Date,Modification Date,Reference,Service Code,Unauthorized Use "
+                            "Reported,Assignment Notes\nsvc,1,tcp,,,,,,,,,\n");
+    const std::vector<std::string> csv_specs = {csv.path()};
+    CHECK_FALSE(load_first_matches(csv_specs, std::nullopt, std::vector{parse_query("svc")}));
+    CHECK(load_first_matches(specs, std::nullopt, std::vector{parse_query("svc")}));
+}
+
+TEST_CASE("first matches: an unreadable source is an error even after the answer", "[source][first]")
+{
+    const TemporaryFile file("svc 1/tcp\n");
+    const std::vector<std::string> specs = {file.path(), "/nonexistent/services"};
+    CHECK_THROWS_WITH(load_first_matches(specs, std::nullopt, std::vector{parse_query("svc")}),
+                      "cannot read /nonexistent/services: No such file or directory");
+    const std::vector<std::string> directory = {file.path(), "/"};
+    CHECK_THROWS_WITH(load_first_matches(directory, std::nullopt, std::vector{parse_query("svc")}),
+                      "cannot read /: Is a directory");
+}
+
+TEST_CASE("first matches: a service near the top of a large file reads a few blocks", "[source][first]")
+{
+    std::string text = "first 1/tcp\n";
+    for (int line = 0; line < 200000; ++line) // 4 MB
+        text.append("filler" + std::to_string(line) + " 2/udp alias comment-text-to-make-the-line-longer\n");
+    const TemporaryFile file(text);
+    const std::vector<std::string> specs = {file.path()};
+    const std::uint64_t before = bytes_read();
+    const std::optional<Table> table = load_first_matches(specs, std::nullopt, std::vector{parse_query("first")});
+    const std::uint64_t read = bytes_read() - before;
+    REQUIRE(table);
+    CHECK(table->entries().size() == 1);
+    CHECK(read > 0);
+    CHECK(read <= (std::uint64_t{1} << 16U)); // a 16 KiB block or two
+
+    CHECK(text.size() > (std::uint64_t{1} << 22U));
+}

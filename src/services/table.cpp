@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <mutex>
 
 namespace portent::services {
@@ -11,14 +12,49 @@ namespace {
 constexpr std::uint32_t port_count = 65536;
 constexpr std::uint32_t none = 0xFFFFFFFF;
 
-std::uint64_t hash(std::string_view text)
+// Up to 8 bytes of `data` as a number, read without going past `size`.
+std::uint64_t load_up_to_8(const char* data, std::size_t size)
 {
-    std::uint64_t value = 1469598103934665603ULL; // FNV-1a
-    for (unsigned char c : text) {
-        value ^= c;
-        value *= 1099511628211ULL;
+    std::uint64_t value = 0;
+    if (size >= 4) { // two overlapping 4-byte reads
+        std::uint32_t low = 0;
+        std::uint32_t high = 0;
+        std::memcpy(&low, data, 4);
+        std::memcpy(&high, data + size - 4, 4);
+        value = (static_cast<std::uint64_t>(high) << 32U) | low;
+    } else if (size > 0) {
+        value = static_cast<std::uint64_t>(static_cast<unsigned char>(data[0])) << 16U |
+                static_cast<std::uint64_t>(static_cast<unsigned char>(data[size / 2])) << 8U |
+                static_cast<unsigned char>(data[size - 1]);
     }
     return value;
+}
+
+// The high and low halves of a 128-bit product, folded: a strong mix in one multiplication.
+__extension__ using Wide = unsigned __int128; // GCC and Clang on 64-bit targets
+
+std::uint64_t mix(std::uint64_t a, std::uint64_t b)
+{
+    const Wide product = static_cast<Wide>(a) * b;
+    return static_cast<std::uint64_t>(product) ^ static_cast<std::uint64_t>(product >> 64U);
+}
+
+// A hash of names (8 bytes a step, so that a typical service name takes one multiplication).
+std::uint64_t hash(std::string_view text)
+{
+    constexpr std::uint64_t seed = 0x9E3779B97F4A7C15ULL;
+    constexpr std::uint64_t step = 0xD6E8FEB86659FD93ULL;
+    const char* data = text.data();
+    std::size_t size = text.size();
+    std::uint64_t value = seed ^ size;
+    while (size > 8) {
+        std::uint64_t word = 0;
+        std::memcpy(&word, data, 8);
+        value = mix(value ^ word, step);
+        data += 8;
+        size -= 8;
+    }
+    return mix(value ^ load_up_to_8(data, size), step);
 }
 
 char lower(char c)
@@ -351,10 +387,10 @@ std::vector<std::uint32_t> Table::find_by_name(std::string_view name, ProtocolFi
     return found;
 }
 
-std::optional<std::uint32_t> Table::first_by_name(std::string_view name, ProtocolFilter protocol) const
+std::uint32_t Table::first_index_by_name(std::string_view name, bool filtered, std::string_view protocol) const
 {
-    std::optional<std::uint32_t> first;
-    data_->visit_name(name, protocol, [&](std::uint32_t index) {
+    std::uint32_t first = no_entry;
+    data_->visit_name(name, filtered ? ProtocolFilter(protocol) : std::nullopt, [&](std::uint32_t index) {
         first = index;
         return false;
     });
@@ -377,11 +413,11 @@ std::vector<std::uint32_t> Table::find_by_port(std::uint16_t port, ProtocolFilte
     return find_in_range(port, port, protocol);
 }
 
-std::optional<std::uint32_t> Table::first_by_port(std::uint16_t port, ProtocolFilter protocol) const
+std::uint32_t Table::first_index_by_port(std::uint16_t port, bool filtered, std::string_view protocol) const
 {
-    std::optional<std::uint32_t> first;
-    data_->visit_ports(port, port, protocol,
-                       [&](std::uint32_t index) { first = std::min(first.value_or(index), index); });
+    std::uint32_t first = no_entry;
+    data_->visit_ports(port, port, filtered ? ProtocolFilter(protocol) : std::nullopt,
+                       [&](std::uint32_t index) { first = std::min(first, index); });
     return first;
 }
 

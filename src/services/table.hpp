@@ -60,13 +60,19 @@ public:
                                                           ProtocolFilter protocol = {}) const;
     // The first of find_by_name(), without allocating: what getservbyname(3) returns.
     [[nodiscard]] std::optional<std::uint32_t> first_by_name(std::string_view name,
-                                                             ProtocolFilter protocol = {}) const;
+                                                             ProtocolFilter protocol = {}) const
+    {
+        return found(first_index_by_name(name, protocol.has_value(), protocol.value_or(std::string_view())));
+    }
     // Entries whose port, or port range, holds `port`.
     [[nodiscard]] std::vector<std::uint32_t> find_by_port(std::uint16_t port,
                                                           ProtocolFilter protocol = {}) const;
     // The first of find_by_port(), without allocating: what getservbyport(3) returns.
     [[nodiscard]] std::optional<std::uint32_t> first_by_port(std::uint16_t port,
-                                                             ProtocolFilter protocol = {}) const;
+                                                             ProtocolFilter protocol = {}) const
+    {
+        return found(first_index_by_port(port, protocol.has_value(), protocol.value_or(std::string_view())));
+    }
     // Entries with a port in [first, last], or a range that overlaps it.
     [[nodiscard]] std::vector<std::uint32_t> find_in_range(std::uint16_t first, std::uint16_t last,
                                                            ProtocolFilter protocol = {}) const;
@@ -77,6 +83,19 @@ public:
                                                     ProtocolFilter protocol = {}) const;
 
 private:
+    // The first lookups, with plain arguments and results (no_entry: none) that stay in
+    // registers across the call: an optional passed or returned through memory, built a byte
+    // at a time and read back whole, stalls for longer than the lookup takes.
+    static constexpr std::uint32_t no_entry = 0xFFFFFFFF;
+    [[nodiscard]] static std::optional<std::uint32_t> found(std::uint32_t index)
+    {
+        return index == no_entry ? std::nullopt : std::optional<std::uint32_t>(index);
+    }
+    [[nodiscard]] std::uint32_t first_index_by_name(std::string_view name, bool filtered,
+                                                    std::string_view protocol) const;
+    [[nodiscard]] std::uint32_t first_index_by_port(std::uint16_t port, bool filtered,
+                                                    std::string_view protocol) const;
+
     struct Data;
     std::unique_ptr<Data> data_;
 };

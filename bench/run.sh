@@ -103,6 +103,10 @@ rss() {
         "$PORTENT" --db "$NMAP_SERVICES" --first --format services http
     peak_rss "portent --db nmap-services --first --format services 65532/udp" \
         "$PORTENT" --db "$NMAP_SERVICES" --first --format services 65532/udp
+    peak_rss "portent --db nmap-services --format services http (whole file indexed)" \
+        "$PORTENT" --db "$NMAP_SERVICES" --format services http
+    peak_rss "portent --db nmap-services list --top 10 (whole file indexed)" \
+        "$PORTENT" --db "$NMAP_SERVICES" list --top 10
     peak_rss "portent (default db /etc/services) --first --format services http" \
         "$PORTENT" --first --format services http
     peak_rss "portent --db IANA-CSV --first --format services http" \

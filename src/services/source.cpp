@@ -228,7 +228,10 @@ void scan_lines(std::uint32_t source, Format format, NextLines&& next_lines, std
     std::vector<std::string_view> aliases;
     std::vector<Diagnostic> diagnostics; // not reported by a lookup
     std::uint32_t number = 0;
-    for (std::string_view run = next_lines(); !run.empty() && !open.empty(); run = next_lines()) {
+    while (!open.empty()) {
+        const std::string_view run = next_lines();
+        if (run.empty())
+            break;
         const bool every_line = may_hold_non_decimal_port(run) &&
                                 std::ranges::any_of(open, [](const OpenQuery& open_query) {
                                     return open_query.query->kind == Query::Kind::port;

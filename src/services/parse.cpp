@@ -99,17 +99,6 @@ template <typename Handler> void for_each_line(std::string_view text, std::uint3
     }
 }
 
-// The fields every services-like line starts with; `rest` is what follows "port/proto",
-// before any comment.
-struct LineFields
-{
-    std::string_view name;
-    std::string_view protocol;
-    std::uint16_t port = 0;
-    std::string_view rest;
-    std::string_view comment;
-};
-
 std::string quoted(std::string_view text)
 {
     std::string out;
@@ -193,33 +182,35 @@ bool may_hold_non_decimal_port(std::string_view text)
 
 namespace {
 
-// Splits one line by glibc's rules: a '#' (or a NUL byte, where glibc's C string ends) ends
-// the data; then NAME PORT/PROTO. Returns nullopt for blank lines and, with a diagnostic, for
-// lines glibc would reject or that portent refuses (port over 65535, no /proto).
-std::optional<LineFields> split_line(std::string_view line, std::uint32_t line_number,
-                                     std::vector<Diagnostic>& diagnostics, std::uint32_t source)
+// Splits one line by glibc's rules into `entry` (name, port, protocol, comment): a '#' (or a
+// NUL byte, where glibc's C string ends) ends the data; then NAME PORT/PROTO; `rest` is what
+// follows PORT/PROTO. False for blank lines and, with a diagnostic, for lines glibc would
+// reject or that portent refuses (port over 65535, no /proto). The entry is written in place,
+// not returned: a returned struct is built field by field on the stack and copied with wider
+// loads, which stall on those stores.
+bool split_line(std::string_view line, std::uint32_t line_number, std::vector<Diagnostic>& diagnostics,
+                std::uint32_t source, Entry& entry, std::string_view& rest)
 {
     auto report = [&](std::string message) {
         diagnostics.push_back({source, line_number, std::move(message)});
-        return std::nullopt;
+        return false;
     };
-    LineFields fields;
     const std::size_t cut = data_end(line);
     std::string_view data = line.substr(0, cut);
     if (cut < line.size() && line[cut] == '#') {
         std::string_view comment = line.substr(cut + 1);
         comment = comment.substr(0, find_either(comment, '\0', '\0'));
-        fields.comment = trim(comment);
+        entry.comment = trim(comment);
     }
-    fields.name = next_token(data);
+    entry.name = next_token(data);
     if (cut < line.size() && line[cut] == '\0')
         diagnostics.push_back({source, line_number, "NUL byte: the rest of the line is ignored"});
-    if (fields.name.empty())
-        return std::nullopt;
+    if (entry.name.empty())
+        return false;
 
     std::string_view port_text = next_token(data);
     if (port_text.empty())
-        return report(quoted(fields.name) + ": missing port/protocol");
+        return report(quoted(entry.name) + ": missing port/protocol");
     const PortNumber number = read_port_number(port_text);
     if (number.length == 0 || (number.length < port_text.size() && port_text[number.length] != '/'))
         return report("port " + quoted(port_text) + " is not a number");
@@ -234,44 +225,28 @@ std::optional<LineFields> split_line(std::string_view line, std::uint32_t line_n
         return report("missing /protocol after port " + std::string(port_digits));
     }
     // glibc skips every '/' before the protocol.
-    fields.protocol = port_text.substr(number.length);
-    while (fields.protocol.starts_with('/'))
-        fields.protocol.remove_prefix(1);
-    if (fields.protocol.empty())
+    entry.protocol = port_text.substr(number.length);
+    while (entry.protocol.starts_with('/'))
+        entry.protocol.remove_prefix(1);
+    if (entry.protocol.empty())
         return report("empty protocol after " + quoted(port_text));
     if (number.base != 10)
         diagnostics.push_back({source, line_number,
                                "port " + quoted(port_digits) + " is read as " +
                                    (number.base == 8 ? "octal" : "hexadecimal") + ": " +
                                    std::to_string(port) + " (as glibc reads it)"});
-    fields.port = static_cast<std::uint16_t>(port);
-    fields.rest = data;
-    return fields;
-}
-
-Entry make_entry(const LineFields& fields, std::uint32_t source, std::uint32_t line)
-{
-    Entry entry;
-    entry.name = fields.name;
-    entry.protocol = fields.protocol;
-    entry.port_first = entry.port_last = fields.port;
+    entry.port_first = entry.port_last = static_cast<std::uint16_t>(port);
     entry.has_port = true;
-    entry.comment = fields.comment;
     entry.source = source;
-    entry.line = line;
-    return entry;
+    entry.line = line_number;
+    rest = data;
+    return true;
 }
 
 // An upper bound for the number of entries, to allocate once.
 std::size_t line_count(std::string_view text)
 {
-    std::size_t count = 1;
-    for (const char *position = text.data(), *end = position + text.size();
-         (position = static_cast<const char*>(
-              std::memchr(position, '\n', static_cast<std::size_t>(end - position))));
-         ++position)
-        ++count;
-    return count;
+    return 1 + static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')); // many bytes a step
 }
 
 // A plain decimal such as "0.000076" (what nmap-services writes); other forms go through
@@ -337,20 +312,19 @@ std::optional<Format> format_from_string(std::string_view name)
     return std::nullopt;
 }
 
-std::optional<Entry> parse_line(std::string_view line, Format format, std::uint32_t number,
-                                std::uint32_t source, std::vector<std::string_view>& aliases,
-                                std::vector<Diagnostic>& diagnostics)
+bool parse_line(std::string_view line, Format format, std::uint32_t number, std::uint32_t source,
+                std::vector<std::string_view>& aliases, std::vector<Diagnostic>& diagnostics, Entry& entry)
 {
-    auto fields = split_line(line, number, diagnostics, source);
-    if (!fields)
-        return std::nullopt;
-    Entry entry = make_entry(*fields, source, number);
+    entry = Entry{};
+    std::string_view rest;
+    if (!split_line(line, number, diagnostics, source, entry, rest))
+        return false;
     if (format != Format::nmap) {
-        for (auto alias = next_token(fields->rest); !alias.empty(); alias = next_token(fields->rest))
+        for (auto alias = next_token(rest); !alias.empty(); alias = next_token(rest))
             aliases.push_back(alias);
-        return entry;
+        return true;
     }
-    const std::string_view frequency_text = next_token(fields->rest);
+    const std::string_view frequency_text = next_token(rest);
     const std::optional<double> frequency = read_decimal(frequency_text);
     if (frequency_text.empty())
         diagnostics.push_back({source, number, "missing open-frequency"});
@@ -359,9 +333,9 @@ std::optional<Entry> parse_line(std::string_view line, Format format, std::uint3
             {source, number, "open-frequency " + quoted(frequency_text) + " is not a number from 0 to 1"});
     else
         entry.frequency = *frequency;
-    if (!next_token(fields->rest).empty())
+    if (!next_token(rest).empty())
         diagnostics.push_back({source, number, "unexpected text after the open-frequency"});
-    return entry;
+    return true;
 }
 
 namespace {
@@ -376,10 +350,11 @@ ParseResult parse_lines(std::string_view text, Format format, std::uint32_t sour
     alias_begin.reserve(lines);
     for_each_line(text, first_line, [&](std::string_view line, std::uint32_t number) {
         const auto aliases = static_cast<std::uint32_t>(result.alias_storage.size());
-        if (auto entry = parse_line(line, format, number, source, result.alias_storage, result.diagnostics)) {
+        Entry& entry = result.entries.emplace_back(); // reserved: no reallocation
+        if (parse_line(line, format, number, source, result.alias_storage, result.diagnostics, entry))
             alias_begin.push_back(aliases);
-            result.entries.push_back(*entry);
-        }
+        else
+            result.entries.pop_back();
     });
     attach_aliases(result, alias_begin);
     return result;

@@ -58,11 +58,12 @@ struct ParseResult
                                 std::uint32_t first_line = 1);
 
 // One line (without its '\n') of a services(5) or nmap-services source, as the parsers read
-// it: the entry it makes, if any. For services(5) its aliases are appended to `aliases` and
-// the entry's own span is left empty; problems are appended to `diagnostics`.
-[[nodiscard]] std::optional<Entry> parse_line(std::string_view line, Format format, std::uint32_t number,
-                                              std::uint32_t source, std::vector<std::string_view>& aliases,
-                                              std::vector<Diagnostic>& diagnostics);
+// it: whether it makes an entry, which is then in `entry`. For services(5) its aliases are
+// appended to `aliases` and the entry's own span is left empty; problems are appended to
+// `diagnostics`.
+[[nodiscard]] bool parse_line(std::string_view line, Format format, std::uint32_t number, std::uint32_t source,
+                              std::vector<std::string_view>& aliases, std::vector<Diagnostic>& diagnostics,
+                              Entry& entry);
 
 // Whether `text` may hold a port that glibc reads as octal or hexadecimal (010, 0x50): a port
 // written otherwise holds its decimal digits.

@@ -256,12 +256,12 @@ void scan_lines(std::uint32_t source, Format format, NextLines&& next_lines, std
             position = newline == std::string_view::npos ? run.size() : newline + 1;
             aliases.clear();
             diagnostics.clear();
-            std::optional<Entry> entry =
-                parse_line(run.substr(line_start, line_end - line_start), format, number, source, aliases, diagnostics);
-            if (entry) {
-                entry->aliases = aliases;
+            Entry entry;
+            if (parse_line(run.substr(line_start, line_end - line_start), format, number, source, aliases, diagnostics,
+                           entry)) {
+                entry.aliases = aliases;
                 const auto answered =
-                    std::ranges::remove_if(open, [&](const OpenQuery& open_query) { return open_query.query->matches(*entry); });
+                    std::ranges::remove_if(open, [&](const OpenQuery& open_query) { return open_query.query->matches(entry); });
                 if (answered.begin() != open.end()) {
                     open.erase(answered.begin(), answered.end());
                     matches.push_back({source, number, std::string(run.substr(line_start, line_end - line_start))});

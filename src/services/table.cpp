@@ -139,6 +139,8 @@ struct KeyedIndices
     // `for_each_key(index, add)` calls add(key) for every key (below 2^key_bits) the entry has.
     template <typename KeysOf> void build(unsigned key_bits, std::uint32_t entry_count, KeysOf&& for_each_key)
     {
+        keys.reserve(entry_count); // one key an entry, but for ranges
+        indices.reserve(entry_count);
         for (std::uint32_t index = 0; index < entry_count; ++index)
             for_each_key(index, [&](std::uint32_t key) {
                 keys.push_back(key);

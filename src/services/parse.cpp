@@ -182,7 +182,7 @@ bool may_hold_non_decimal_port(std::string_view text)
 
 namespace {
 
-// Splits one line by glibc's rules into `entry` (name, port, protocol, comment): a '#' (or a
+// Splits one line by glibc's rules into `entry` (all but aliases and frequency): a '#' (or a
 // NUL byte, where glibc's C string ends) ends the data; then NAME PORT/PROTO; `rest` is what
 // follows PORT/PROTO. False for blank lines and, with a diagnostic, for lines glibc would
 // reject or that portent refuses (port over 65535, no /proto). The entry is written in place,
@@ -197,6 +197,7 @@ bool split_line(std::string_view line, std::uint32_t line_number, std::vector<Di
     };
     const std::size_t cut = data_end(line);
     std::string_view data = line.substr(0, cut);
+    entry.comment = {};
     if (cut < line.size() && line[cut] == '#') {
         std::string_view comment = line.substr(cut + 1);
         comment = comment.substr(0, find_either(comment, '\0', '\0'));
@@ -249,9 +250,10 @@ std::size_t line_count(std::string_view text)
     return 1 + static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')); // many bytes a step
 }
 
-// A plain decimal such as "0.000076" (what nmap-services writes); other forms go through
-// std::from_chars. Nullopt when the whole text is not a number.
-std::optional<double> read_decimal(std::string_view text)
+// A plain decimal such as "0.000076" (what nmap-services writes) into `value`; other forms go
+// through std::from_chars. False when the whole text is not a number. (A returned optional
+// would go through memory and stall on the way back.)
+bool read_decimal(std::string_view text, double& value)
 {
     constexpr double powers_of_ten[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
                                         1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
@@ -272,14 +274,13 @@ std::optional<double> read_decimal(std::string_view text)
         }
     }
     // Both values are exact doubles (at most 15 digits), so the quotient is correctly rounded.
-    if (plain && digits > 0 && digits <= 15)
-        return static_cast<double>(mantissa) / powers_of_ten[fraction_digits];
-    double value = 0;
+    if (plain && digits > 0 && digits <= 15) {
+        value = static_cast<double>(mantissa) / powers_of_ten[fraction_digits];
+        return true;
+    }
     const char* end = text.data() + text.size();
     auto [stop, error] = std::from_chars(text.data(), end, value);
-    if (text.empty() || error != std::errc() || stop != end)
-        return std::nullopt;
-    return value;
+    return !text.empty() && error == std::errc() && stop == end;
 }
 
 // Entries hold spans into alias_storage; they are set once it no longer grows.
@@ -315,7 +316,9 @@ std::optional<Format> format_from_string(std::string_view name)
 bool parse_line(std::string_view line, Format format, std::uint32_t number, std::uint32_t source,
                 std::vector<std::string_view>& aliases, std::vector<Diagnostic>& diagnostics, Entry& entry)
 {
-    entry = Entry{};
+    // Field by field: zeroing the whole entry first costs more than the rest of the line.
+    entry.aliases = {};
+    entry.frequency.reset();
     std::string_view rest;
     if (!split_line(line, number, diagnostics, source, entry, rest))
         return false;
@@ -325,14 +328,14 @@ bool parse_line(std::string_view line, Format format, std::uint32_t number, std:
         return true;
     }
     const std::string_view frequency_text = next_token(rest);
-    const std::optional<double> frequency = read_decimal(frequency_text);
+    double frequency = 0;
     if (frequency_text.empty())
         diagnostics.push_back({source, number, "missing open-frequency"});
-    else if (!frequency || !(*frequency >= 0 && *frequency <= 1)) // NaN too
+    else if (!read_decimal(frequency_text, frequency) || !(frequency >= 0 && frequency <= 1)) // NaN too
         diagnostics.push_back(
             {source, number, "open-frequency " + quoted(frequency_text) + " is not a number from 0 to 1"});
     else
-        entry.frequency = *frequency;
+        entry.frequency = frequency;
     if (!next_token(rest).empty())
         diagnostics.push_back({source, number, "unexpected text after the open-frequency"});
     return true;
@@ -585,8 +588,9 @@ Format detect_format(std::string_view text)
     next_token(rest);
     const std::string_view port = next_token(rest);
     const std::string_view frequency = next_token(rest);
+    double value = 0;
     const bool nmap_like = port.find('/') != std::string_view::npos &&
-                           frequency.find('.') != std::string_view::npos && read_decimal(frequency);
+                           frequency.find('.') != std::string_view::npos && read_decimal(frequency, value);
     return nmap_like ? Format::nmap : Format::services;
 }
 

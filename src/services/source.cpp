@@ -227,6 +227,7 @@ void scan_lines(std::uint32_t source, Format format, NextLines&& next_lines, std
 {
     std::vector<std::string_view> aliases;
     std::vector<Diagnostic> diagnostics; // not reported by a lookup
+    Entry entry;
     std::uint32_t number = 0;
     while (!open.empty()) {
         const std::string_view run = next_lines();
@@ -256,7 +257,6 @@ void scan_lines(std::uint32_t source, Format format, NextLines&& next_lines, std
             position = newline == std::string_view::npos ? run.size() : newline + 1;
             aliases.clear();
             diagnostics.clear();
-            Entry entry;
             if (parse_line(run.substr(line_start, line_end - line_start), format, number, source, aliases, diagnostics,
                            entry)) {
                 entry.aliases = aliases;

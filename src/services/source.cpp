@@ -233,13 +233,17 @@ void scan_lines(std::uint32_t source, Format format, NextLines&& next_lines, std
         const std::string_view run = next_lines();
         if (run.empty())
             break;
-        const bool every_line = may_hold_non_decimal_port(run) &&
-                                std::ranges::any_of(open, [](const OpenQuery& open_query) {
-                                    return open_query.query->kind == Query::Kind::port;
-                                });
+        // A port written in octal or hexadecimal lacks its decimal digits: then every line of
+        // the run is a candidate (an empty needle is found everywhere).
+        const bool every_line = std::ranges::any_of(open, [](const OpenQuery& open_query) {
+            return open_query.query->kind == Query::Kind::port;
+        }) && may_hold_non_decimal_port(run);
+        auto next_candidate = [&](const OpenQuery& open_query, std::size_t from) {
+            return find(run, every_line ? std::string_view() : std::string_view(open_query.needle), from);
+        };
         for (OpenQuery& open_query : open)
-            open_query.next = every_line ? 0 : find(run, open_query.needle, 0);
-        std::size_t position = 0;
+            open_query.next = next_candidate(open_query, 0);
+        std::size_t position = 0; // the start of the first line not yet looked at
         while (position < run.size() && !open.empty()) {
             const std::size_t candidate = std::ranges::min(open, {}, &OpenQuery::next).next;
             if (candidate == std::string_view::npos) {
@@ -247,29 +251,27 @@ void scan_lines(std::uint32_t source, Format format, NextLines&& next_lines, std
                 number += run.back() != '\n' ? 1 : 0;
                 break;
             }
-            // Skip to the start of the line that holds the candidate.
-            const std::size_t previous_newline = candidate == 0 ? std::string_view::npos : run.rfind('\n', candidate - 1);
+            // The line that holds the candidate, after the lines skipped before it.
+            const std::size_t previous_newline = candidate == position ? std::string_view::npos : run.rfind('\n', candidate - 1);
             const std::size_t line_start =
                 previous_newline == std::string_view::npos || previous_newline < position ? position : previous_newline + 1;
             number += static_cast<std::uint32_t>(line_count_of(run.substr(position, line_start - position))) + 1;
-            const std::size_t newline = run.find('\n', line_start);
-            const std::size_t line_end = newline == std::string_view::npos ? run.size() : newline;
-            position = newline == std::string_view::npos ? run.size() : newline + 1;
+            const std::string_view line = run.substr(line_start, run.find('\n', line_start) - line_start);
+            position = std::min(line_start + line.size() + 1, run.size());
             aliases.clear();
             diagnostics.clear();
-            if (parse_line(run.substr(line_start, line_end - line_start), format, number, source, aliases, diagnostics,
-                           entry)) {
+            if (parse_line(line, format, number, source, aliases, diagnostics, entry)) {
                 entry.aliases = aliases;
                 const auto answered =
                     std::ranges::remove_if(open, [&](const OpenQuery& open_query) { return open_query.query->matches(entry); });
                 if (answered.begin() != open.end()) {
                     open.erase(answered.begin(), answered.end());
-                    matches.push_back({source, number, std::string(run.substr(line_start, line_end - line_start))});
+                    matches.push_back({source, number, std::string(line)});
                 }
             }
             for (OpenQuery& open_query : open)
                 if (open_query.next != std::string_view::npos && open_query.next < position)
-                    open_query.next = every_line ? position : find(run, open_query.needle, position);
+                    open_query.next = next_candidate(open_query, position);
         }
     }
 }

@@ -57,12 +57,10 @@ struct Context
     bool out_is_terminal = false;
     bool err_is_terminal = false;
 
-    // The --db sources, or the default; prints the fallback note on stderr.
-    [[nodiscard]] services::Table load_table() const;
-    // The same for a lookup of the first match of each of `queries`: only the lines that
-    // answer them when every one has an answer (services::load_first_matches), otherwise the
-    // whole database.
-    [[nodiscard]] services::Table load_table_for_first(std::span<const services::Query> queries) const;
+    // The --db sources, or the default; prints the fallback note on stderr. Given the queries
+    // of a --first lookup: only the lines that answer them when every one has an answer
+    // (services::load_first_matches), otherwise the whole database.
+    [[nodiscard]] services::Table load_table(std::span<const services::Query> first_matches_of = {}) const;
     // --format, or table on a terminal and `fallback` elsewhere; a format not in `allowed` is a usage error.
     [[nodiscard]] OutputFormat output_format(std::initializer_list<OutputFormat> allowed,
                                              OutputFormat fallback = OutputFormat::services) const;

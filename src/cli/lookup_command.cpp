@@ -18,7 +18,8 @@ int run_lookup(Context& context)
     for (const std::string& text : context.arguments)
         queries.push_back(context.query(text));
     const services::Table table =
-        context.global.first ? context.load_table_for_first(queries) : context.load_table();
+        context.load_table(context.global.first ? std::span<const services::Query>(queries)
+                                                : std::span<const services::Query>());
     std::vector<std::uint32_t> found;
     std::vector<std::string> missing;
     for (std::size_t index = 0; index < queries.size(); ++index) {

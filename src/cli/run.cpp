@@ -175,22 +175,14 @@ int run_command(int argc, char** argv)
 
 } // namespace
 
-services::Table Context::load_table() const
+services::Table Context::load_table(std::span<const services::Query> first_matches_of) const
 {
     std::string note;
-    services::Table table = services::load_database(global.databases, global.db_format, &note);
-    if (!note.empty())
-        err << program << ": note: " << note << '\n';
-    return table;
-}
-
-services::Table Context::load_table_for_first(std::span<const services::Query> queries) const
-{
-    std::string note;
-    std::optional<services::Table> table =
-        services::load_first_matches(global.databases, global.db_format, queries, &note);
+    std::optional<services::Table> table;
+    if (!first_matches_of.empty())
+        table = services::load_first_matches(global.databases, global.db_format, first_matches_of, &note);
     if (!table)
-        table = services::load_database(global.databases, global.db_format);
+        table = services::load_database(global.databases, global.db_format, &note);
     if (!note.empty())
         err << program << ": note: " << note << '\n';
     return std::move(*table);

@@ -35,9 +35,11 @@ ensure_packages() {
   fi
   echo "portent setup: installing $missing" >&2
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -q >&2
+  # Another apt run (a second build of the project, say) holds the lock for a while: wait for it.
+  local wait=(-o DPkg::Lock::Timeout=600)
+  apt-get "${wait[@]}" update -q >&2
   # shellcheck disable=SC2086
-  apt-get install -y -q --no-install-recommends $missing >&2
+  apt-get "${wait[@]}" install -y -q --no-install-recommends $missing >&2
 }
 
 ensure_build() {

@@ -23,6 +23,10 @@ void write_table(std::ostream& out, const Row& header, const std::vector<Row>& r
 void write_table(std::ostream& out, const Row& header, std::size_t row_count,
                  const std::function<Row(std::size_t)>& row_at);
 
+// A JSON value as text, on one line; numbers in plain decimal (0.05, never 5E-2), and a number
+// that is not finite as null.
+[[nodiscard]] std::string to_json_text(const boost::json::value& value);
+
 // One JSON document followed by a newline; strings must already be valid UTF-8 (valid_utf8()).
 void write_json(std::ostream& out, const boost::json::value& document);
 

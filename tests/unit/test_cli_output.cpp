@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <sstream>
 
 using namespace portent::cli;
@@ -29,4 +30,16 @@ TEST_CASE("a JSON array written element by element is one line", "[output]")
     JsonArrayWriter none(empty);
     none.finish();
     CHECK(empty.str() == "[]\n");
+}
+
+TEST_CASE("JSON numbers are written in plain decimal", "[output]")
+{
+    CHECK(to_json_text(boost::json::value(0.05)) == "0.05");
+    CHECK(to_json_text(boost::json::value(0.484143)) == "0.484143");
+    CHECK(to_json_text(boost::json::value(0.000076)) == "0.000076");
+    CHECK(to_json_text(boost::json::value(1.0)) == "1");
+    CHECK(to_json_text(boost::json::value(12.5)) == "12.5");
+    CHECK(to_json_text(boost::json::array{1, -2, 3.25, nullptr, "a\"b"}) == "[1,-2,3.25,null,\"a\\\"b\"]");
+    CHECK(to_json_text(boost::json::object{{"x", 1e-3}}) == "{\"x\":0.001}");
+    CHECK(to_json_text(boost::json::value(std::nan(""))) == "null");
 }

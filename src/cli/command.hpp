@@ -56,6 +56,7 @@ struct Context
     std::ostream& err;
     bool out_is_terminal = false;
     bool err_is_terminal = false;
+    std::size_t table_width = 0; // the terminal's width when stdout is one (COLUMNS first), else 0
 
     // The --db sources, or the default; prints the fallback note on stderr. Given the queries
     // of a --first lookup: only the lines that answer them when every one has an answer

@@ -37,7 +37,7 @@ int run_list(Context& context)
                                  [&](std::uint32_t index) { return *entries[index].frequency; });
         indices.resize(std::min(top, indices.size()));
     }
-    write_entries(context.out, table, indices, format);
+    write_entries(context.out, table, indices, format, context.table_width);
     return exit_code::ok;
 }
 

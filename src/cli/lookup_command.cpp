@@ -38,10 +38,10 @@ int run_lookup(Context& context)
         found.insert(found.end(), matches.begin(), matches.end());
     }
     if (!found.empty() || format == OutputFormat::json)
-        write_entries(context.out, table, found, format);
+        write_entries(context.out, table, found, format, context.table_width);
     context.out.flush();
     for (const std::string& text : missing)
-        context.err << "portent: " << text << ": no such service in " << source_names(table) << '\n';
+        print_message(context.err, text + ": no such service in " + source_names(table));
     return missing.empty() ? exit_code::ok : exit_code::not_found;
 }
 

@@ -15,7 +15,7 @@
 namespace portent::cli {
 
 void write_table(std::ostream& out, const Row& header, std::size_t row_count,
-                 const std::function<Row(std::size_t)>& row_at)
+                 const std::function<Row(std::size_t)>& row_at, std::size_t max_width)
 {
     // Two passes over the rows, each built anew: the widths first, then the lines, so that
     // memory stays the same for a hundred rows or millions.
@@ -30,20 +30,31 @@ void write_table(std::ostream& out, const Row& header, std::size_t row_count,
             widths[column] = std::max(widths[column], display_width(visible(row[column])));
         }
     }
-    for (std::size_t column = 0; column < header.size(); ++column)
+    std::size_t last_shown = 0;
+    for (std::size_t column = 0; column < header.size(); ++column) {
         widths[column] = std::max(widths[column], display_width(visible(header[column])));
+        last_shown = shown[column] ? column : last_shown;
+    }
     std::string line;
     auto write_row = [&](const Row& row) {
         line.clear();
+        std::size_t width = 0; // of `line`, in columns
         std::size_t pending_spaces = 0;
         for (std::size_t column = 0; column < row.size() && column < widths.size(); ++column) {
             if (!shown[column])
                 continue;
-            if (!line.empty() || pending_spaces > 0)
+            if (!line.empty() || pending_spaces > 0) {
                 line.append(pending_spaces + 2, ' ');
-            const std::string cell = visible(row[column]);
+                width += pending_spaces + 2;
+            }
+            std::string cell = visible(row[column]);
+            // On a terminal, the last column gives way so that the line does not wrap.
+            if (max_width > 0 && column == last_shown)
+                cell = fit_width(cell, max_width > width ? max_width - width : 1);
+            const std::size_t cell_width = display_width(cell);
             line += cell;
-            pending_spaces = widths[column] - display_width(cell);
+            width += cell_width;
+            pending_spaces = widths[column] - std::min(widths[column], cell_width);
         }
         while (line.ends_with(' ')) // an empty last cell leaves only padding
             line.pop_back();
@@ -55,9 +66,10 @@ void write_table(std::ostream& out, const Row& header, std::size_t row_count,
         write_row(row_at(index));
 }
 
-void write_table(std::ostream& out, const Row& header, const std::vector<Row>& rows)
+void write_table(std::ostream& out, const Row& header, const std::vector<Row>& rows, std::size_t max_width)
 {
-    write_table(out, header, rows.size(), [&](std::size_t index) { return rows[index]; });
+    write_table(
+        out, header, rows.size(), [&](std::size_t index) { return rows[index]; }, max_width);
 }
 
 namespace {
@@ -137,6 +149,11 @@ void JsonArrayWriter::finish()
     out_ << "]\n";
 }
 
+void print_message(std::ostream& err, std::string_view message)
+{
+    err << "portent: " << visible(message) << '\n';
+}
+
 std::string source_names(const services::Table& table)
 {
     std::string names;
@@ -171,20 +188,21 @@ std::string format_frequency(const services::Entry& entry)
 }
 
 void write_entries_table(std::ostream& out, std::span<const services::Entry> entries,
-                         std::span<const std::uint32_t> indices)
+                         std::span<const std::uint32_t> indices, std::size_t max_width)
 {
-    write_table(out, {"SERVICE", "PORT", "PROTO", "ALIASES", "CLASS", "FREQUENCY", "COMMENT"}, indices.size(),
-                [&](std::size_t row) -> Row {
-                    const services::Entry& entry = entries[indices[row]];
-                    return {std::string(entry.name),
-                            services::format_ports(entry),
-                            std::string(entry.protocol),
-                            join_aliases(entry),
-                            entry.has_port ? std::string(to_string(services::port_class(entry.port_first)))
-                                           : "",
-                            format_frequency(entry),
-                            std::string(entry.comment)};
-                });
+    write_table(
+        out, {"SERVICE", "PORT", "PROTO", "ALIASES", "CLASS", "FREQUENCY", "COMMENT"}, indices.size(),
+        [&](std::size_t row) -> Row {
+            const services::Entry& entry = entries[indices[row]];
+            return {std::string(entry.name),
+                    services::format_ports(entry),
+                    std::string(entry.protocol),
+                    join_aliases(entry),
+                    entry.has_port ? std::string(to_string(services::port_class(entry.port_first))) : "",
+                    format_frequency(entry),
+                    std::string(entry.comment)};
+        },
+        max_width);
 }
 
 // Exactly getent's print_services(): "%-21s %d/%s" and " alias" for each alias.
@@ -239,10 +257,10 @@ void write_entries_json(std::ostream& out, const services::Table& table,
 } // namespace
 
 void write_entries(std::ostream& out, const services::Table& table, std::span<const std::uint32_t> indices,
-                   OutputFormat format)
+                   OutputFormat format, std::size_t max_width)
 {
     switch (format) {
-    case OutputFormat::table: write_entries_table(out, table.entries(), indices); return;
+    case OutputFormat::table: write_entries_table(out, table.entries(), indices, max_width); return;
     case OutputFormat::services: write_entries_services(out, table.entries(), indices); return;
     case OutputFormat::json: write_entries_json(out, table, indices); return;
     }

@@ -266,7 +266,7 @@ std::string table_answer(const std::string& answer)
 }
 
 void write_results_table(std::ostream& out, const std::vector<Target>& targets,
-                         const std::vector<ProbeResult>& results)
+                         const std::vector<ProbeResult>& results, std::size_t max_width)
 {
     std::vector<Row> rows;
     rows.reserve(results.size());
@@ -277,7 +277,7 @@ void write_results_table(std::ostream& out, const std::vector<Target>& targets,
                         std::string(verdict_text(result)), rtt_text(result.round_trip),
                         table_answer(result.answer), result.detail});
     }
-    write_table(out, {"TARGET", "ADDRESS", "STATE", "VERDICT", "RTT", "ANSWER", "DETAIL"}, rows);
+    write_table(out, {"TARGET", "ADDRESS", "STATE", "VERDICT", "RTT", "ANSWER", "DETAIL"}, rows, max_width);
 }
 
 void write_results_json(std::ostream& out, const std::vector<Target>& targets,
@@ -372,7 +372,7 @@ int run_probe(Context& context)
     if (format == OutputFormat::json)
         write_results_json(context.out, targets, shown);
     else if (!shown.empty())
-        write_results_table(context.out, targets, shown);
+        write_results_table(context.out, targets, shown, context.table_width);
     return every_target_answered ? exit_code::ok : exit_code::not_found;
 }
 

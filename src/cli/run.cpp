@@ -1,6 +1,7 @@
 #include "cli/run.hpp"
 
 #include "cli/command.hpp"
+#include "cli/output.hpp"
 #include "services/source.hpp"
 
 #include <boost/program_options.hpp>
@@ -8,8 +9,10 @@
 #include <array>
 #include <cerrno>
 #include <charconv>
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 namespace po = boost::program_options;
@@ -50,6 +53,21 @@ po::options_description global_options()
         "first", "only the first match of each query in file order, as getservbyname(3) answers")(
         "help,h", "show this help, or a command's help after its name")("version", "print the version");
     return options;
+}
+
+// The width of the terminal on stdout: COLUMNS when it is a positive number (as ls and ps
+// read it), else what the terminal says; 0 when neither tells.
+std::size_t terminal_width()
+{
+    if (const char* columns = std::getenv("COLUMNS")) {
+        std::size_t value = 0;
+        const std::string_view text(columns);
+        const auto [stop, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (error == std::errc() && stop == text.data() + text.size() && value > 0)
+            return value;
+    }
+    winsize size{};
+    return ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 ? size.ws_col : 0;
 }
 
 // Positional arguments are collected under this name.
@@ -170,6 +188,8 @@ int run_command(int argc, char** argv)
         throw UsageError("give a QUERY or a COMMAND");
     Context context{read_global_options(values),  std::move(arguments),        values, std::cout, std::cerr,
                     ::isatty(STDOUT_FILENO) == 1, ::isatty(STDERR_FILENO) == 1};
+    if (context.out_is_terminal)
+        context.table_width = terminal_width();
     return command->run(context);
 }
 
@@ -184,7 +204,7 @@ services::Table Context::load_table(std::span<const services::Query> first_match
     if (!table)
         table = services::load_database(global.databases, global.db_format, &note);
     if (!note.empty())
-        err << program << ": note: " << note << '\n';
+        print_message(err, "note: " + note);
     return std::move(*table);
 }
 
@@ -227,16 +247,16 @@ int run(int argc, char** argv)
         const int code = run_command(argc, argv);
         std::cout.flush();
         if (!std::cout) { // a full disk, a closed pipe: the output is not all there
-            std::cerr << program << ": cannot write the output: " << std::strerror(errno) << '\n';
+            print_message(std::cerr, std::string("cannot write the output: ") + std::strerror(errno));
             return exit_code::failure;
         }
         return code;
     } catch (const po::error& error) {
-        std::cerr << program << ": " << error.what() << " (see 'portent --help')\n";
+        print_message(std::cerr, std::string(error.what()) + " (see 'portent --help')");
     } catch (const UsageError& error) {
-        std::cerr << program << ": " << error.what() << " (see 'portent --help')\n";
+        print_message(std::cerr, std::string(error.what()) + " (see 'portent --help')");
     } catch (const std::exception& error) {
-        std::cerr << program << ": " << error.what() << '\n';
+        print_message(std::cerr, error.what());
     }
     return exit_code::failure;
 }

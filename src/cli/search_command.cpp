@@ -17,7 +17,7 @@ int run_search(Context& context)
     const services::Table table = context.load_table();
     const std::vector<std::uint32_t> found = table.search(text, context.protocol());
     if (!found.empty() || format == OutputFormat::json)
-        write_entries(context.out, table, found, format);
+        write_entries(context.out, table, found, format, context.table_width);
     return found.empty() ? exit_code::not_found : exit_code::ok;
 }
 

@@ -1,0 +1,136 @@
+#include "local/owners.hpp"
+
+#include "services/file_descriptor.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <dirent.h>
+#include <fcntl.h>
+#include <memory>
+#include <pwd.h>
+#include <unistd.h>
+#include <unordered_map>
+
+namespace portent::local {
+
+namespace {
+
+struct DirectoryCloser
+{
+    void operator()(DIR* directory) const { ::closedir(directory); }
+};
+using Directory = std::unique_ptr<DIR, DirectoryCloser>;
+
+// A /proc entry name that is a whole number: a pid, or a descriptor under PID/fd.
+std::optional<int> read_number(const char* name)
+{
+    const std::string_view text(name);
+    int value = 0;
+    const auto [stop, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || error != std::errc() || stop != text.data() + text.size() || value < 0)
+        return std::nullopt;
+    return value;
+}
+
+// /proc/PID/comm without its newline; empty when the process is gone.
+std::string read_command(int proc_directory, const char* pid)
+{
+    const services::FileDescriptor file(
+        ::openat(proc_directory, (std::string(pid) + "/comm").c_str(), O_RDONLY | O_CLOEXEC));
+    if (file.get() < 0)
+        return {};
+    char text[64];
+    const ssize_t size = ::read(file.get(), text, sizeof text);
+    if (size <= 0)
+        return {};
+    std::string command(text, static_cast<std::size_t>(size));
+    if (command.ends_with('\n'))
+        command.pop_back();
+    return command;
+}
+
+} // namespace
+
+std::optional<std::uint64_t> socket_inode(std::string_view link)
+{
+    constexpr std::string_view prefix = "socket:[";
+    if (!link.starts_with(prefix) || !link.ends_with(']'))
+        return std::nullopt;
+    const std::string_view digits = link.substr(prefix.size(), link.size() - prefix.size() - 1);
+    std::uint64_t inode = 0;
+    const auto [stop, error] = std::from_chars(digits.data(), digits.data() + digits.size(), inode);
+    if (digits.empty() || error != std::errc() || stop != digits.data() + digits.size())
+        return std::nullopt;
+    return inode;
+}
+
+void find_owners(std::span<Socket* const> sockets, const std::string& proc)
+{
+    std::unordered_map<std::uint64_t, std::size_t> by_inode;
+    by_inode.reserve(sockets.size());
+    for (std::size_t index = 0; index < sockets.size(); ++index)
+        if (sockets[index]->inode != 0)
+            by_inode.emplace(sockets[index]->inode, index);
+    if (by_inode.empty())
+        return;
+    const Directory processes(::opendir(proc.c_str()));
+    if (!processes)
+        return;
+    const int proc_directory = ::dirfd(processes.get());
+    while (const dirent* process = ::readdir(processes.get())) {
+        const auto pid = read_number(process->d_name);
+        if (!pid)
+            continue;
+        const int descriptors = ::openat(proc_directory, (std::string(process->d_name) + "/fd").c_str(),
+                                         O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (descriptors < 0) // another user's process, or gone
+            continue;
+        const Directory listing(::fdopendir(descriptors));
+        if (!listing) {
+            ::close(descriptors);
+            continue;
+        }
+        std::optional<std::string> command; // read once, for the first socket found
+        while (const dirent* entry = ::readdir(listing.get())) {
+            const auto fd = read_number(entry->d_name);
+            if (!fd)
+                continue;
+            char link[64];
+            const ssize_t size = ::readlinkat(descriptors, entry->d_name, link, sizeof link);
+            if (size <= 0)
+                continue;
+            const auto inode = socket_inode({link, static_cast<std::size_t>(size)});
+            if (!inode)
+                continue;
+            const auto found = by_inode.find(*inode);
+            if (found == by_inode.end())
+                continue;
+            if (!command)
+                command = read_command(proc_directory, process->d_name);
+            sockets[found->second]->owners.push_back({*pid, *fd, *command});
+        }
+    }
+    for (Socket* socket : sockets)
+        std::ranges::sort(socket->owners, {},
+                          [](const Owner& owner) { return std::pair(owner.pid, owner.fd); });
+}
+
+const std::optional<std::string>& UserNames::name(std::uint32_t uid)
+{
+    if (const auto known = known_.find(uid); known != known_.end())
+        return known->second;
+    std::optional<std::string> found;
+    passwd entry{};
+    passwd* result = nullptr;
+    std::vector<char> buffer(1024);
+    int error = 0;
+    while ((error = ::getpwuid_r(uid, &entry, buffer.data(), buffer.size(), &result)) == ERANGE &&
+           buffer.size() < (std::size_t{1} << 20U))
+        buffer.resize(buffer.size() * 2);
+    if (error == 0 && result != nullptr)
+        found = std::string(result->pw_name);
+    return known_.emplace(uid, std::move(found)).first->second;
+}
+
+} // namespace portent::local

@@ -34,8 +34,9 @@ std::vector<NamedSocket> name_sockets(std::vector<Socket> sockets, const service
     std::ranges::sort(named, {}, [](const NamedSocket& entry) {
         const Socket& socket = entry.socket;
         const bool listener = (mask_of(socket.state) & listening_states(socket.protocol)) != 0;
-        return std::tuple(entry.service_port, socket.protocol, !listener, socket.ipv6, socket.local.address,
-                          socket.local.port, socket.remote.address, socket.remote.port);
+        const bool outgoing = entry.service_port != socket.local.port;
+        return std::tuple(entry.service_port, socket.protocol, !listener, outgoing, socket.ipv6,
+                          socket.local.address, socket.local.port, socket.remote.address, socket.remote.port);
     });
     return named;
 }

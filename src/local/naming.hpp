@@ -27,8 +27,9 @@ struct NamedSocket
     const services::Entry* service = nullptr; // nullptr: unregistered
 };
 
-// Names each socket and puts them in order: by service port, protocol, listening sockets before
-// connections, then local address (IPv4 first), local port and remote end.
+// Names each socket and puts them in order: by service port, protocol, listening sockets, then
+// the connections they accepted, then outgoing ones, each by local address (IPv4 first), local
+// port and remote end.
 [[nodiscard]] std::vector<NamedSocket> name_sockets(std::vector<Socket> sockets,
                                                     const services::Table& table);
 

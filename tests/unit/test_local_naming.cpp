@@ -120,12 +120,17 @@ TEST_CASE("a range that is also a service's name stands for that service", "[loc
     CHECK_FALSE(named.matches(15, Protocol::tcp));
 }
 
-TEST_CASE("sockets in order of service port; connections named for the side that serves", "[local][naming]")
+TEST_CASE(
+    "sockets in order of service port, listeners, accepted then outgoing connections; connections named "
+    "for the side that serves",
+    "[local][naming]")
 {
     const Table table = table_of(sample);
     std::vector<Socket> sockets;
-    sockets.push_back(socket_on(Protocol::tcp, 45000, state::established, 443));  // outgoing to https
-    sockets.push_back(socket_on(Protocol::tcp, 8080, state::established, 45001)); // accepted by the listener
+    sockets.push_back(socket_on(Protocol::tcp, 45000, state::established, 443)); // outgoing to https
+    Socket accepted = socket_on(Protocol::tcp, 8080, state::established, 45001); // by a dual-stack listener
+    accepted.ipv6 = true;
+    sockets.push_back(accepted);
     sockets.push_back(socket_on(Protocol::tcp, 45001, state::established, 8080)); // its client end
     sockets.push_back(socket_on(Protocol::udp, 53, state::close));
     sockets.push_back(socket_on(Protocol::tcp, 8080, state::listen));

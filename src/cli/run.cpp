@@ -48,8 +48,8 @@ po::options_description global_options()
         "proto,p", po::value<std::string>()->value_name("PROTO"),
         "only entries of this protocol (tcp, udp, …), for queries without their own /PROTO")(
         "format", po::value<std::string>()->value_name("FORMAT"),
-        "output as 'table', 'services' (as getent prints) or 'json' (default: table on a terminal, "
-        "services otherwise)")(
+        "output as 'table', 'services' (as getent prints), 'json' or 'jsonl' (an object a line; local) "
+        "(default: table on a terminal, services otherwise)")(
         "first", "only the first match of each query in file order, as getservbyname(3) answers")(
         "help,h", "show this help, or a command's help after its name")("version", "print the version");
     return options;

@@ -17,6 +17,7 @@ import collections  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
 import re  # noqa: E402
+import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 
@@ -25,6 +26,10 @@ sys.path.insert(0, os.path.join(HERE, "..", "probe"))
 import probe_common as pc  # noqa: E402
 
 PORTENT = pc.portent_binary()
+if os.geteuid() == 0 and os.environ.get(pc.NETNS_MARKER) != "1":
+    trial = subprocess.run(["unshare", "-n", "true"], capture_output=True, timeout=10)
+    if trial.returncode != 0:  # a chroot or container that refuses new network namespaces
+        pc.skip(f"unshare -n is not permitted here: {trial.stderr.decode(errors='replace').strip()}")
 pc.enter_private_netns()
 pc.require_tools("ss", "setpriv", "xinetd", "unshare")
 

@@ -1,4 +1,5 @@
 #include "local/owners.hpp"
+#include "temporary_directory.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -12,25 +13,6 @@ using namespace portent::local;
 namespace fs = std::filesystem;
 
 namespace {
-
-// A directory that is removed with everything in it.
-class TemporaryDirectory
-{
-public:
-    TemporaryDirectory()
-    {
-        std::string pattern = (fs::temp_directory_path() / "portent-owners-XXXXXX").string();
-        REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-        path_ = pattern;
-    }
-    TemporaryDirectory(const TemporaryDirectory&) = delete;
-    TemporaryDirectory& operator=(const TemporaryDirectory&) = delete;
-    ~TemporaryDirectory() { fs::remove_all(path_); }
-    [[nodiscard]] const fs::path& path() const { return path_; }
-
-private:
-    fs::path path_;
-};
 
 // PID/comm and PID/fd/FD -> TARGET, as /proc has them.
 void add_process(const fs::path& proc, const std::string& pid, const std::string& comm,

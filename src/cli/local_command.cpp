@@ -186,6 +186,7 @@ int run_local(Context& context)
             return !keep;
         });
     std::vector<Socket*> shown;
+    shown.reserve(sockets.size());
     for (NamedSocket& named : sockets)
         shown.push_back(&named.socket);
     local::find_owners(shown);

@@ -13,17 +13,16 @@ import sys
 
 sys.dont_write_bytecode = True
 
-import collections  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
 import re  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
-import time  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "probe"))
 import probe_common as pc  # noqa: E402
+from local_common import portent_view, ss_view, wait_for_xinetd, xinetd_config, SS_STATES  # noqa: E402
 
 PORTENT = pc.portent_binary()
 if os.geteuid() == 0 and os.environ.get(pc.NETNS_MARKER) != "1":
@@ -81,12 +80,6 @@ NOBODY_SOCKETS = [
 
 XINETD_SERVICES = [("daytime", "stream", "tcp"), ("daytime", "dgram", "udp"), ("echo", "stream", "tcp")]
 
-SS_STATES = {"LISTEN": "listen", "UNCONN": "unconnected", "ESTAB": "established", "SYN-SENT": "syn-sent",
-             "FIN-WAIT-1": "fin-wait-1", "FIN-WAIT-2": "fin-wait-2", "CLOSE-WAIT": "close-wait",
-             "LAST-ACK": "last-ack", "CLOSING": "closing"}
-SS_USER = re.compile(r'\("((?:[^"\\]|\\.)*)",pid=(\d+),fd=(\d+)\)')
-
-
 class World:
     """What the test started: pids, and the database path."""
 
@@ -121,46 +114,6 @@ class World:
 
     def portent(self, *args, prefix=(), env=None):
         return pc.run([PORTENT, "--db", self.db, *args], timeout=30, prefix=prefix, env=env)
-
-
-def ss_label(socket, address, port, local):
-    """An end of a portent JSON socket written as ss writes it."""
-    if ":" not in address:
-        text = address
-    elif local and address == "::" and socket["v6only"] is False:
-        text = "*"
-    else:
-        text = f"[{address}]"
-    if local and socket["interface"]:
-        text += "%" + socket["interface"]
-    return f"{text}:{port}"
-
-
-def portent_view(document):
-    """Counter of (netid, state, local, peer, processes) from portent's JSON."""
-    view = collections.Counter()
-    for s in document:
-        local = ss_label(s, s["address"], s["port"], True)
-        peer = None if s["remote_address"] is None else ss_label(s, s["remote_address"], s["remote_port"], False)
-        users = tuple(sorted((p["command"], p["pid"], p["fd"]) for p in s["processes"]))
-        view[(s["protocol"], s["state"], local, peer, users)] += 1
-    return view
-
-
-def ss_view(output, states=None):
-    """The same Counter from `ss -H -n -p` output; `states`: keep only these (ss names)."""
-    view = collections.Counter()
-    for line in output.decode().splitlines():
-        fields = line.split(None, 6)
-        if len(fields) < 6:
-            continue
-        netid, state, _, _, local, peer = fields[:6]
-        if states is not None and state not in states:
-            continue
-        users = tuple(sorted((name, int(pid), int(fd)) for name, pid, fd in SS_USER.findall(fields[6])
-                             )) if len(fields) == 7 else ()
-        view[(netid, SS_STATES.get(state, state), local, None if peer.endswith(":*") else peer, users)] += 1
-    return view
 
 
 def json_of(suite, run):
@@ -356,29 +309,6 @@ def check_hostile_name(suite, world):
                         repr(document))
 
 
-def xinetd_config(log):
-    blocks = [f"defaults\n{{\n    instances = 10\n    log_type = FILE {log}\n}}\n"]
-    for service, socket_type, protocol in XINETD_SERVICES:
-        blocks.append(f"service {service}\n{{\n    type = INTERNAL\n    id = {service}-{socket_type}\n"
-                      f"    socket_type = {socket_type}\n    protocol = {protocol}\n    user = root\n"
-                      f"    wait = {'yes' if socket_type == 'dgram' else 'no'}\n    bind = 127.0.0.1\n"
-                      "    disable = no\n}\n")
-    return "\n".join(blocks)
-
-
-def wait_for_xinetd(tmp):
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        ss = pc.run(["ss", "-H", "-n", "-tul"], timeout=10)
-        found = {line.split()[4] for line in ss.out.decode().splitlines() if len(line.split()) > 4}
-        if {"127.0.0.1:13", "127.0.0.1:7"} <= found and ss.out.decode().count("127.0.0.1:13") == 2:
-            return
-        time.sleep(0.05)
-    log = os.path.join(tmp, "xinetd.log")
-    pc.die("xinetd did not bind 13/tcp, 13/udp and 7/tcp within 10 s\n" +
-           (open(log, errors="replace").read() if os.path.exists(log) else ""))
-
-
 def main():
     suite = pc.Suite("local.vs_ss")
     with tempfile.TemporaryDirectory(prefix="portent-local-") as tmp:
@@ -389,7 +319,7 @@ def main():
         os.chmod(db, 0o644)
         conf = os.path.join(tmp, "xinetd.conf")
         with open(conf, "w") as f:
-            f.write(xinetd_config(os.path.join(tmp, "xinetd.log")))
+            f.write(xinetd_config(os.path.join(tmp, "xinetd.log"), XINETD_SERVICES))
         xinetd = ["xinetd", "-f", conf, "-dontfork", "-stayalive", "-pidfile", os.path.join(tmp, "xinetd.pid")]
         root = [pc.PYTHON, LISTENERS, "lsn-root", json.dumps(ROOT_SOCKETS)]
         nobody = [*NOBODY, pc.PYTHON, LISTENERS, "lsn-nobody", json.dumps(NOBODY_SOCKETS)]

@@ -141,9 +141,14 @@ boost::json::object socket_object(const NamedSocket& named, local::UserNames& us
     const auto& user = users.name(socket.uid);
     object["user"] = user ? boost::json::value(valid_utf8(*user)) : nullptr;
     boost::json::array processes;
-    for (const local::Owner& owner : socket.owners)
-        processes.push_back(boost::json::object{
-            {"pid", owner.pid}, {"command", valid_utf8(owner.command)}, {"fd", owner.fd}});
+    for (const local::Owner& owner : socket.owners) {
+        boost::json::object process{{"pid", owner.pid}, {"command", valid_utf8(owner.command)}};
+        process["uid"] = owner.uid ? boost::json::value(*owner.uid) : nullptr;
+        const auto* name = owner.uid ? &users.name(*owner.uid) : nullptr;
+        process["user"] = name && *name ? boost::json::value(valid_utf8(**name)) : nullptr;
+        process["fd"] = owner.fd;
+        processes.push_back(std::move(process));
+    }
     object["processes"] = std::move(processes);
     object["inode"] = socket.inode;
     return object;
@@ -247,8 +252,8 @@ const Command& local_command()
         "Output: --format table (default), json (one array) or jsonl (one object a line); the\n"
         "fields are protocol, address, port, interface, v6only, state, remote_address,\n"
         "remote_port, name, aliases, comment (the service; null when unregistered), service_port,\n"
-        "uid, user, processes (pid, command, fd) and inode. In the table, `*` is an IPv6 wildcard\n"
-        "that takes IPv4 too, `[::]` one that does not.\n\n"
+        "uid and user (the socket's owner), processes (pid, command, uid, user, fd) and inode.\n"
+        "In the table, `*` is an IPv6 wildcard that takes IPv4 too, `[::]` one that does not.\n\n"
         "Exit status: 0 something was listed and every QUERY matched a socket, 2 nothing was\n"
         "listed or some QUERY matched no socket, 1 error. PORTENT_LOCAL_SOURCE=netlink or =proc\n"
         "in the environment reads only that source.\n\n"

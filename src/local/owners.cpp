@@ -33,24 +33,52 @@ std::optional<int> read_number(const char* name)
     return value;
 }
 
-// /proc/PID/comm without its newline; empty when the process is gone.
-std::string read_command(int proc_directory, const char* pid)
+// The start of a small /proc file of a process ("PID/comm"), at most 4 KiB; empty when it is gone.
+std::string read_process_file(int proc_directory, const std::string& path)
 {
-    const services::FileDescriptor file(
-        ::openat(proc_directory, (std::string(pid) + "/comm").c_str(), O_RDONLY | O_CLOEXEC));
+    const services::FileDescriptor file(::openat(proc_directory, path.c_str(), O_RDONLY | O_CLOEXEC));
     if (file.get() < 0)
         return {};
-    char text[64];
-    const ssize_t size = ::read(file.get(), text, sizeof text);
-    if (size <= 0)
-        return {};
-    std::string command(text, static_cast<std::size_t>(size));
-    if (command.ends_with('\n'))
-        command.pop_back();
-    return command;
+    std::string text(4096, '\0');
+    const ssize_t size = ::read(file.get(), text.data(), text.size());
+    text.resize(size > 0 ? static_cast<std::size_t>(size) : 0);
+    return text;
+}
+
+// What /proc tells of a process: its name (comm, without the newline) and its effective uid.
+Owner describe_process(int proc_directory, const std::string& pid)
+{
+    Owner owner;
+    owner.command = read_process_file(proc_directory, pid + "/comm");
+    if (owner.command.ends_with('\n'))
+        owner.command.pop_back();
+    owner.uid = effective_uid(read_process_file(proc_directory, pid + "/status"));
+    return owner;
 }
 
 } // namespace
+
+std::optional<std::uint32_t> effective_uid(std::string_view status)
+{
+    constexpr std::string_view label = "\nUid:";
+    const std::size_t at = status.find(label);
+    if (at == std::string_view::npos)
+        return std::nullopt;
+    std::string_view fields = status.substr(at + label.size());
+    fields = fields.substr(0, fields.find('\n'));
+    const std::size_t real = fields.find_first_not_of(" \t");
+    const std::size_t after_real = fields.find_first_of(" \t", real);
+    const std::size_t effective = fields.find_first_not_of(" \t", after_real);
+    if (effective == std::string_view::npos)
+        return std::nullopt;
+    const std::string_view digits =
+        fields.substr(effective, fields.find_first_of(" \t", effective) - effective);
+    std::uint32_t uid = 0;
+    const auto [stop, error] = std::from_chars(digits.data(), digits.data() + digits.size(), uid);
+    if (digits.empty() || error != std::errc() || stop != digits.data() + digits.size())
+        return std::nullopt;
+    return uid;
+}
 
 std::optional<std::uint64_t> socket_inode(std::string_view link)
 {
@@ -78,12 +106,13 @@ void find_owners(std::span<Socket* const> sockets, const std::string& proc)
     if (!processes)
         return;
     const int proc_directory = ::dirfd(processes.get());
-    while (const dirent* process = ::readdir(processes.get())) {
-        const auto pid = read_number(process->d_name);
+    while (const dirent* process_entry = ::readdir(processes.get())) {
+        const auto pid = read_number(process_entry->d_name);
         if (!pid)
             continue;
-        const int descriptors = ::openat(proc_directory, (std::string(process->d_name) + "/fd").c_str(),
-                                         O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        const std::string entry_name = process_entry->d_name;
+        const int descriptors =
+            ::openat(proc_directory, (entry_name + "/fd").c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (descriptors < 0) // another user's process, or gone
             continue;
         const Directory listing(::fdopendir(descriptors));
@@ -91,7 +120,7 @@ void find_owners(std::span<Socket* const> sockets, const std::string& proc)
             ::close(descriptors);
             continue;
         }
-        std::optional<std::string> command; // read once, for the first socket found
+        std::optional<Owner> process; // read once, for the first socket found
         while (const dirent* entry = ::readdir(listing.get())) {
             const auto fd = read_number(entry->d_name);
             if (!fd)
@@ -106,9 +135,11 @@ void find_owners(std::span<Socket* const> sockets, const std::string& proc)
             const auto found = by_inode.find(*inode);
             if (found == by_inode.end())
                 continue;
-            if (!command)
-                command = read_command(proc_directory, process->d_name);
-            sockets[found->second]->owners.push_back({*pid, *fd, *command});
+            if (!process)
+                process = describe_process(proc_directory, entry_name);
+            Owner& owner = sockets[found->second]->owners.emplace_back(*process);
+            owner.pid = *pid;
+            owner.fd = *fd;
         }
     }
     for (Socket* socket : sockets)

@@ -16,6 +16,9 @@ namespace portent::local {
 // The inode of a /proc/PID/fd link's text "socket:[12345]"; nullopt for any other text.
 [[nodiscard]] std::optional<std::uint64_t> socket_inode(std::string_view link);
 
+// The effective uid in the text of /proc/PID/status (the second number of its "Uid:" line).
+[[nodiscard]] std::optional<std::uint32_t> effective_uid(std::string_view status);
+
 // Fills each socket's owners from `proc`/*/fd. Processes the caller may not look into (another
 // user's, as non-root) and processes that end meanwhile are passed over, as ss passes them over.
 void find_owners(std::span<Socket* const> sockets, const std::string& proc = "/proc");

@@ -79,7 +79,8 @@ struct Owner
 {
     int pid = 0;
     int fd = 0;
-    std::string command; // /proc/PID/comm, as the kernel keeps it (at most 15 bytes, any bytes)
+    std::string command;              // /proc/PID/comm, as the kernel keeps it (at most 15 bytes, any bytes)
+    std::optional<std::uint32_t> uid; // the process's effective uid (/proc/PID/status), when it can be read
 };
 
 struct Socket

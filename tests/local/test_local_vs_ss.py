@@ -160,6 +160,9 @@ def check_truth(suite, world, document, visible_pids):
                     f"{key}: named {(s['name'], s['aliases'], s['comment'])}, expected {(name, aliases, comment)}")
         suite.check(s["service_port"] == key[2], f"{key}: service_port {s['service_port']}")
         owner = "nobody" if ("lsn-nobody", world.nobody_pid) in holders else "root"
+        users = {(p["command"], p["user"], p["uid"]) for p in s["processes"]}
+        suite.check(users <= {(command, owner, 65534 if owner == "nobody" else 0) for command, _ in holders},
+                    f"{key}: the processes' users {sorted(users)}, expected {owner}")
         suite.check(s["user"] == owner and s["uid"] == (65534 if owner == "nobody" else 0),
                     f"{key}: user {s['user']!r} uid {s['uid']}, expected {owner}")
     suite.check(not any(s["port"] == 40002 for s in document), "a TCP socket bound but not listening is listed")

@@ -20,6 +20,7 @@ void add_process(const fs::path& proc, const std::string& pid, const std::string
 {
     fs::create_directories(proc / pid / "fd");
     std::ofstream(proc / pid / "comm") << comm;
+    std::ofstream(proc / pid / "status") << "Name:\t" << comm << "Uid:\t0\t" << pid << "\t0\t0\n";
     for (const auto& [fd, target] : links)
         fs::create_symlink(target, proc / pid / "fd" / fd);
 }
@@ -36,6 +37,19 @@ TEST_CASE("the inode of a socket link", "[local][owners]")
     CHECK_FALSE(socket_inode("socket:[123"));
     CHECK_FALSE(socket_inode("socket:[-1]"));
     CHECK_FALSE(socket_inode("/dev/null"));
+}
+
+TEST_CASE("the effective uid of /proc/PID/status", "[local][owners]")
+{
+    CHECK(
+        effective_uid(
+            "Name:\tnginx\nUmask:\t0022\nState:\tS (sleeping)\nUid:\t0\t33\t33\t33\nGid:\t0\t33\t33\t33\n") ==
+        33U);
+    CHECK(effective_uid("Name:\tx\nUid:\t1000\t1000\t1000\t1000\n") == 1000U);
+    CHECK_FALSE(effective_uid("Name:\tx\nUid:\t1000\n"));       // one number only
+    CHECK_FALSE(effective_uid("Name:\tx\nGid:\t1\t2\t3\t4\n")); // no Uid line
+    CHECK_FALSE(effective_uid("Name:\tx\nUid:\t1\tx\t3\t4\n"));
+    CHECK_FALSE(effective_uid(""));
 }
 
 TEST_CASE("owners from a /proc tree: every process and descriptor that holds a socket", "[local][owners]")
@@ -61,6 +75,7 @@ TEST_CASE("owners from a /proc tree: every process and descriptor that holds a s
     CHECK(sockets[0].owners[0].pid == 77);
     CHECK(sockets[0].owners[0].fd == 6);
     CHECK(sockets[0].owners[0].command == "nginx");
+    CHECK(sockets[0].owners[0].uid == 77U);
     CHECK(sockets[0].owners[1].pid == 4121);
     CHECK(sockets[0].owners[1].fd == 3);
     CHECK(sockets[0].owners[1].command == "python3");
@@ -90,6 +105,7 @@ TEST_CASE("owners from the real /proc: this process's own socket", "[local][owne
     CHECK(socket.owners[0].pid == ::getpid());
     CHECK(socket.owners[0].fd == fd);
     CHECK(socket.owners[0].command == comm);
+    CHECK(socket.owners[0].uid == ::geteuid());
 }
 
 TEST_CASE("user names from the password database", "[local][owners]")

@@ -154,10 +154,8 @@ boost::json::object socket_object(const NamedSocket& named, local::UserNames& us
     return object;
 }
 
-int run_local(Context& context)
+local::ListRequest read_request(const Context& context)
 {
-    const OutputFormat format = context.output_format(
-        {OutputFormat::table, OutputFormat::json, OutputFormat::jsonl}, OutputFormat::table);
     local::ListRequest request;
     request.connected = context.options.count("all") > 0;
     request.source = source_from_environment();
@@ -168,6 +166,49 @@ int run_local(Context& context)
         request.tcp = *only == local::Protocol::tcp;
         request.udp = *only == local::Protocol::udp;
     }
+    return request;
+}
+
+// Keeps the sockets that some query matches; says which queries matched one.
+std::vector<bool> keep_matching(std::vector<NamedSocket>& sockets,
+                                const std::vector<local::PortQuery>& queries)
+{
+    std::vector<bool> matched(queries.size(), false);
+    if (queries.empty())
+        return matched;
+    std::erase_if(sockets, [&](const NamedSocket& named) {
+        bool keep = false;
+        for (std::size_t index = 0; index < queries.size(); ++index)
+            if (queries[index].matches(named.service_port, named.socket.protocol))
+                keep = matched[index] = true;
+        return !keep;
+    });
+    return matched;
+}
+
+void write_sockets(const Context& context, OutputFormat format, const std::vector<NamedSocket>& sockets,
+                   bool all)
+{
+    local::UserNames users;
+    if (format == OutputFormat::json) {
+        JsonArrayWriter array(context.out);
+        for (const NamedSocket& named : sockets)
+            array.add(socket_object(named, users));
+        array.finish();
+    } else if (format == OutputFormat::jsonl) {
+        for (const NamedSocket& named : sockets)
+            write_json(context.out, socket_object(named, users));
+    } else if (!sockets.empty()) {
+        write_sockets_table(context, sockets, all, users);
+    }
+    context.out.flush();
+}
+
+int run_local(Context& context)
+{
+    const OutputFormat format = context.output_format(
+        {OutputFormat::table, OutputFormat::json, OutputFormat::jsonl}, OutputFormat::table);
+    const local::ListRequest request = read_request(context);
     const services::Table table = context.load_table();
     std::vector<local::PortQuery> queries;
     for (const std::string& text : context.arguments) {
@@ -181,34 +222,13 @@ int run_local(Context& context)
     if (!listing.note.empty())
         print_message(context.err, "note: " + listing.note);
     std::vector<NamedSocket> sockets = local::name_sockets(std::move(listing.sockets), table);
-    std::vector<bool> matched(queries.size(), false);
-    if (!queries.empty())
-        std::erase_if(sockets, [&](const NamedSocket& named) {
-            bool keep = false;
-            for (std::size_t index = 0; index < queries.size(); ++index)
-                if (queries[index].matches(named.service_port, named.socket.protocol))
-                    keep = matched[index] = true;
-            return !keep;
-        });
+    const std::vector<bool> matched = keep_matching(sockets, queries);
     std::vector<Socket*> shown;
     shown.reserve(sockets.size());
     for (NamedSocket& named : sockets)
         shown.push_back(&named.socket);
     local::find_owners(shown);
-
-    local::UserNames users;
-    if (format == OutputFormat::json) {
-        JsonArrayWriter array(context.out);
-        for (const NamedSocket& named : sockets)
-            array.add(socket_object(named, users));
-        array.finish();
-    } else if (format == OutputFormat::jsonl) {
-        for (const NamedSocket& named : sockets)
-            write_json(context.out, socket_object(named, users));
-    } else if (!sockets.empty()) {
-        write_sockets_table(context, sockets, request.connected, users);
-    }
-    context.out.flush();
+    write_sockets(context, format, sockets, request.connected);
 
     bool every_query_matched = true;
     for (std::size_t index = 0; index < queries.size(); ++index) {

@@ -19,50 +19,75 @@ void read_proc_net(const std::string& path, Protocol protocol, StateMask states,
     proc_net::parse_table(services::read_file(path), protocol, states, sockets);
 }
 
+// Reads one protocol and family at a time: through netlink while it answers, from /proc/net for
+// what it refuses (unless netlink alone was asked for), noting what was read instead.
+class Reader
+{
+public:
+    explicit Reader(const ListRequest& request) : request_(request)
+    {
+        if (request.source == Source::proc_net)
+            return;
+        try {
+            connection_.emplace();
+        } catch (const netlink::DumpError& error) {
+            refused(error);
+        }
+    }
+
+    void read(Protocol protocol, bool ipv6, StateMask states, std::vector<Socket>& sockets)
+    {
+        if (connection_) {
+            const std::size_t before = sockets.size();
+            try {
+                connection_->dump(protocol, ipv6, states, sockets);
+                return;
+            } catch (const netlink::DumpError& error) {
+                sockets.resize(before);
+                refused(error);
+            }
+        }
+        const std::string path = proc_net::table_path(protocol, ipv6, request_.proc);
+        read_proc_net(path, protocol, states, sockets);
+        if (request_.source == Source::automatic)
+            fallback_files_ += (fallback_files_.empty() ? "" : ", ") + path;
+    }
+
+    [[nodiscard]] std::string note() const
+    {
+        return fallback_files_.empty() ? std::string() : refusal_ + "; read " + fallback_files_ + " instead";
+    }
+
+private:
+    void refused(const netlink::DumpError& error)
+    {
+        if (request_.source == Source::netlink)
+            throw error;
+        if (refusal_.empty())
+            refusal_ = error.what();
+    }
+
+    const ListRequest& request_;
+    std::optional<netlink::Connection> connection_;
+    std::string refusal_; // the first thing netlink refused
+    std::string fallback_files_;
+};
+
 } // namespace
 
 Listing list_sockets(const ListRequest& request)
 {
     Listing listing;
-    std::optional<netlink::Connection> connection;
-    std::string refusal; // the first thing netlink refused
-    std::string fallback_files;
-    if (request.source != Source::proc_net) {
-        try {
-            connection.emplace();
-        } catch (const netlink::DumpError& error) {
-            if (request.source == Source::netlink)
-                throw;
-            refusal = error.what();
-        }
-    }
+    Reader reader(request);
     for (const Protocol protocol : {Protocol::tcp, Protocol::udp}) {
         if ((protocol == Protocol::tcp && !request.tcp) || (protocol == Protocol::udp && !request.udp))
             continue;
         const StateMask states =
             listening_states(protocol) | (request.connected ? connected_states(protocol) : 0);
-        for (const bool ipv6 : {false, true}) {
-            if (connection) {
-                const std::size_t before = listing.sockets.size();
-                try {
-                    connection->dump(protocol, ipv6, states, listing.sockets);
-                    continue;
-                } catch (const netlink::DumpError& error) {
-                    if (request.source == Source::netlink)
-                        throw;
-                    listing.sockets.resize(before);
-                    if (refusal.empty())
-                        refusal = error.what();
-                }
-            }
-            const std::string path = proc_net::table_path(protocol, ipv6, request.proc);
-            read_proc_net(path, protocol, states, listing.sockets);
-            if (request.source == Source::automatic)
-                fallback_files += (fallback_files.empty() ? "" : ", ") + path;
-        }
+        for (const bool ipv6 : {false, true})
+            reader.read(protocol, ipv6, states, listing.sockets);
     }
-    if (!fallback_files.empty())
-        listing.note = refusal + "; read " + fallback_files + " instead";
+    listing.note = reader.note();
     return listing;
 }
 

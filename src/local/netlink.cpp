@@ -75,6 +75,29 @@ void read_socket(std::span<const std::uint8_t> payload, Protocol protocol, std::
         socket.v6only = find_v6only(payload.subspan(attributes_at));
 }
 
+// One message of our dump: a socket, the end (true), or an error (thrown).
+bool read_message(std::uint16_t type, std::span<const std::uint8_t> payload, Protocol protocol,
+                  std::vector<Socket>& sockets)
+{
+    switch (type) {
+    case NLMSG_DONE: // its payload, when there is one, is the dump's error code (0 or -errno)
+        if (payload.size() >= sizeof(int))
+            if (const int code = read_struct<int>(payload); code < 0)
+                throw DumpError(-code, "sock_diag dump failed");
+        return true;
+    case NLMSG_ERROR: {
+        if (payload.size() < sizeof(int))
+            throw DumpError(0, "a netlink error message without its code");
+        const int code = read_struct<int>(payload);
+        if (code != 0) // 0: an acknowledgement
+            throw DumpError(code < 0 ? -code : code, "sock_diag refused the dump");
+        return false;
+    }
+    case SOCK_DIAG_BY_FAMILY: read_socket(payload, protocol, sockets); return false;
+    default: return false;
+    }
+}
+
 } // namespace
 
 DumpError::DumpError(int error_number, const std::string& what)
@@ -94,25 +117,8 @@ bool parse_dump(std::span<const std::uint8_t> datagram, Protocol protocol, std::
             throw DumpError(0, "a netlink message runs past its datagram");
         const auto payload = datagram.subspan(NLMSG_HDRLEN, header.nlmsg_len - NLMSG_HDRLEN);
         datagram = datagram.subspan(std::min<std::size_t>(NLMSG_ALIGN(header.nlmsg_len), datagram.size()));
-        if (header.nlmsg_seq != sequence)
-            continue;
-        switch (header.nlmsg_type) {
-        case NLMSG_DONE: // its payload, when there is one, is the dump's error code (0 or -errno)
-            if (payload.size() >= sizeof(int))
-                if (const int code = read_struct<int>(payload); code < 0)
-                    throw DumpError(-code, "sock_diag dump failed");
+        if (header.nlmsg_seq == sequence && read_message(header.nlmsg_type, payload, protocol, sockets))
             return true;
-        case NLMSG_ERROR: {
-            if (payload.size() < sizeof(int))
-                throw DumpError(0, "a netlink error message without its code");
-            const int code = read_struct<int>(payload);
-            if (code == 0) // an acknowledgement
-                continue;
-            throw DumpError(code < 0 ? -code : code, "sock_diag refused the dump");
-        }
-        case SOCK_DIAG_BY_FAMILY: read_socket(payload, protocol, sockets); continue;
-        default: continue;
-        }
     }
     return false;
 }

@@ -56,6 +56,41 @@ Owner describe_process(int proc_directory, const std::string& pid)
     return owner;
 }
 
+using InodeIndex = std::unordered_map<std::uint64_t, std::size_t>; // socket inode -> its index
+
+// Adds the process to the owners of each socket it holds; passes over a process whose
+// descriptors the caller may not see (another user's, as non-root) or that is gone.
+void scan_process(int proc_directory, const std::string& pid_name, int pid, const InodeIndex& by_inode,
+                  std::span<Socket* const> sockets)
+{
+    const int descriptors =
+        ::openat(proc_directory, (pid_name + "/fd").c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (descriptors < 0)
+        return;
+    const Directory listing(::fdopendir(descriptors));
+    if (!listing) {
+        ::close(descriptors);
+        return;
+    }
+    std::optional<Owner> process; // read once, for the first socket found
+    while (const dirent* entry = ::readdir(listing.get())) {
+        const auto fd = read_number(entry->d_name);
+        if (!fd)
+            continue;
+        char link[64];
+        const ssize_t size = ::readlinkat(descriptors, entry->d_name, link, sizeof link);
+        const auto inode = size > 0 ? socket_inode({link, static_cast<std::size_t>(size)}) : std::nullopt;
+        const auto found = inode ? by_inode.find(*inode) : by_inode.end();
+        if (found == by_inode.end())
+            continue;
+        if (!process)
+            process = describe_process(proc_directory, pid_name);
+        Owner& owner = sockets[found->second]->owners.emplace_back(*process);
+        owner.pid = pid;
+        owner.fd = *fd;
+    }
+}
+
 } // namespace
 
 std::optional<std::uint32_t> effective_uid(std::string_view status)
@@ -95,7 +130,7 @@ std::optional<std::uint64_t> socket_inode(std::string_view link)
 
 void find_owners(std::span<Socket* const> sockets, const std::string& proc)
 {
-    std::unordered_map<std::uint64_t, std::size_t> by_inode;
+    InodeIndex by_inode;
     by_inode.reserve(sockets.size());
     for (std::size_t index = 0; index < sockets.size(); ++index)
         if (sockets[index]->inode != 0)
@@ -105,43 +140,9 @@ void find_owners(std::span<Socket* const> sockets, const std::string& proc)
     const Directory processes(::opendir(proc.c_str()));
     if (!processes)
         return;
-    const int proc_directory = ::dirfd(processes.get());
-    while (const dirent* process_entry = ::readdir(processes.get())) {
-        const auto pid = read_number(process_entry->d_name);
-        if (!pid)
-            continue;
-        const std::string entry_name = process_entry->d_name;
-        const int descriptors =
-            ::openat(proc_directory, (entry_name + "/fd").c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (descriptors < 0) // another user's process, or gone
-            continue;
-        const Directory listing(::fdopendir(descriptors));
-        if (!listing) {
-            ::close(descriptors);
-            continue;
-        }
-        std::optional<Owner> process; // read once, for the first socket found
-        while (const dirent* entry = ::readdir(listing.get())) {
-            const auto fd = read_number(entry->d_name);
-            if (!fd)
-                continue;
-            char link[64];
-            const ssize_t size = ::readlinkat(descriptors, entry->d_name, link, sizeof link);
-            if (size <= 0)
-                continue;
-            const auto inode = socket_inode({link, static_cast<std::size_t>(size)});
-            if (!inode)
-                continue;
-            const auto found = by_inode.find(*inode);
-            if (found == by_inode.end())
-                continue;
-            if (!process)
-                process = describe_process(proc_directory, entry_name);
-            Owner& owner = sockets[found->second]->owners.emplace_back(*process);
-            owner.pid = *pid;
-            owner.fd = *fd;
-        }
-    }
+    while (const dirent* entry = ::readdir(processes.get()))
+        if (const auto pid = read_number(entry->d_name))
+            scan_process(::dirfd(processes.get()), entry->d_name, *pid, by_inode, sockets);
     for (Socket* socket : sockets)
         std::ranges::sort(socket->owners, {},
                           [](const Owner& owner) { return std::pair(owner.pid, owner.fd); });

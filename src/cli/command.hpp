@@ -34,7 +34,8 @@ enum class OutputFormat
 {
     table,
     services,
-    json
+    json,
+    jsonl
 };
 
 struct GlobalOptions
@@ -90,5 +91,6 @@ const Command& list_command();
 const Command& search_command();
 const Command& lint_command();
 const Command& probe_command();
+const Command& local_command();
 
 } // namespace portent::cli

@@ -282,6 +282,7 @@ void write_entries(std::ostream& out, const services::Table& table, std::span<co
     case OutputFormat::table: write_entries_table(out, table.entries(), indices, max_width); return;
     case OutputFormat::services: write_entries_services(out, table.entries(), indices); return;
     case OutputFormat::json: write_entries_json(out, table, indices); return;
+    case OutputFormat::jsonl: return; // not offered by the commands that write entries
     }
 }
 

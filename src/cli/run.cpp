@@ -23,9 +23,9 @@ namespace {
 
 constexpr std::string_view program = "portent";
 
-const std::array<const Command* (*)(), 5> command_list = {
+const std::array<const Command* (*)(), 6> command_list = {
     [] { return &lookup_command(); }, [] { return &list_command(); },  [] { return &search_command(); },
-    [] { return &lint_command(); },   [] { return &probe_command(); },
+    [] { return &lint_command(); },   [] { return &probe_command(); }, [] { return &local_command(); },
 };
 
 const Command* find_command(std::string_view name)
@@ -48,8 +48,8 @@ po::options_description global_options()
         "proto,p", po::value<std::string>()->value_name("PROTO"),
         "only entries of this protocol (tcp, udp, …), for queries without their own /PROTO")(
         "format", po::value<std::string>()->value_name("FORMAT"),
-        "output as 'table', 'services' (as getent prints) or 'json' (default: table on a terminal, "
-        "services otherwise)")(
+        "output as 'table', 'services' (as getent prints), 'json' or 'jsonl' (an object a line; local) "
+        "(default: table on a terminal, services otherwise)")(
         "first", "only the first match of each query in file order, as getservbyname(3) answers")(
         "help,h", "show this help, or a command's help after its name")("version", "print the version");
     return options;
@@ -93,7 +93,8 @@ void print_main_help(std::ostream& out, const po::options_description& global)
            "  portent --db iana.csv 6010                IANA's x11 range 6000-6063 holds 6010\n"
            "  portent --db nmap-services list --top 10  the ten ports most often found open\n"
            "  portent search kerberos                   names, aliases and comments, any case\n"
-           "  portent probe localhost daytime           does daytime answer on 13/tcp and 13/udp?\n\n"
+           "  portent probe localhost daytime           does daytime answer on 13/tcp and 13/udp?\n"
+           "  portent local                             what listens here, and its processes\n\n"
            "Exit status: 0 every query found something (every probe answered), 2 some did not,\n"
            "1 usage or database error. `portent COMMAND --help` tells more.\n";
 }
@@ -117,7 +118,9 @@ OutputFormat parse_output_format(const std::string& name)
         return OutputFormat::services;
     if (name == "json")
         return OutputFormat::json;
-    throw UsageError("--format: unknown format '" + name + "' (table, services, json)");
+    if (name == "jsonl")
+        return OutputFormat::jsonl;
+    throw UsageError("--format: unknown format '" + name + "' (table, services, json, jsonl)");
 }
 
 GlobalOptions read_global_options(const po::variables_map& values)

@@ -66,8 +66,11 @@ const Command& lint_command()
         "lint",
         "[FILE...]",
         "report problems in services files as FILE:LINE: reason (exit status 1 when any)",
-        "Checks each FILE (default: the --db sources) for lines that cannot be read and for names\n"
-        "or aliases that an earlier entry already defines for the same protocol.\n",
+        "Checks each FILE (default: the --db sources) for lines that cannot be read, names or aliases\n"
+        "that an earlier entry already defines for the same protocol, what glibc reads otherwise than\n"
+        "it looks (ports in octal or hexadecimal, several slashes, a '#' inside a word, a protocol\n"
+        "holding '/' or capitals, \\v, \\f or \\r between fields), and control characters (C0, DEL,\n"
+        "C1) or bidirectional controls in any field or comment.\n",
         {},
         run_lint};
     return command;

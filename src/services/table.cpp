@@ -322,7 +322,8 @@ Table::Table(std::vector<Part> parts) : data_(std::make_unique<Data>())
         const auto source_index = static_cast<std::uint32_t>(data.sources.size());
         const std::string_view text = part.text;
         data.owners.push_back(std::move(part.owner));
-        data.sources.push_back({std::move(part.name), part.format.value_or(detect_format(text))});
+        data.sources.push_back(
+            {std::move(part.name), part.format.value_or(detect_format(text)), text, part.first_line});
         data.results.push_back(parse(text, data.sources.back().format, source_index, part.first_line));
     }
     for (ParseResult& result : data.results) {
@@ -389,7 +390,8 @@ std::vector<std::uint32_t> Table::find_by_name(std::string_view name, ProtocolFi
     return found;
 }
 
-std::uint32_t Table::first_index_by_name(std::string_view name, bool filtered, std::string_view protocol) const
+std::uint32_t Table::first_index_by_name(std::string_view name, bool filtered,
+                                         std::string_view protocol) const
 {
     std::uint32_t first = no_entry;
     data_->visit_name(name, filtered ? ProtocolFilter(protocol) : std::nullopt, [&](std::uint32_t index) {

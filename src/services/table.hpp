@@ -14,11 +14,13 @@
 
 namespace portent::services {
 
-// Where entries came from: a file path, "embedded", … and, for the file, its text.
+// Where entries came from: a file path, "embedded", … and its text, which the table keeps.
 struct Source
 {
     std::string name;
     Format format = Format::services;
+    std::string_view text;
+    std::uint32_t first_line = 1; // the line number of the text's first line in its file
 };
 
 // An optional protocol filter. nullopt matches every protocol; "" matches only entries without

@@ -199,6 +199,8 @@ TEST_CASE("services(5): ports are read as glibc's strtoul(…, 0) reads them", "
     CHECK(result.entries[2].name == "zero");
     CHECK(result.entries[2].port_first == 0);
     CHECK(result.entries[3].protocol == "tcp"); // glibc skips every '/'
+    CHECK(has_diagnostic(result, 5, "several slashes in '40//tcp'"));
+    CHECK(result.diagnostics.size() == 4);
     CHECK(has_diagnostic(result, 1, "octal"));
     CHECK(has_diagnostic(result, 2, "hexadecimal"));
     CHECK(has_diagnostic(result, 3, "not a number")); // '8' is no octal digit: glibc refuses it too

@@ -247,6 +247,12 @@ void write_entries_services(std::ostream& out, std::span<const services::Entry> 
     }
 }
 
+// A text field, or null when the entry has none.
+boost::json::value text_or_null(std::string_view text)
+{
+    return text.empty() ? boost::json::value(nullptr) : boost::json::value(valid_utf8(text));
+}
+
 void write_entries_json(std::ostream& out, const services::Table& table,
                         std::span<const std::uint32_t> indices)
 {
@@ -254,15 +260,15 @@ void write_entries_json(std::ostream& out, const services::Table& table,
     for (std::uint32_t index : indices) {
         const services::Entry& entry = table.entry(index);
         boost::json::object object;
-        object["name"] = valid_utf8(entry.name);
+        object["name"] = text_or_null(entry.name);
         object["port"] = entry.has_port ? boost::json::value(entry.port_first) : nullptr;
         object["port_last"] = entry.has_port ? boost::json::value(entry.port_last) : nullptr;
-        object["protocol"] = valid_utf8(entry.protocol);
+        object["protocol"] = text_or_null(entry.protocol);
         boost::json::array aliases;
         for (std::string_view alias : entry.aliases)
             aliases.emplace_back(valid_utf8(alias));
         object["aliases"] = std::move(aliases);
-        object["comment"] = valid_utf8(entry.comment);
+        object["comment"] = text_or_null(entry.comment);
         object["class"] =
             entry.has_port ? boost::json::value(to_string(services::port_class(entry.port_first))) : nullptr;
         object["frequency"] = entry.frequency ? boost::json::value(*entry.frequency) : nullptr;

@@ -56,7 +56,8 @@ void print_message(std::ostream& err, std::string_view message);
 [[nodiscard]] std::string source_names(const services::Table& table);
 
 // Entries of `table` in the given format: table (SERVICE PORT PROTO ALIASES CLASS COMMENT),
-// services (what `getent services` prints) or json (an array of objects).
+// services (what `getent services` prints) or json (an array of objects; a value that is
+// absent is null).
 // A table is at most `max_width` columns wide (see write_table()).
 void write_entries(std::ostream& out, const services::Table& table, std::span<const std::uint32_t> indices,
                    OutputFormat format, std::size_t max_width = 0);

@@ -70,7 +70,20 @@ struct Context
     [[nodiscard]] services::ProtocolFilter protocol() const;
     // A QUERY argument, with -p/--proto as its protocol when it names none.
     [[nodiscard]] services::Query query(std::string_view text) const;
+    // Whether more than one --db source is read (tables then show where each entry is from).
+    [[nodiscard]] bool several_sources() const { return global.databases.size() > 1; }
 };
+
+// The entries that output in `format` can show: for services(5) lines, those a line can hold
+// (services::fits_services_line); nullptr (every entry) for the others.
+[[nodiscard]] services::EntryFilter entry_filter(OutputFormat format);
+
+// Of `candidates` (entry indices in file order), those that `list` shows in `format`: none that
+// an earlier source hides (services::hidden_by_earlier_sources()), and only those that
+// entry_filter() takes; `left_out` is set to how many it does not take.
+[[nodiscard]] std::vector<std::uint32_t> listed_entries(const services::Table& table,
+                                                        std::vector<std::uint32_t> candidates,
+                                                        OutputFormat format, std::size_t& left_out);
 
 // The value of `option` as a whole number (above 0 when `positive`); a UsageError otherwise
 // (Boost would take "-1" for a huge unsigned number).

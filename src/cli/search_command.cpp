@@ -15,9 +15,15 @@ int run_search(Context& context)
     const OutputFormat format =
         context.output_format({OutputFormat::table, OutputFormat::services, OutputFormat::json});
     const services::Table table = context.load_table();
-    const std::vector<std::uint32_t> found = table.search(text, context.protocol());
+    std::size_t left_out = 0;
+    const std::vector<std::uint32_t> found =
+        listed_entries(table, table.search(text, context.protocol()), format, left_out);
     if (!found.empty() || format == OutputFormat::json)
-        write_entries(context.out, table, found, format, context.table_width);
+        write_entries(context.out, table, whole_entries(table, found), entry_output(context, format));
+    if (left_out > 0)
+        print_message(context.err, "note: " + std::to_string(left_out) +
+                                       " matching entries left out: a services(5) line cannot hold them "
+                                       "(see --format table)");
     return found.empty() ? exit_code::not_found : exit_code::ok;
 }
 

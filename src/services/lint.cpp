@@ -1,6 +1,7 @@
 #include "services/lint.hpp"
 
 #include "services/line_text.hpp"
+#include "services/name_and_protocol.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -11,22 +12,6 @@
 namespace portent::services {
 
 namespace {
-
-struct NameAndProtocol
-{
-    std::string_view name;
-    std::string_view protocol;
-    bool operator==(const NameAndProtocol&) const = default;
-};
-
-struct NameAndProtocolHash
-{
-    std::size_t operator()(const NameAndProtocol& key) const
-    {
-        const std::hash<std::string_view> hash;
-        return hash(key.name) * 31 + hash(key.protocol);
-    }
-};
 
 // The first character of `text` that drives a terminal or reorders what it shows: a C0 control
 // but tab (and newline when `newline` is allowed), DEL, a C1 control (U+0080–U+009F in UTF-8), or

@@ -25,6 +25,7 @@ int run_list(Context& context)
     if (context.options.count("top"))
         top = read_whole_number("--top", context.options["top"].as<std::string>(), false);
     const services::Table table = context.load_table();
+    context.check_protocol(table);
     const auto entries = table.entries();
     const services::ProtocolFilter protocol = context.protocol();
     std::vector<std::uint32_t> candidates;

@@ -2,11 +2,57 @@
 #include "cli/output.hpp"
 #include "services/query.hpp"
 
+#include <algorithm>
 #include <ostream>
 
 namespace portent::cli {
 
 namespace {
+
+// The edit distance of two short words, a swap of neighbours counting as one edit ("lsit").
+std::size_t edit_distance(std::string_view a, std::string_view b)
+{
+    std::vector<std::vector<std::size_t>> cost(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+    for (std::size_t i = 0; i <= a.size(); ++i)
+        for (std::size_t j = 0; j <= b.size(); ++j) {
+            if (i == 0 || j == 0) {
+                cost[i][j] = i + j;
+                continue;
+            }
+            cost[i][j] = std::min({cost[i - 1][j] + 1, cost[i][j - 1] + 1,
+                                   cost[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                cost[i][j] = std::min(cost[i][j], cost[i - 2][j - 2] + 1);
+        }
+    return cost[a.size()][b.size()];
+}
+
+// For a first word that names no service: the command or option it looks like a slip for.
+std::string command_hint(std::string_view word)
+{
+    if (word == "help" || word == "version")
+        return " (did you mean `--" + std::string(word) + "`?)";
+    if (word.size() > 32)
+        return {};
+    for (std::string_view command : command_names())
+        if (edit_distance(word, command) <= (command.size() > 4 ? 2U : 1U))
+            return " (did you mean `" + std::string(command) + "`?)";
+    return {};
+}
+
+// Queries that cannot mean anything, once the database has no service of their name: a usage
+// error before anything is printed.
+void check_missing(const Context& context, const services::Table& table,
+                   const std::vector<services::Query>& queries, const std::vector<std::size_t>& missing)
+{
+    for (std::size_t index : missing)
+        if (!queries[index].not_a_range.empty())
+            throw UsageError(context.arguments[index] + ": not a range: " + queries[index].not_a_range);
+    if (std::ranges::any_of(missing, [&](std::size_t index) {
+            return context.arguments[index].find('/') == std::string::npos; // -p is its protocol
+        }))
+        context.check_protocol(table);
+}
 
 int run_lookup(Context& context)
 {
@@ -49,6 +95,7 @@ int run_lookup(Context& context)
         for (const std::uint32_t match : matches)
             found.push_back({match, query.asked_ports(table.entry(match))});
     }
+    check_missing(context, table, queries, missing);
     if (!found.empty() || format == OutputFormat::json)
         write_entries(context.out, table, found, entry_output(context, format));
     context.out.flush();
@@ -57,6 +104,8 @@ int run_lookup(Context& context)
         std::string message = text + ": no such service in " + source_names(table);
         if (accept && !queries[index].find_in(table).empty())
             message += " that a services(5) line can hold (--format table shows the others)";
+        else if (index == 0 && !context.command_named)
+            message += command_hint(text);
         print_message(context.err, message);
     }
     return missing.empty() ? exit_code::ok : exit_code::not_found;

@@ -15,6 +15,7 @@ int run_search(Context& context)
     const OutputFormat format =
         context.output_format({OutputFormat::table, OutputFormat::services, OutputFormat::json});
     const services::Table table = context.load_table();
+    context.check_protocol(table);
     std::size_t left_out = 0;
     const std::vector<std::uint32_t> found =
         listed_entries(table, table.search(text, context.protocol()), format, left_out);

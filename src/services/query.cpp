@@ -19,6 +19,22 @@ std::optional<std::uint16_t> read_port(std::string_view text)
     return static_cast<std::uint16_t>(value);
 }
 
+bool all_digits(std::string_view text)
+{
+    return !text.empty() && std::ranges::all_of(text, [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// Why digits-digits is not a range: a port over 65535, or the first port above the last.
+std::string why_not_a_range(std::string_view low, std::string_view high,
+                            const std::optional<std::string>& protocol)
+{
+    for (std::string_view port : {low, high})
+        if (!read_port(port))
+            return "port " + std::string(port) + " is over 65535";
+    return "its first port is above its last; did you mean " + std::string(high) + "-" + std::string(low) +
+           (protocol ? "/" + *protocol : "") + "?";
+}
+
 std::vector<std::uint32_t> accepted(const Table& table, std::vector<std::uint32_t> found, EntryFilter accept)
 {
     if (accept)
@@ -41,8 +57,10 @@ Query parse_query(std::string_view text)
         return query;
     }
     if (const std::size_t dash = text.find('-'); dash != std::string_view::npos) {
-        auto first = read_port(text.substr(0, dash));
-        auto last = read_port(text.substr(dash + 1));
+        const std::string_view low = text.substr(0, dash);
+        const std::string_view high = text.substr(dash + 1);
+        auto first = read_port(low);
+        auto last = read_port(high);
         if (first && last && *first <= *last) {
             query.kind = Query::Kind::range;
             query.name = std::string(text);
@@ -50,6 +68,8 @@ Query parse_query(std::string_view text)
             query.port_last = *last;
             return query;
         }
+        if (all_digits(low) && all_digits(high))
+            query.not_a_range = why_not_a_range(low, high, query.protocol);
     }
     query.name = std::string(text);
     return query;

@@ -26,6 +26,8 @@ struct Query
     std::uint16_t port_first = 0; // kind == port or range
     std::uint16_t port_last = 0;
     std::optional<std::string> protocol; // the text after the first '/', when there is one
+    // For a name written like a range that cannot be one (LO > HI, a port over 65535): why not.
+    std::string not_a_range;
 
     // Every matching entry that `accept` takes, in file order, but those of a later source
     // that an earlier one already answers (first_source_wins()). A range LO-HI is first
@@ -45,7 +47,8 @@ struct Query
 
 // Reads a key as getent(1) does: the text after the first '/' is the protocol; the rest is a
 // port when it starts with a digit, is all digits and is at most 65535, a range when it is
-// LO-HI with LO <= HI, and otherwise a name. Never fails: anything else is a name.
+// LO-HI with LO <= HI, and otherwise a name. Never fails: anything else is a name (digits-digits
+// that is no range says why in not_a_range).
 [[nodiscard]] Query parse_query(std::string_view text);
 
 } // namespace portent::services

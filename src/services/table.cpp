@@ -442,18 +442,28 @@ std::vector<std::string_view> Table::names_with_prefix(std::string_view prefix) 
 
 std::vector<std::uint32_t> Table::search(std::string_view text, ProtocolFilter protocol) const
 {
-    std::string needle(text);
-    std::ranges::transform(needle, needle.begin(), lower);
+    std::vector<std::string> words; // lower-case
+    for (std::size_t end = 0;;) {
+        const std::size_t begin = text.find_first_not_of(" \t\n\v\f\r", end);
+        if (begin == std::string_view::npos)
+            break;
+        end = std::min(text.find_first_of(" \t\n\v\f\r", begin), text.size());
+        std::string& word = words.emplace_back(text.substr(begin, end - begin));
+        std::ranges::transform(word, word.begin(), lower);
+    }
     std::vector<std::uint32_t> found;
+    if (words.empty())
+        return found;
     for (std::uint32_t index = 0; index < data_->entries.size(); ++index) {
         const Entry& entry = data_->entries[index];
         if (!protocol_matches(entry, protocol))
             continue;
-        const bool hit = contains_ignoring_case(entry.name, needle) ||
-                         contains_ignoring_case(entry.comment, needle) ||
-                         std::ranges::any_of(entry.aliases, [&](std::string_view alias) {
-                             return contains_ignoring_case(alias, needle);
-                         });
+        const bool hit = std::ranges::all_of(words, [&](const std::string& word) {
+            return contains_ignoring_case(entry.name, word) || contains_ignoring_case(entry.comment, word) ||
+                   std::ranges::any_of(entry.aliases, [&](std::string_view alias) {
+                       return contains_ignoring_case(alias, word);
+                   });
+        });
         if (hit)
             found.push_back(index);
     }

@@ -80,7 +80,8 @@ public:
                                                            ProtocolFilter protocol = {}) const;
     // Distinct names and aliases that start with `prefix`, sorted.
     [[nodiscard]] std::vector<std::string_view> names_with_prefix(std::string_view prefix) const;
-    // Entries whose name, an alias or the comment holds `text`, ignoring ASCII case.
+    // Entries that hold every word of `text` (split at white space) in the name, an alias or
+    // the comment, each word anywhere in any of them, ignoring ASCII case; none for no word.
     [[nodiscard]] std::vector<std::uint32_t> search(std::string_view text,
                                                     ProtocolFilter protocol = {}) const;
 

@@ -95,6 +95,21 @@ TEST_CASE("text search ignores case and looks at names, aliases and comments", "
     CHECK(table.search("nothing-like-it").empty());
 }
 
+TEST_CASE("text search finds entries that hold every word, in any order and any field", "[table]")
+{
+    const Table table = table_of("ssh 22/tcp # SSH Remote Login Protocol\n"
+                                 "login 513/tcp # BSD rlogind\n"
+                                 "shell 514/tcp cmd # no passwords used\n");
+    CHECK(lines_of(table, table.search("remote login")) == Lines{1});
+    CHECK(lines_of(table, table.search("  LOGIN\tremote ")) == Lines{1});
+    CHECK(lines_of(table, table.search("ssh protocol")) == Lines{1});
+    CHECK(lines_of(table, table.search("login")) == Lines{1, 2});
+    CHECK(lines_of(table, table.search("cmd passwords")) == Lines{3});
+    CHECK(table.search("remote shell").empty());
+    CHECK(table.search("").empty());
+    CHECK(table.search(" \t ").empty());
+}
+
 TEST_CASE("merged sources: the first listed wins", "[table][source]")
 {
     std::vector<Table::Part> parts;

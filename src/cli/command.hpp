@@ -75,6 +75,8 @@ struct Context
     void check_protocol(const services::Table& table) const;
     // Whether more than one --db source is read (tables then show where each entry is from).
     [[nodiscard]] bool several_sources() const { return global.databases.size() > 1; }
+    // A usage error when one of these global options, which `command` has no use for, is given.
+    void refuse_options(std::string_view command, std::initializer_list<std::string_view> names) const;
 };
 
 // The entries that output in `format` can show: for services(5) lines, those a line can hold

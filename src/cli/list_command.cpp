@@ -17,13 +17,14 @@ namespace {
 
 int run_list(Context& context)
 {
+    context.refuse_options("list", {"first"});
     if (!context.arguments.empty())
         throw UsageError("list: unexpected argument '" + context.arguments.front() + "'");
     const OutputFormat format =
         context.output_format({OutputFormat::table, OutputFormat::services, OutputFormat::json});
     std::optional<std::size_t> top;
     if (context.options.count("top"))
-        top = read_whole_number("--top", context.options["top"].as<std::string>(), false);
+        top = read_whole_number("--top", context.options["top"].as<std::string>(), true);
     const services::Table table = context.load_table();
     context.check_protocol(table);
     const auto entries = table.entries();

@@ -41,8 +41,8 @@ po::options_description global_options()
     po::options_description options("Global options");
     options.add_options()(
         "db", po::value<std::vector<std::string>>()->value_name("SOURCE"),
-        "database to read: a file, 'system' (/etc/services) or 'embedded'; repeat to merge, the first "
-        "listed wins (default: system, or embedded when /etc/services cannot be read)")(
+        "database to read: a file, 'system' (/etc/services), 'embedded' or '-' (standard input); repeat to "
+        "merge: the first listed wins (default: system, or embedded when /etc/services cannot be read)")(
         "db-format", po::value<std::string>()->value_name("FORMAT"),
         "read --db files as 'services', 'nmap' or 'iana-csv' (default: detected from the content)")(
         "proto,p", po::value<std::string>()->value_name("PROTO"),
@@ -50,7 +50,8 @@ po::options_description global_options()
         "format", po::value<std::string>()->value_name("FORMAT"),
         "output as 'table', 'services' (as getent prints), 'json' or 'jsonl' (an object a line; local) "
         "(default: table on a terminal, services otherwise)")(
-        "first", "only the first match of each query in file order, as getservbyname(3) answers")(
+        "first",
+        "only the first match of each query in file order, as getservbyname(3) answers (lookup, probe)")(
         "help,h", "show this help, or a command's help after its name")("version", "print the version");
     return options;
 }
@@ -267,6 +268,14 @@ void Context::check_protocol(const services::Table& table) const
     throw UsageError("-p " + *global.protocol + ": no entry of " + source_names(table) +
                      " has that protocol (" +
                      (have.empty() ? std::string("it has no entries") : "they have " + have) + ")");
+}
+
+void Context::refuse_options(std::string_view command, std::initializer_list<std::string_view> names) const
+{
+    for (std::string_view name : names)
+        if (options.count(std::string(name)))
+            throw UsageError("--" + std::string(name) + " is not an option of '" + std::string(command) +
+                             "'");
 }
 
 std::vector<std::string_view> command_names()

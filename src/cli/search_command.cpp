@@ -7,6 +7,7 @@ namespace {
 
 int run_search(Context& context)
 {
+    context.refuse_options("search", {"first"});
     std::string text;
     for (const std::string& word : context.arguments)
         text += (text.empty() ? "" : " ") + word;

@@ -582,6 +582,20 @@ Format detect_format(std::string_view text)
     return nmap_like ? Format::nmap : Format::services;
 }
 
+std::optional<std::string> format_mismatch(std::string_view text, Format format)
+{
+    const std::optional<std::string_view> content = deciding_line(text.substr(0, format_detection_size));
+    const bool csv = detect_format(text) == Format::iana_csv;
+    if (!content || csv == (format == Format::iana_csv))
+        return std::nullopt;
+    if (csv)
+        return "its first record is a row of the IANA CSV (read it with --db-format iana-csv)";
+    const auto fields = 1 + std::count(content->begin(), content->end(), ',');
+    return "its first record is not a CSV row of " + std::to_string(iana_columns) + " fields but " +
+           (fields == 1 ? std::string("a line without commas")
+                        : "one of " + std::to_string(fields) + " fields");
+}
+
 std::string format_ports(const Entry& entry)
 {
     if (!entry.has_port)

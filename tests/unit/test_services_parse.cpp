@@ -219,3 +219,19 @@ TEST_CASE("format detection: commas in a services(5) comment do not make a CSV r
 {
     CHECK(detect_format("foo 1/tcp # a,b,c,d,e,f,g,h,i,j,k,l\nbar 2/tcp\n") == Format::services);
 }
+
+TEST_CASE("a format named by the user that plainly does not fit is said", "[parse]")
+{
+    const std::string csv = "Service Name,Port Number,Transport Protocol,Description\n";
+    CHECK(format_mismatch("# comment\nhttp 80/tcp www\n", Format::iana_csv) ==
+          "its first record is not a CSV row of 12 fields but a line without commas");
+    CHECK(format_mismatch("a,b,c\n", Format::iana_csv) ==
+          "its first record is not a CSV row of 12 fields but one of 3 fields");
+    CHECK(format_mismatch(csv, Format::services) ==
+          "its first record is a row of the IANA CSV (read it with --db-format iana-csv)");
+    CHECK_FALSE(format_mismatch(csv, Format::iana_csv));
+    CHECK_FALSE(format_mismatch("http 80/tcp\n", Format::nmap)); // nmap-services without frequencies
+    CHECK_FALSE(format_mismatch("http\t80/tcp\t0.5\n", Format::services)); // glibc's reading of it
+    CHECK_FALSE(format_mismatch("", Format::iana_csv));
+    CHECK_FALSE(format_mismatch("# only a comment\n", Format::iana_csv));
+}

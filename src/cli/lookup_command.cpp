@@ -54,6 +54,49 @@ void check_missing(const Context& context, const services::Table& table,
         context.check_protocol(table);
 }
 
+// What a query answers, appended to `found`: the entries (with --first, the first) that
+// `accept` takes, each with the ports asked for. False when it answers nothing.
+bool answer(const Context& context, const services::Table& table, const services::Query& query,
+            services::EntryFilter accept, std::vector<Shown>& found)
+{
+    if (context.global.first) {
+        const auto first = query.first_in(table, accept);
+        if (first) {
+            const services::PortSpan ports = query.asked_ports(table.entry(*first));
+            found.push_back({*first, {ports.first, ports.first}}); // getent prints one line
+        }
+        return first.has_value();
+    }
+    const std::vector<std::uint32_t> matches = query.find_in(table, accept);
+    // services(5) lines of the ports asked for: each port from the first source that has it.
+    if (accept && !matches.empty() && query.kind != services::Query::Kind::name &&
+        !query.names(table.entry(matches.front()))) {
+        for (const auto& [match, ports] :
+             services::first_source_ports(table, matches, {query.port_first, query.port_last}))
+            found.push_back({match, ports});
+        return true;
+    }
+    for (const std::uint32_t match : matches)
+        found.push_back({match, query.asked_ports(table.entry(match))});
+    return !matches.empty();
+}
+
+// One line on stderr for each query that found nothing.
+void report_missing(const Context& context, const services::Table& table,
+                    const std::vector<services::Query>& queries, const std::vector<std::size_t>& missing,
+                    services::EntryFilter accept)
+{
+    for (const std::size_t index : missing) {
+        const std::string& text = context.arguments[index];
+        std::string message = text + ": no such service in " + source_names(table);
+        if (accept && !queries[index].find_in(table).empty())
+            message += " that a services(5) line can hold (--format table shows the others)";
+        else if (index == 0 && !context.command_named)
+            message += command_hint(text);
+        print_message(context.err, message);
+    }
+}
+
 int run_lookup(Context& context)
 {
     if (context.arguments.empty())
@@ -70,44 +113,14 @@ int run_lookup(Context& context)
     const services::EntryFilter accept = entry_filter(format);
     std::vector<Shown> found;
     std::vector<std::size_t> missing;
-    for (std::size_t index = 0; index < queries.size(); ++index) {
-        const services::Query& query = queries[index];
-        if (context.global.first) {
-            if (const auto first = query.first_in(table, accept)) {
-                const services::PortSpan ports = query.asked_ports(table.entry(*first));
-                found.push_back({*first, {ports.first, ports.first}}); // getent prints one line
-            } else {
-                missing.push_back(index);
-            }
-            continue;
-        }
-        const std::vector<std::uint32_t> matches = query.find_in(table, accept);
-        if (matches.empty())
+    for (std::size_t index = 0; index < queries.size(); ++index)
+        if (!answer(context, table, queries[index], accept, found))
             missing.push_back(index);
-        // services(5) lines of the ports asked for: each port from the first source that has it.
-        if (accept && !matches.empty() && query.kind != services::Query::Kind::name &&
-            !query.names(table.entry(matches.front()))) {
-            for (const auto& [match, ports] :
-                 services::first_source_ports(table, matches, {query.port_first, query.port_last}))
-                found.push_back({match, ports});
-            continue;
-        }
-        for (const std::uint32_t match : matches)
-            found.push_back({match, query.asked_ports(table.entry(match))});
-    }
     check_missing(context, table, queries, missing);
     if (!found.empty() || format == OutputFormat::json)
         write_entries(context.out, table, found, entry_output(context, format));
     context.out.flush();
-    for (const std::size_t index : missing) {
-        const std::string& text = context.arguments[index];
-        std::string message = text + ": no such service in " + source_names(table);
-        if (accept && !queries[index].find_in(table).empty())
-            message += " that a services(5) line can hold (--format table shows the others)";
-        else if (index == 0 && !context.command_named)
-            message += command_hint(text);
-        print_message(context.err, message);
-    }
+    report_missing(context, table, queries, missing, accept);
     return missing.empty() ? exit_code::ok : exit_code::not_found;
 }
 

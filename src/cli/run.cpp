@@ -281,6 +281,7 @@ void Context::refuse_options(std::string_view command, std::initializer_list<std
 std::vector<std::string_view> command_names()
 {
     std::vector<std::string_view> names;
+    names.reserve(command_list.size());
     for (auto command : command_list)
         names.push_back(command()->name);
     return names;

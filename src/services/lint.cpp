@@ -47,40 +47,36 @@ std::optional<std::string> first_control(std::string_view text, bool newline = f
     return std::nullopt;
 }
 
-// What glibc reads otherwise than it looks, or what drives a terminal, in one line (without
-// its '\n') of a services(5) or nmap-services text.
-void lint_line(std::string_view line, Format format, std::uint32_t source, std::uint32_t number,
-               std::vector<Diagnostic>& found)
+// A '#' inside a word (as in "al#x") starts a comment: glibc reads the word up to it.
+void lint_hash_in_word(std::string_view line, std::size_t hash,
+                       const std::function<void(std::string)>& report)
 {
-    auto report = [&](std::string message) { found.push_back({source, number, std::move(message)}); };
-    line = line.substr(0, line.find('\0')); // glibc's C string ends there (the parser says so)
-    if (line.ends_with('\r'))               // a CRLF line end
-        line.remove_suffix(1);
-    const std::size_t hash = std::min(line.find('#'), line.size());
-    const std::string_view data = line.substr(0, hash);
-    if (hash > 0 && hash + 1 < line.size() && !is_space(line[hash - 1]) && !is_space(line[hash + 1])) {
-        std::size_t begin = hash;
-        while (begin > 0 && !is_space(line[begin - 1]))
-            --begin;
-        std::size_t end = hash;
-        while (end < line.size() && !is_space(line[end]))
-            ++end;
-        report("'#' inside " + quoted(line.substr(begin, end - begin)) + " starts a comment: glibc reads " +
-               quoted(line.substr(begin, hash - begin)));
-    }
+    if (hash == 0 || hash + 1 >= line.size() || is_space(line[hash - 1]) || is_space(line[hash + 1]))
+        return;
+    std::size_t begin = hash;
+    while (begin > 0 && !is_space(line[begin - 1]))
+        --begin;
+    std::size_t end = hash;
+    while (end < line.size() && !is_space(line[end]))
+        ++end;
+    report("'#' inside " + quoted(line.substr(begin, end - begin)) + " starts a comment: glibc reads " +
+           quoted(line.substr(begin, hash - begin)));
+}
+
+// Control characters in each field of a line's data (the white space between them is glibc's).
+void lint_fields(std::string_view data, Format format, const std::function<void(std::string)>& report)
+{
     for (const auto& [separator, name] : {std::pair{'\v', "a vertical tab"}, std::pair{'\f', "a form feed"},
                                           std::pair{'\r', "a carriage return"}})
         if (data.find(separator) != std::string_view::npos)
             report(std::string(name) + " between fields: glibc reads it as a space, a terminal does not");
     std::size_t field = 0;
-    for (std::size_t position = 0; position < data.size();) {
+    for (std::size_t position = 0; position < data.size(); ++field) {
         while (position < data.size() && is_space(data[position]))
             ++position;
         const std::size_t begin = position;
         while (position < data.size() && !is_space(data[position]))
             ++position;
-        if (begin == position)
-            break;
         const std::string_view word = data.substr(begin, position - begin);
         const char* const role = field == 0               ? "name"
                                  : field == 1             ? "port/protocol"
@@ -88,8 +84,23 @@ void lint_line(std::string_view line, Format format, std::uint32_t source, std::
                                                           : "alias";
         if (const auto control = first_control(word))
             report("control character " + *control + " in " + role + " " + quoted(word));
-        ++field;
     }
+}
+
+// What glibc reads otherwise than it looks, or what drives a terminal, in one line (without
+// its '\n') of a services(5) or nmap-services text.
+void lint_line(std::string_view line, Format format, std::uint32_t source, std::uint32_t number,
+               std::vector<Diagnostic>& found)
+{
+    const std::function<void(std::string)> report = [&](std::string message) {
+        found.push_back({source, number, std::move(message)});
+    };
+    line = line.substr(0, line.find('\0')); // glibc's C string ends there (the parser says so)
+    if (line.ends_with('\r'))               // a CRLF line end
+        line.remove_suffix(1);
+    const std::size_t hash = std::min(line.find('#'), line.size());
+    lint_hash_in_word(line, hash, report);
+    lint_fields(line.substr(0, hash), format, report);
     if (hash < line.size())
         if (const auto control = first_control(line.substr(hash + 1)))
             report("control character " + *control + " in the comment");

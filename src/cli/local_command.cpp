@@ -206,6 +206,7 @@ void write_sockets(const Context& context, OutputFormat format, const std::vecto
 
 int run_local(Context& context)
 {
+    context.refuse_options("local", {"first"});
     const OutputFormat format = context.output_format(
         {OutputFormat::table, OutputFormat::json, OutputFormat::jsonl}, OutputFormat::table);
     const local::ListRequest request = read_request(context);

@@ -1,6 +1,7 @@
 #include "cli/output.hpp"
 
 #include "cli/text.hpp"
+#include "services/services_line.hpp"
 
 #include <boost/json/serialize.hpp>
 
@@ -206,63 +207,62 @@ std::string format_frequency(const services::Entry& entry)
     return buffer;
 }
 
-void write_entries_table(std::ostream& out, std::span<const services::Entry> entries,
-                         std::span<const std::uint32_t> indices, std::size_t max_width)
+void write_entries_table(std::ostream& out, const services::Table& table, std::span<const Shown> shown,
+                         const EntryOutput& how)
 {
     write_table(
-        out, {"SERVICE", "PORT", "PROTO", "ALIASES", "CLASS", "FREQUENCY", "COMMENT"}, indices.size(),
+        out, {"SERVICE", "PORT", "PROTO", "ALIASES", "CLASS", "FREQUENCY", "SOURCE", "COMMENT"}, shown.size(),
         [&](std::size_t row) -> Row {
-            const services::Entry& entry = entries[indices[row]];
+            const services::Entry& entry = table.entry(shown[row].index);
             return {std::string(entry.name),
                     services::format_ports(entry),
                     std::string(entry.protocol),
                     join_aliases(entry),
                     entry.has_port ? std::string(to_string(services::port_class(entry.port_first))) : "",
                     format_frequency(entry),
+                    how.source_column ? table.sources()[entry.source].name : "",
                     std::string(entry.comment)};
         },
-        max_width);
+        how.max_width);
 }
 
-// Exactly getent's print_services(): "%-21s %d/%s" and " alias" for each alias.
-void write_entries_services(std::ostream& out, std::span<const services::Entry> entries,
-                            std::span<const std::uint32_t> indices)
+// Exactly getent's print_services() for each port asked for; entries that a line cannot hold
+// are not written (callers leave them out and say so).
+void write_entries_services(std::ostream& out, const services::Table& table, std::span<const Shown> shown)
 {
-    std::string line;
-    for (std::uint32_t index : indices) {
-        const services::Entry& entry = entries[index];
-        line.assign(entry.name);
-        if (line.size() < 21)
-            line.append(21 - line.size(), ' ');
-        line += ' ';
-        line += services::format_ports(entry);
-        line += '/';
-        line += entry.protocol;
-        for (std::string_view alias : entry.aliases) {
-            line += ' ';
-            line += alias;
-        }
-        line += '\n';
-        out << line;
+    std::string lines;
+    for (const Shown& item : shown) {
+        const services::Entry& entry = table.entry(item.index);
+        if (!services::fits_services_line(entry))
+            continue;
+        lines.clear();
+        for (std::uint32_t port = item.ports.first; port <= item.ports.last; ++port)
+            services::append_services_line(lines, entry, static_cast<std::uint16_t>(port));
+        out << lines;
     }
 }
 
-void write_entries_json(std::ostream& out, const services::Table& table,
-                        std::span<const std::uint32_t> indices)
+// A text field, or null when the entry has none.
+boost::json::value text_or_null(std::string_view text)
+{
+    return text.empty() ? boost::json::value(nullptr) : boost::json::value(valid_utf8(text));
+}
+
+void write_entries_json(std::ostream& out, const services::Table& table, std::span<const Shown> shown)
 {
     JsonArrayWriter array(out);
-    for (std::uint32_t index : indices) {
-        const services::Entry& entry = table.entry(index);
+    for (const Shown& item : shown) {
+        const services::Entry& entry = table.entry(item.index);
         boost::json::object object;
-        object["name"] = valid_utf8(entry.name);
+        object["name"] = text_or_null(entry.name);
         object["port"] = entry.has_port ? boost::json::value(entry.port_first) : nullptr;
         object["port_last"] = entry.has_port ? boost::json::value(entry.port_last) : nullptr;
-        object["protocol"] = valid_utf8(entry.protocol);
+        object["protocol"] = text_or_null(entry.protocol);
         boost::json::array aliases;
         for (std::string_view alias : entry.aliases)
             aliases.emplace_back(valid_utf8(alias));
         object["aliases"] = std::move(aliases);
-        object["comment"] = valid_utf8(entry.comment);
+        object["comment"] = text_or_null(entry.comment);
         object["class"] =
             entry.has_port ? boost::json::value(to_string(services::port_class(entry.port_first))) : nullptr;
         object["frequency"] = entry.frequency ? boost::json::value(*entry.frequency) : nullptr;
@@ -275,13 +275,27 @@ void write_entries_json(std::ostream& out, const services::Table& table,
 
 } // namespace
 
-void write_entries(std::ostream& out, const services::Table& table, std::span<const std::uint32_t> indices,
-                   OutputFormat format, std::size_t max_width)
+std::vector<Shown> whole_entries(const services::Table& table, std::span<const std::uint32_t> indices)
 {
-    switch (format) {
-    case OutputFormat::table: write_entries_table(out, table.entries(), indices, max_width); return;
-    case OutputFormat::services: write_entries_services(out, table.entries(), indices); return;
-    case OutputFormat::json: write_entries_json(out, table, indices); return;
+    std::vector<Shown> shown;
+    shown.reserve(indices.size());
+    for (const std::uint32_t index : indices)
+        shown.push_back({index, {table.entry(index).port_first, table.entry(index).port_last}});
+    return shown;
+}
+
+EntryOutput entry_output(const Context& context, OutputFormat format)
+{
+    return {format, context.several_sources(), context.table_width};
+}
+
+void write_entries(std::ostream& out, const services::Table& table, std::span<const Shown> shown,
+                   const EntryOutput& how)
+{
+    switch (how.format) {
+    case OutputFormat::table: write_entries_table(out, table, shown, how); return;
+    case OutputFormat::services: write_entries_services(out, table, shown); return;
+    case OutputFormat::json: write_entries_json(out, table, shown); return;
     case OutputFormat::jsonl: return; // not offered by the commands that write entries
     }
 }

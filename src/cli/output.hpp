@@ -1,6 +1,7 @@
 #pragma once
 
 #include "cli/command.hpp"
+#include "services/merge.hpp"
 #include "services/table.hpp"
 
 #include <boost/json/value.hpp>
@@ -55,10 +56,35 @@ void print_message(std::ostream& err, std::string_view message);
 // The names of the table's sources, for messages: "/etc/services" or "a, b".
 [[nodiscard]] std::string source_names(const services::Table& table);
 
-// Entries of `table` in the given format: table (SERVICE PORT PROTO ALIASES CLASS COMMENT),
-// services (what `getent services` prints) or json (an array of objects).
-// A table is at most `max_width` columns wide (see write_table()).
-void write_entries(std::ostream& out, const services::Table& table, std::span<const std::uint32_t> indices,
-                   OutputFormat format, std::size_t max_width = 0);
+// An entry to write, with the ports of it that were asked for (all of them but for a port or
+// range query): services(5) output writes a line for each of those ports, so that a range
+// becomes a line per port; tables and JSON show the entry whole.
+struct Shown
+{
+    std::uint32_t index = 0;
+    services::PortSpan ports;
+};
+
+// Each entry of `indices` whole.
+[[nodiscard]] std::vector<Shown> whole_entries(const services::Table& table,
+                                               std::span<const std::uint32_t> indices);
+
+// How entries are written: the format; in a table, a SOURCE column (for several sources) and
+// at most `max_width` columns (see write_table()).
+struct EntryOutput
+{
+    OutputFormat format = OutputFormat::table;
+    bool source_column = false;
+    std::size_t max_width = 0;
+};
+
+// The way `context` asks for entries in `format`.
+[[nodiscard]] EntryOutput entry_output(const Context& context, OutputFormat format);
+
+// Entries of `table`: a table (SERVICE PORT PROTO ALIASES CLASS FREQUENCY [SOURCE] COMMENT),
+// services(5) lines (what `getent services` prints, for the entries a line can hold) or JSON
+// (an array of objects; a value that is absent is null).
+void write_entries(std::ostream& out, const services::Table& table, std::span<const Shown> shown,
+                   const EntryOutput& how);
 
 } // namespace portent::cli

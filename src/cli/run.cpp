@@ -41,8 +41,8 @@ po::options_description global_options()
     po::options_description options("Global options");
     options.add_options()(
         "db", po::value<std::vector<std::string>>()->value_name("SOURCE"),
-        "database to read: a file, 'system' (/etc/services) or 'embedded'; repeat to merge, the first "
-        "listed wins (default: system, or embedded when /etc/services cannot be read)")(
+        "database to read: a file, 'system' (/etc/services), 'embedded' or '-' (standard input); repeat to "
+        "merge: the first listed wins (default: system, or embedded when /etc/services cannot be read)")(
         "db-format", po::value<std::string>()->value_name("FORMAT"),
         "read --db files as 'services', 'nmap' or 'iana-csv' (default: detected from the content)")(
         "proto,p", po::value<std::string>()->value_name("PROTO"),
@@ -50,7 +50,8 @@ po::options_description global_options()
         "format", po::value<std::string>()->value_name("FORMAT"),
         "output as 'table', 'services' (as getent prints), 'json' or 'jsonl' (an object a line; local) "
         "(default: table on a terminal, services otherwise)")(
-        "first", "only the first match of each query in file order, as getservbyname(3) answers")(
+        "first",
+        "only the first match of each query in file order, as getservbyname(3) answers (lookup, probe)")(
         "help,h", "show this help, or a command's help after its name")("version", "print the version");
     return options;
 }
@@ -134,8 +135,14 @@ GlobalOptions read_global_options(const po::variables_map& values)
         if (!global.db_format)
             throw UsageError("--db-format: unknown format '" + name + "' (services, nmap, iana-csv)");
     }
-    if (values.count("proto"))
+    if (values.count("proto")) {
         global.protocol = values["proto"].as<std::string>();
+        // -p=udp gives the value "=udp": a short option's value follows it without '='.
+        if (global.protocol->starts_with('='))
+            throw UsageError("-p/--proto: the protocol '" + *global.protocol +
+                             "' starts with '='; write -p " + global.protocol->substr(1) +
+                             " or --proto=" + global.protocol->substr(1));
+    }
     if (values.count("format"))
         global.format = parse_output_format(values["format"].as<std::string>());
     global.first = values.count("first") > 0;
@@ -193,6 +200,7 @@ int run_command(int argc, char** argv)
                     ::isatty(STDOUT_FILENO) == 1, ::isatty(STDERR_FILENO) == 1};
     if (context.out_is_terminal)
         context.table_width = terminal_width();
+    context.command_named = explicit_command;
     return command->run(context);
 }
 
@@ -241,6 +249,42 @@ std::size_t read_whole_number(std::string_view option, const std::string& text, 
 services::ProtocolFilter Context::protocol() const
 {
     return global.protocol ? services::ProtocolFilter(*global.protocol) : std::nullopt;
+}
+
+void Context::check_protocol(const services::Table& table) const
+{
+    if (!global.protocol)
+        return;
+    std::vector<std::string_view> protocols; // the first few, in file order
+    for (const services::Entry& entry : table.entries()) {
+        if (entry.protocol == *global.protocol)
+            return;
+        if (protocols.size() < 8 && std::ranges::find(protocols, entry.protocol) == protocols.end())
+            protocols.push_back(entry.protocol);
+    }
+    std::string have;
+    for (std::string_view protocol : protocols)
+        have += (have.empty() ? "" : ", ") + (protocol.empty() ? std::string("none") : std::string(protocol));
+    throw UsageError("-p " + *global.protocol + ": no entry of " + source_names(table) +
+                     " has that protocol (" +
+                     (have.empty() ? std::string("it has no entries") : "they have " + have) + ")");
+}
+
+void Context::refuse_options(std::string_view command, std::initializer_list<std::string_view> names) const
+{
+    for (std::string_view name : names)
+        if (options.count(std::string(name)))
+            throw UsageError("--" + std::string(name) + " is not an option of '" + std::string(command) +
+                             "'");
+}
+
+std::vector<std::string_view> command_names()
+{
+    std::vector<std::string_view> names;
+    names.reserve(command_list.size());
+    for (auto command : command_list)
+        names.push_back(command()->name);
+    return names;
 }
 
 int run(int argc, char** argv)

@@ -24,8 +24,7 @@ void collect(const services::Table& table, std::vector<Finding>& findings)
 
 int run_lint(Context& context)
 {
-    const OutputFormat format =
-        context.output_format({OutputFormat::table, OutputFormat::json}, OutputFormat::table);
+    const OutputFormat format = context.output_format(OutputFormat::table);
     std::vector<Finding> findings;
     std::size_t entry_count = 0;
     if (context.arguments.empty()) {
@@ -69,7 +68,8 @@ const Command& lint_command()
         "Checks each FILE (default: the --db sources) for lines that cannot be read and for names\n"
         "or aliases that an earlier entry already defines for the same protocol.\n",
         {},
-        run_lint};
+        run_lint,
+        {OutputFormat::table, OutputFormat::json}};
     return command;
 }
 

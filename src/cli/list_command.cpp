@@ -17,8 +17,7 @@ int run_list(Context& context)
 {
     if (!context.arguments.empty())
         throw UsageError("list: unexpected argument '" + context.arguments.front() + "'");
-    const OutputFormat format =
-        context.output_format({OutputFormat::table, OutputFormat::services, OutputFormat::json});
+    const OutputFormat format = context.output_format();
     const services::Table table = context.load_table();
     const auto entries = table.entries();
     const services::ProtocolFilter protocol = context.protocol();
@@ -54,8 +53,8 @@ po::options_description list_options()
 const Command& list_command()
 {
     static const Command command{
-        "list", "[--top N]",    "every entry, in file order (with --top N: the N most often open)",
-        "",     list_options(), run_list};
+        "list",         "[--top N]", "every entry, in file order (with --top N: the N most often open)", "",
+        list_options(), run_list,    {OutputFormat::table, OutputFormat::services, OutputFormat::json}};
     return command;
 }
 

@@ -12,8 +12,7 @@ int run_lookup(Context& context)
 {
     if (context.arguments.empty())
         throw UsageError("lookup: give at least one QUERY");
-    const OutputFormat format =
-        context.output_format({OutputFormat::table, OutputFormat::services, OutputFormat::json});
+    const OutputFormat format = context.output_format();
     std::vector<services::Query> queries;
     for (const std::string& text : context.arguments)
         queries.push_back(context.query(text));
@@ -57,7 +56,8 @@ const Command& lookup_command()
         "and case-sensitively, as in glibc; a port finds the IANA ranges that hold it. Use\n"
         "`portent lookup NAME` for a service named like a command (search, help, …).\n",
         {},
-        run_lookup};
+        run_lookup,
+        {OutputFormat::table, OutputFormat::services, OutputFormat::json}};
     return command;
 }
 

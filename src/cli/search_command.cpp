@@ -12,8 +12,7 @@ int run_search(Context& context)
     std::string text;
     for (const std::string& word : context.arguments)
         text += (text.empty() ? "" : " ") + word;
-    const OutputFormat format =
-        context.output_format({OutputFormat::table, OutputFormat::services, OutputFormat::json});
+    const OutputFormat format = context.output_format();
     const services::Table table = context.load_table();
     const std::vector<std::uint32_t> found = table.search(text, context.protocol());
     if (!found.empty() || format == OutputFormat::json)
@@ -31,7 +30,8 @@ const Command& search_command()
         "search names, aliases, comments and IANA descriptions, ignoring case",
         "The words are joined with spaces and searched as one text. Exit status 2 when nothing matches.\n",
         {},
-        run_search};
+        run_search,
+        {OutputFormat::table, OutputFormat::services, OutputFormat::json}};
     return command;
 }
 

@@ -143,7 +143,9 @@ def interactive(shell, rc_lines, complete_all_keys):
                 fail(f"{shell}: {typed!r} completed to {got!r}, expected {expected}")
         if shell == "zsh":  # zsh lists each candidate with its description
             session.keys("clear", "Enter")
+            session.wait_for(lambda screen: screen.strip() == "READY>")
             session.keys("portent dayti", literal=True)
+            session.wait_for(lambda screen: "READY> portent dayti" in screen)
             session.keys("C-d")
             if session.wait_for(lambda screen: "13/tcp,udp" in screen, 10) is None:
                 fail(f"zsh: no description beside daytime: {session.screen()[-600:]!r}")

@@ -15,8 +15,11 @@ build_packages=(
 )
 # Tests: glibc's getent (libc-bin), real peers (xinetd, nmap, netcat, python3, openssl for a test
 # certificate), unshare and ip for private namespaces.
+# Completion in the real shells (bash with bash-completion, zsh, fish, driven in tmux); the
+# man page (groff, man-db); packaging (dpkg-dev for cpack's dpkg-shlibdeps, file).
 test_packages=(
   libc-bin util-linux iproute2 procps xinetd nmap netcat-openbsd python3 openssl
+  bash-completion zsh fish tmux groff man-db dpkg-dev file
 )
 
 # ensure_packages PACKAGE...: installs those that are missing.

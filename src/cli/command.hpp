@@ -7,6 +7,7 @@
 #include <boost/program_options/options_description.hpp>
 #include <boost/program_options/variables_map.hpp>
 
+#include <array>
 #include <iosfwd>
 #include <optional>
 #include <span>
@@ -38,6 +39,21 @@ enum class OutputFormat
     jsonl
 };
 
+struct OutputFormatName
+{
+    std::string_view name;
+    OutputFormat format;
+};
+
+// The names --format takes.
+inline constexpr std::array output_format_names = {
+    OutputFormatName{"table", OutputFormat::table}, OutputFormatName{"services", OutputFormat::services},
+    OutputFormatName{"json", OutputFormat::json}, OutputFormatName{"jsonl", OutputFormat::jsonl}};
+
+[[nodiscard]] std::string_view to_string(OutputFormat format);
+
+struct Command;
+
 struct GlobalOptions
 {
     std::vector<std::string> databases;        // --db, in order
@@ -57,16 +73,17 @@ struct Context
     std::ostream& err;
     bool out_is_terminal = false;
     bool err_is_terminal = false;
-    std::size_t table_width = 0; // the terminal's width when stdout is one (COLUMNS first), else 0
-    bool command_named = false;  // the command was named, not taken as lookup by default
+    std::size_t table_width = 0;      // the terminal's width when stdout is one (COLUMNS first), else 0
+    const Command* command = nullptr; // the command that runs
+    bool command_named = false;       // the command was named, not taken as lookup by default
 
     // The --db sources, or the default; prints the fallback note on stderr. Given the queries
     // of a --first lookup: only the lines that answer them when every one has an answer
     // (services::load_first_matches), otherwise the whole database.
     [[nodiscard]] services::Table load_table(std::span<const services::Query> first_matches_of = {}) const;
-    // --format, or table on a terminal and `fallback` elsewhere; a format not in `allowed` is a usage error.
-    [[nodiscard]] OutputFormat output_format(std::initializer_list<OutputFormat> allowed,
-                                             OutputFormat fallback = OutputFormat::services) const;
+    // --format, or table on a terminal and `fallback` elsewhere; a format that the command does
+    // not write (Command::formats) is a usage error.
+    [[nodiscard]] OutputFormat output_format(OutputFormat fallback = OutputFormat::services) const;
     // The -p/--proto filter for keys without their own /PROTO.
     [[nodiscard]] services::ProtocolFilter protocol() const;
     // A QUERY argument, with -p/--proto as its protocol when it names none.
@@ -105,7 +122,13 @@ struct Command
     std::string_view details; // the rest of `portent NAME --help`
     boost::program_options::options_description options;
     int (*run)(Context&) = nullptr;
+    std::vector<OutputFormat> formats = {}; // what --format may name for it
 };
+
+// Every command, in the order `portent --help` lists them.
+[[nodiscard]] std::span<const Command* const> commands();
+// The options of every command (--db, --format, …).
+[[nodiscard]] boost::program_options::options_description global_options();
 
 const Command& lookup_command();
 const Command& list_command();
@@ -113,5 +136,6 @@ const Command& search_command();
 const Command& lint_command();
 const Command& probe_command();
 const Command& local_command();
+const Command& completion_command();
 
 } // namespace portent::cli

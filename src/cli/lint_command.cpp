@@ -25,8 +25,7 @@ void collect(const services::Table& table, std::vector<Finding>& findings)
 int run_lint(Context& context)
 {
     context.refuse_options("lint", {"first", "proto"});
-    const OutputFormat format =
-        context.output_format({OutputFormat::table, OutputFormat::json}, OutputFormat::table);
+    const OutputFormat format = context.output_format(OutputFormat::table);
     std::vector<Finding> findings;
     std::size_t entry_count = 0;
     std::size_t unreadable = 0;
@@ -82,7 +81,8 @@ const Command& lint_command()
         "control characters (C0, DEL, C1) or bidirectional controls in any field or comment. A FILE\n"
         "that cannot be read is reported and the others still checked.\n",
         {},
-        run_lint};
+        run_lint,
+        {OutputFormat::table, OutputFormat::json}};
     return command;
 }
 

@@ -20,8 +20,7 @@ int run_list(Context& context)
     context.refuse_options("list", {"first"});
     if (!context.arguments.empty())
         throw UsageError("list: unexpected argument '" + context.arguments.front() + "'");
-    const OutputFormat format =
-        context.output_format({OutputFormat::table, OutputFormat::services, OutputFormat::json});
+    const OutputFormat format = context.output_format();
     std::optional<std::size_t> top;
     if (context.options.count("top"))
         top = read_whole_number("--top", context.options["top"].as<std::string>(), true);
@@ -94,7 +93,8 @@ const Command& list_command()
         "port or protocol, or spaces in the name): the output is a file that glibc reads back to the\n"
         "same answers.\n",
         list_options(),
-        run_list};
+        run_list,
+        {OutputFormat::table, OutputFormat::services, OutputFormat::json}};
     return command;
 }
 

@@ -101,8 +101,7 @@ int run_lookup(Context& context)
 {
     if (context.arguments.empty())
         throw UsageError("lookup: give at least one QUERY");
-    const OutputFormat format =
-        context.output_format({OutputFormat::table, OutputFormat::services, OutputFormat::json});
+    const OutputFormat format = context.output_format();
     std::vector<services::Query> queries;
     for (const std::string& text : context.arguments)
         queries.push_back(context.query(text));
@@ -139,7 +138,8 @@ const Command& lookup_command()
         "one has the name (or the port) for its protocol. --format services writes a range as one\n"
         "line per port, and only the entries that a services(5) line can hold.\n",
         {},
-        run_lookup};
+        run_lookup,
+        {OutputFormat::table, OutputFormat::services, OutputFormat::json}};
     return command;
 }
 

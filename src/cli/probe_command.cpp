@@ -347,8 +347,7 @@ private:
 int run_probe(Context& context)
 {
     ProbeSettings settings = read_settings(context);
-    const OutputFormat format =
-        context.output_format({OutputFormat::table, OutputFormat::json}, OutputFormat::table);
+    const OutputFormat format = context.output_format(OutputFormat::table);
     const services::Table table = context.load_table();
     TargetList list(context, table, settings);
     for (auto query = context.arguments.begin() + 1; query != context.arguments.end(); ++query)
@@ -417,7 +416,8 @@ const Command& probe_command()
         "  portent probe localhost 8080 --as http       HTTP on a port the database names otherwise\n"
         "  portent probe -4 --open 127.0.0.1 1-65535/tcp   the open TCP ports\n",
         probe_options(),
-        run_probe};
+        run_probe,
+        {OutputFormat::table, OutputFormat::json}};
     return command;
 }
 

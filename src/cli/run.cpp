@@ -1,6 +1,7 @@
 #include "cli/run.hpp"
 
 #include "cli/command.hpp"
+#include "cli/completion.hpp"
 #include "cli/output.hpp"
 #include "services/source.hpp"
 
@@ -23,18 +24,15 @@ namespace {
 
 constexpr std::string_view program = "portent";
 
-const std::array<const Command* (*)(), 6> command_list = {
-    [] { return &lookup_command(); }, [] { return &list_command(); },  [] { return &search_command(); },
-    [] { return &lint_command(); },   [] { return &probe_command(); }, [] { return &local_command(); },
-};
-
 const Command* find_command(std::string_view name)
 {
-    for (auto command : command_list)
-        if (command()->name == name)
-            return command();
+    for (const Command* command : commands())
+        if (command->name == name)
+            return command;
     return nullptr;
 }
+
+} // namespace
 
 po::options_description global_options()
 {
@@ -55,6 +53,8 @@ po::options_description global_options()
         "help,h", "show this help, or a command's help after its name")("version", "print the version");
     return options;
 }
+
+namespace {
 
 // The width of the terminal on stdout: COLUMNS when it is a positive number (as ls and ps
 // read it), else what the terminal says; 0 when neither tells.
@@ -82,8 +82,8 @@ void print_main_help(std::ostream& out, const po::options_description& global)
            "and check that services answer.\n\n"
            "QUERY: NAME | NAME/PROTO | PORT | PORT/PROTO | LO-HI | LO-HI/PROTO\n\n"
            "Commands:\n";
-    for (auto command : command_list)
-        out << "  " << command()->name << std::string(9 - command()->name.size(), ' ') << command()->summary
+    for (const Command* command : commands())
+        out << "  " << command->name << std::string(11 - command->name.size(), ' ') << command->summary
             << '\n';
     out << '\n'
         << global << '\n'
@@ -113,15 +113,13 @@ void print_command_help(std::ostream& out, const Command& command, const po::opt
 
 OutputFormat parse_output_format(const std::string& name)
 {
-    if (name == "table")
-        return OutputFormat::table;
-    if (name == "services")
-        return OutputFormat::services;
-    if (name == "json")
-        return OutputFormat::json;
-    if (name == "jsonl")
-        return OutputFormat::jsonl;
-    throw UsageError("--format: unknown format '" + name + "' (table, services, json, jsonl)");
+    std::string names;
+    for (const OutputFormatName& named : output_format_names) {
+        if (named.name == name)
+            return named.format;
+        names.append(names.empty() ? "" : ", ").append(named.name);
+    }
+    throw UsageError("--format: unknown format '" + name + "' (" + names + ")");
 }
 
 GlobalOptions read_global_options(const po::variables_map& values)
@@ -156,8 +154,8 @@ int run_command(int argc, char** argv)
 {
     const po::options_description global = global_options();
     po::options_description every_option = global;
-    for (auto command : command_list)
-        every_option.add(command()->options);
+    for (const Command* command : commands())
+        every_option.add(command->options);
     every_option.add_options()(arguments_key, po::value<std::vector<std::string>>());
     po::positional_options_description positional;
     positional.add(arguments_key, -1);
@@ -198,6 +196,7 @@ int run_command(int argc, char** argv)
         throw UsageError("give a QUERY or a COMMAND");
     Context context{read_global_options(values),  std::move(arguments),        values, std::cout, std::cerr,
                     ::isatty(STDOUT_FILENO) == 1, ::isatty(STDERR_FILENO) == 1};
+    context.command = command;
     if (context.out_is_terminal)
         context.table_width = terminal_width();
     context.command_named = explicit_command;
@@ -205,6 +204,22 @@ int run_command(int argc, char** argv)
 }
 
 } // namespace
+
+std::span<const Command* const> commands()
+{
+    static const std::array list = {&lookup_command(),    &list_command(),  &search_command(),
+                                    &lint_command(),      &probe_command(), &local_command(),
+                                    &completion_command()};
+    return list;
+}
+
+std::string_view to_string(OutputFormat format)
+{
+    for (const OutputFormatName& named : output_format_names)
+        if (named.format == format)
+            return named.name;
+    return "";
+}
 
 services::Table Context::load_table(std::span<const services::Query> first_matches_of) const
 {
@@ -219,10 +234,10 @@ services::Table Context::load_table(std::span<const services::Query> first_match
     return std::move(*table);
 }
 
-OutputFormat Context::output_format(std::initializer_list<OutputFormat> allowed, OutputFormat fallback) const
+OutputFormat Context::output_format(OutputFormat fallback) const
 {
     const OutputFormat format = global.format.value_or(out_is_terminal ? OutputFormat::table : fallback);
-    if (std::find(allowed.begin(), allowed.end(), format) == allowed.end())
+    if (std::ranges::find(command->formats, format) == command->formats.end())
         throw UsageError("--format: this command does not write that format");
     return format;
 }
@@ -281,15 +296,17 @@ void Context::refuse_options(std::string_view command, std::initializer_list<std
 std::vector<std::string_view> command_names()
 {
     std::vector<std::string_view> names;
-    names.reserve(command_list.size());
-    for (auto command : command_list)
-        names.push_back(command()->name);
+    names.reserve(commands().size());
+    for (const Command* command : commands())
+        names.push_back(command->name);
     return names;
 }
 
 int run(int argc, char** argv)
 {
     std::ios::sync_with_stdio(false);
+    if (argc > 1 && std::string_view(argv[1]) == "__complete") // words, not options: never parsed
+        return run_complete(std::vector<std::string>(argv + 2, argv + argc));
     try {
         const int code = run_command(argc, argv);
         std::cout.flush();

@@ -13,8 +13,7 @@ int run_search(Context& context)
         text += (text.empty() ? "" : " ") + word;
     if (text.find_first_not_of(" \t\n\v\f\r") == std::string::npos)
         throw UsageError("search: give the words to search for (`portent list` shows every entry)");
-    const OutputFormat format =
-        context.output_format({OutputFormat::table, OutputFormat::services, OutputFormat::json});
+    const OutputFormat format = context.output_format();
     const services::Table table = context.load_table();
     context.check_protocol(table);
     std::size_t left_out = 0;
@@ -49,7 +48,8 @@ const Command& search_command()
         "the comment or the description (`portent search remote login` finds ssh's \"SSH Remote\n"
         "Login Protocol\"). Prints what list prints of them; exit status 2 when nothing matches.\n",
         {},
-        run_search};
+        run_search,
+        {OutputFormat::table, OutputFormat::services, OutputFormat::json}};
     return command;
 }
 

@@ -2,6 +2,7 @@
 
 #include "services/entry.hpp"
 
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <optional>
@@ -17,6 +18,9 @@ enum class Format
     nmap,     // nmap-services: name<TAB>port/proto<TAB>open-frequency [# comment]
     iana_csv  // the IANA registry CSV (RFC 4180, 12 columns)
 };
+
+// Every format, in the order --db-format lists them.
+inline constexpr std::array formats = {Format::services, Format::nmap, Format::iana_csv};
 
 [[nodiscard]] std::string_view to_string(Format format);
 // "services", "nmap" or "iana-csv"; nullopt for anything else.
@@ -65,6 +69,9 @@ struct ParseResult
 [[nodiscard]] bool parse_line(std::string_view line, Format format, std::uint32_t number,
                               std::uint32_t source, std::vector<std::string_view>& aliases,
                               std::vector<Diagnostic>& diagnostics, Entry& entry);
+
+// The number of '\n' in `text`.
+[[nodiscard]] std::size_t newline_count(std::string_view text);
 
 // Whether `text` may hold a port that glibc reads as octal or hexadecimal (010, 0x50): a port
 // written otherwise holds its decimal digits.

@@ -266,7 +266,7 @@ std::size_t find(std::string_view text, std::string_view needle, std::size_t fro
 
 std::size_t line_count_of(std::string_view lines)
 {
-    return static_cast<std::size_t>(std::count(lines.begin(), lines.end(), '\n'));
+    return newline_count(lines);
 }
 
 // Reads one line-based source (services(5) or nmap-services), run by run of lines from
@@ -344,6 +344,12 @@ std::string read_file(const std::string& path)
 Table load_database(std::span<const std::string> specs, std::optional<Format> format, std::string* note,
                     std::vector<std::string>* errors)
 {
+    return Table(read_sources(specs, format, note, errors));
+}
+
+std::vector<Table::Part> read_sources(std::span<const std::string> specs, std::optional<Format> format,
+                                      std::string* note, std::vector<std::string>* errors)
+{
     std::vector<Table::Part> parts;
     for (OpenSource& source : open_sources(specs, note, errors)) {
         if (!source.file) {
@@ -361,7 +367,7 @@ Table load_database(std::span<const std::string> specs, std::optional<Format> fo
             errors->push_back(error.what());
         }
     }
-    return Table(std::move(parts));
+    return parts;
 }
 
 std::optional<Table> load_first_matches(std::span<const std::string> specs, std::optional<Format> format,
@@ -415,6 +421,31 @@ std::optional<Table> load_first_matches(std::span<const std::string> specs, std:
         parts.push_back(std::move(part));
     }
     return Table(std::move(parts));
+}
+
+bool scan_sources(std::span<const std::string> specs, std::optional<Format> format, const LineScanner& scan,
+                  std::string* note, std::size_t block_size)
+{
+    std::vector<OpenSource> sources = open_sources(specs, note);
+    if (std::ranges::any_of(sources,
+                            [](const OpenSource& source) { return source.file && !source.file->regular(); }))
+        return false;
+    for (OpenSource& source : sources) {
+        if (!source.file) {
+            scan(source.name, Format::services, embedded_database(), 1);
+            continue;
+        }
+        LineBlocks blocks(*source.file, block_size);
+        const Format source_format = format ? *format : detect_format(blocks.peek(enough_to_detect_format));
+        if (source_format == Format::iana_csv)
+            return false;
+        std::uint32_t first_line = 1;
+        for (std::string_view lines = blocks.next_lines(); !lines.empty(); lines = blocks.next_lines()) {
+            scan(source.name, source_format, lines, first_line);
+            first_line += static_cast<std::uint32_t>(line_count_of(lines));
+        }
+    }
+    return true;
 }
 
 } // namespace portent::services

@@ -3,6 +3,8 @@
 #include "services/query.hpp"
 #include "services/table.hpp"
 
+#include <array>
+#include <functional>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -23,6 +25,9 @@ inline constexpr std::string_view system_path = "/etc/services";
 // The name of the source "-": standard input, which may be read once.
 inline constexpr std::string_view standard_input_name = "(standard input)";
 
+// The sources --db names by word rather than by path.
+inline constexpr std::array<std::string_view, 3> named_sources = {"system", "embedded", "-"};
+
 // The database compiled into the program (data/services).
 [[nodiscard]] std::string_view embedded_database();
 
@@ -40,6 +45,25 @@ inline constexpr std::size_t max_source_size = std::size_t{256} << 20U;
 // each source in error is left out instead and its message appended there.
 [[nodiscard]] Table load_database(std::span<const std::string> specs, std::optional<Format> format,
                                   std::string* note = nullptr, std::vector<std::string>* errors = nullptr);
+
+// The sources load_database() reads, read whole but not parsed, for a caller that parses only
+// a part of them (prefix_matches()); Table(read_sources(…)) is load_database(…).
+[[nodiscard]] std::vector<Table::Part> read_sources(std::span<const std::string> specs,
+                                                    std::optional<Format> format, std::string* note = nullptr,
+                                                    std::vector<std::string>* errors = nullptr);
+
+// Called with each run of whole lines of a source (each line with its '\n', the last line of a
+// file perhaps without), its format, and the number of its first line.
+using LineScanner = std::function<void(const std::string& source, Format format, std::string_view lines,
+                                       std::uint32_t first_line)>;
+
+// Reads the sources that load_database() reads, in order, a block of `block_size` bytes at a
+// time, and hands each run of lines to `scan`: a scan of the whole database in a block's
+// memory. False, having scanned what it read, where a source cannot be read a line at a time:
+// an IANA CSV (records span lines) or a source that is not a regular file (a pipe, which is
+// read whole and size-checked by load_database()). Unreadable sources are errors (SourceError).
+bool scan_sources(std::span<const std::string> specs, std::optional<Format> format, const LineScanner& scan,
+                  std::string* note = nullptr, std::size_t block_size = std::size_t{1} << 16U);
 
 // For a one-shot lookup of first matches (`--first`): reads the same sources, a block of
 // `block_size` bytes at a time, only as far as it takes to find each query's first match, and

@@ -1,0 +1,362 @@
+#include "cli/completion.hpp"
+
+#include "cli/text.hpp"
+#include "probe/dialogue/dialogue.hpp"
+#include "probe/duration.hpp"
+#include "services/source.hpp"
+
+#include <boost/program_options/cmdline.hpp>
+#include <boost/program_options/options_description.hpp>
+
+#include <algorithm>
+#include <cstdlib>
+#include <ostream>
+
+namespace po = boost::program_options;
+
+namespace portent::cli {
+
+namespace {
+
+constexpr std::size_t description_width = 72;
+
+// What the words before the one being completed say.
+struct Line
+{
+    GlobalOptions global; // --db, --db-format and -p/--proto given so far
+    const Command* command = nullptr;
+    std::size_t positionals = 0;                      // arguments after the command name
+    const po::option_description* awaiting = nullptr; // the option whose value comes next
+    bool options_ended = false;                       // after "--"
+};
+
+// A positional argument in a command's usage: QUERY, HOST, FILE, … or choices "bash|zsh|fish".
+struct Positional
+{
+    std::string name;
+    bool repeats = false;
+};
+
+// The option named by `key` ("db", or "-p" for a short one) among every command's options.
+const po::option_description* find_option(const po::options_description& global, const std::string& key)
+{
+    if (const auto* option = global.find_nothrow(key, false))
+        return option;
+    for (const Command* command : commands())
+        if (const auto* option = command->options.find_nothrow(key, false))
+            return option;
+    return nullptr;
+}
+
+bool takes_value(const po::option_description& option)
+{
+    return option.semantic()->max_tokens() > 0;
+}
+
+// A path as the shell would have expanded it: a leading "~/" is $HOME.
+std::string expand_home(const std::string& path)
+{
+    const char* home = std::getenv("HOME");
+    return path.starts_with("~/") && home != nullptr ? home + path.substr(1) : path;
+}
+
+void record(Line& line, const po::option_description& option, const std::string& value)
+{
+    const std::string& name = option.long_name();
+    if (name == "db")
+        line.global.databases.push_back(expand_home(value));
+    else if (name == "db-format")
+        line.global.db_format = services::format_from_string(value);
+    else if (name == "proto")
+        line.global.protocol = value;
+}
+
+const Command* find_command(std::string_view name)
+{
+    const auto list = commands();
+    const auto found = std::ranges::find(list, name, &Command::name);
+    return found == list.end() ? nullptr : *found;
+}
+
+Line read_line(std::span<const std::string> words, const po::options_description& global)
+{
+    Line line;
+    for (const std::string& word : words) {
+        if (line.awaiting != nullptr) {
+            record(line, *std::exchange(line.awaiting, nullptr), word);
+        } else if (!line.options_ended && word == "--") {
+            line.options_ended = true;
+        } else if (!line.options_ended && word.size() > 1 && word[0] == '-') {
+            const bool long_form = word.starts_with("--");
+            const std::size_t equals = word.find('=');
+            const auto* option =
+                find_option(global, long_form ? word.substr(2, equals - 2) : word.substr(0, 2));
+            if (option == nullptr || !takes_value(*option))
+                continue;
+            if (long_form && equals != std::string::npos)
+                record(line, *option, word.substr(equals + 1));
+            else if (!long_form && word.size() > 2)
+                record(line, *option, word.substr(2));
+            else
+                line.awaiting = option;
+        } else if (line.command == nullptr && line.positionals == 0 && find_command(word) != nullptr) {
+            line.command = find_command(word);
+        } else {
+            ++line.positionals;
+        }
+    }
+    return line;
+}
+
+// The positional arguments of a command's usage line, "[--top N]" and "[OPTIONS]" left out.
+std::vector<Positional> positionals_of(const Command& command)
+{
+    std::string usage(command.usage);
+    std::erase_if(usage, [](char c) { return c == '[' || c == ']'; });
+    std::vector<Positional> positionals;
+    bool option_value = false;
+    for (std::size_t start = 0; start < usage.size();) {
+        const std::size_t end = std::min(usage.find(' ', start), usage.size());
+        std::string token = usage.substr(start, end - start);
+        start = end + 1;
+        if (token.empty() || token == "OPTIONS" || std::exchange(option_value, false))
+            continue;
+        if (token.starts_with('-')) {
+            const auto* option =
+                command.options.find_nothrow(token.substr(token.find_first_not_of('-')), false);
+            option_value = option != nullptr && takes_value(*option);
+            continue;
+        }
+        const bool repeats = token.ends_with("...");
+        positionals.push_back({repeats ? token.substr(0, token.size() - 3) : token, repeats});
+    }
+    return positionals;
+}
+
+// A word a shell can take as it is: no control characters or blanks.
+bool plain(std::string_view word)
+{
+    return !word.empty() && std::ranges::none_of(word, [](char c) {
+        const auto byte = static_cast<unsigned char>(c);
+        return byte <= ' ' || byte == 0x7F;
+    });
+}
+
+class Collector
+{
+public:
+    Collector(std::string_view typed, std::string_view word_prefix) : typed_(typed), word_prefix_(word_prefix)
+    {
+    }
+
+    // Adds `word` (after the word's prefix, such as "--format=") when it completes what is typed.
+    void add(std::string_view word, std::string_view description = {})
+    {
+        if (!word.starts_with(typed_) || !plain(word))
+            return;
+        std::string whole = word_prefix_ + std::string(word);
+        if (std::ranges::find(completion.candidates, whole, &Candidate::word) == completion.candidates.end())
+            completion.candidates.push_back(
+                {std::move(whole), fit_width(visible(description), description_width)});
+    }
+
+    Completion completion;
+
+private:
+    std::string typed_;
+    std::string word_prefix_;
+};
+
+// "13/tcp,udp — Daytime": the ports with their protocols, the first comment, and the name an
+// alias belongs to.
+std::string describe(const services::Table& table, std::string_view name,
+                     const std::vector<std::uint32_t>& indices)
+{
+    std::vector<std::pair<std::string, std::string>> ports; // "13" -> "tcp,udp"
+    std::string_view comment;
+    std::string_view alias_of;
+    for (std::uint32_t index : indices) {
+        const services::Entry& entry = table.entry(index);
+        const std::string port = services::format_ports(entry);
+        auto found = std::ranges::find(ports, port, &std::pair<std::string, std::string>::first);
+        if (found == ports.end())
+            found = ports.insert(ports.end(), {port, ""});
+        if (!entry.protocol.empty() && found->second.find(entry.protocol) == std::string::npos)
+            found->second.append(found->second.empty() ? "" : ",").append(entry.protocol);
+        comment = comment.empty() ? entry.comment : comment;
+        alias_of = alias_of.empty() && entry.name != name ? entry.name : alias_of;
+    }
+    std::string text;
+    for (const auto& [port, protocols] : ports)
+        if (!port.empty())
+            text.append(text.empty() ? "" : ", ")
+                .append(port)
+                .append(protocols.empty() ? "" : "/")
+                .append(protocols);
+    if (!comment.empty())
+        text.append(text.empty() ? "" : " — ").append(comment);
+    if (!alias_of.empty())
+        text += " (alias of " + std::string(alias_of) + ")";
+    return text;
+}
+
+// Service names and aliases, or NAME/PROTO after a '/', from the active database.
+void add_services(Collector& collector, const Line& line, const std::string& typed,
+                  const CompletionSources& sources)
+{
+    const std::size_t slash = typed.find('/');
+    if (slash != std::string::npos) {
+        const std::string name = typed.substr(0, slash);
+        if (name.empty())
+            return;
+        const services::Table table = sources.table(line.global, name);
+        Collector protocols(typed.substr(slash + 1), name + "/");
+        for (std::uint32_t index : table.find_by_name(name)) {
+            const services::Entry& entry = table.entry(index);
+            if (!entry.protocol.empty())
+                protocols.add(entry.protocol, services::format_ports(entry)
+                                                  .append(entry.comment.empty() ? "" : " — ")
+                                                  .append(entry.comment));
+        }
+        for (Candidate& candidate : protocols.completion.candidates)
+            collector.completion.candidates.push_back(std::move(candidate));
+        return;
+    }
+    const services::Table table = sources.table(line.global, typed);
+    const services::ProtocolFilter protocol =
+        line.global.protocol ? services::ProtocolFilter(*line.global.protocol) : std::nullopt;
+    for (std::string_view name : table.names_with_prefix(typed)) {
+        const std::vector<std::uint32_t> indices = table.find_by_name(name, protocol);
+        if (!indices.empty())
+            collector.add(name, describe(table, name, indices));
+    }
+}
+
+// The values of an option that the program's definitions list.
+void add_values(Collector& collector, const po::option_description& option, const Command& command,
+                const Line& line, const CompletionSources& sources)
+{
+    const std::string& name = option.long_name();
+    if (name == "format") {
+        for (OutputFormat format : command.formats)
+            collector.add(to_string(format));
+    } else if (name == "db-format") {
+        for (services::Format format : services::formats)
+            collector.add(services::to_string(format));
+    } else if (name == "proto") {
+        const services::Table table = sources.table(line.global, "");
+        std::vector<std::string_view> protocols;
+        for (const services::Entry& entry : table.entries())
+            if (!entry.protocol.empty() && std::ranges::find(protocols, entry.protocol) == protocols.end())
+                protocols.push_back(entry.protocol);
+        std::ranges::sort(protocols);
+        for (std::string_view protocol : protocols)
+            collector.add(protocol);
+    } else if (name == "db") {
+        for (std::string_view source : services::named_sources)
+            collector.add(source, source == "system" ? services::system_path : "");
+        collector.completion.files = true;
+    } else if (name == "as") {
+        std::string_view names = probe::dialogue_names();
+        while (!names.empty()) {
+            const std::size_t comma = std::min(names.find(','), names.size());
+            collector.add(names.substr(0, comma));
+            names.remove_prefix(std::min(names.find_first_not_of(", ", comma), names.size()));
+        }
+    } else if (name == "timeout") {
+        for (std::string_view example : probe::duration_examples)
+            collector.add(example);
+    }
+}
+
+// The option's help without its asides: what is in parentheses, and after a ':' or ';'.
+std::string summary_of(const po::option_description& option)
+{
+    std::string text = option.description();
+    for (std::size_t open = text.find(" ("); open != std::string::npos; open = text.find(" (")) {
+        const std::size_t close = text.find(')', open);
+        text.erase(open, close == std::string::npos ? std::string::npos : close + 1 - open);
+    }
+    return text.substr(0, std::min(text.find(": "), text.find("; ")));
+}
+
+void add_options(Collector& collector, const std::string& typed, const po::options_description& global,
+                 const Command& command)
+{
+    for (const auto* options : {&global, &command.options})
+        for (const auto& option : options->options()) {
+            collector.add("--" + option->long_name(), summary_of(*option));
+            const std::string short_name =
+                option->canonical_display_name(po::command_line_style::allow_dash_for_short);
+            if (short_name.starts_with('-') && typed.size() <= 2 && typed != "--")
+                collector.add(short_name, summary_of(*option));
+        }
+}
+
+void add_positional(Collector& collector, const Line& line, const std::string& typed, const Command& command,
+                    const CompletionSources& sources)
+{
+    if (line.command == nullptr && line.positionals == 0)
+        for (const Command* each : commands())
+            collector.add(each->name, each->summary);
+    const std::vector<Positional> positionals = positionals_of(command);
+    if (positionals.empty() || (line.positionals >= positionals.size() && !positionals.back().repeats))
+        return;
+    const std::string& kind = positionals[std::min(line.positionals, positionals.size() - 1)].name;
+    if (kind == "QUERY") {
+        add_services(collector, line, typed, sources);
+    } else if (kind == "HOST") {
+        for (const std::string& host : sources.hosts())
+            collector.add(host);
+    } else if (kind == "FILE") {
+        collector.completion.files = true;
+    } else if (kind.find('|') != std::string::npos) {
+        for (std::size_t start = 0; start < kind.size();) {
+            const std::size_t end = std::min(kind.find('|', start), kind.size());
+            collector.add(std::string_view(kind).substr(start, end - start));
+            start = end + 1;
+        }
+    }
+}
+
+} // namespace
+
+Completion complete(std::span<const std::string> words, const CompletionSources& sources)
+{
+    const std::string typed = words.empty() ? std::string() : words.back();
+    const po::options_description global = global_options();
+    const Line line = read_line(words.empty() ? words : words.first(words.size() - 1), global);
+    const Command& command = line.command != nullptr ? *line.command : lookup_command();
+    if (line.awaiting != nullptr) {
+        Collector collector(typed, "");
+        add_values(collector, *line.awaiting, command, line, sources);
+        return std::move(collector.completion);
+    }
+    if (!line.options_ended && typed.starts_with("--") && typed.find('=') != std::string::npos) {
+        const std::size_t equals = typed.find('=');
+        Collector collector(std::string_view(typed).substr(equals + 1),
+                            std::string_view(typed).substr(0, equals + 1));
+        if (const auto* option = find_option(global, typed.substr(2, equals - 2)))
+            add_values(collector, *option, command, line, sources);
+        return std::move(collector.completion);
+    }
+    Collector collector(typed, "");
+    if (!line.options_ended && typed.starts_with('-'))
+        add_options(collector, typed, global, command);
+    else
+        add_positional(collector, line, typed, command, sources);
+    return std::move(collector.completion);
+}
+
+void write_completion(std::ostream& out, const Completion& completion)
+{
+    out << ':' << (completion.files ? "files" : "") << '\n';
+    for (const Candidate& candidate : completion.candidates) {
+        out << candidate.word;
+        if (!candidate.description.empty())
+            out << '\t' << candidate.description;
+        out << '\n';
+    }
+}
+
+} // namespace portent::cli

@@ -137,7 +137,7 @@ TEST_CASE("completion: option values from the program's definitions", "[completi
     CHECK(fixture.words({"list", "--top", ""}).empty());
     const Completion db = fixture.run({"--db", ""});
     CHECK(db.files);
-    CHECK(fixture.words({"--db", ""}) == Words{"system", "embedded"});
+    CHECK(fixture.words({"--db", ""}) == Words{"system", "embedded", "-"});
     CHECK(fixture.words({"--db", "e"}) == Words{"embedded"});
     CHECK(fixture.run({"--db=/tmp/x"}).files);
 }

@@ -1,6 +1,6 @@
 # Installation: the program, its completion scripts where each shell looks, the man page, and
-# the libraries with their headers as a CMake package (find_package(portent), portent::services,
-# portent::probe, portent::local, portent::cli), after fmt's CMakeLists.txt and
+# the libraries with their headers as a CMake package (find_package(portent), portent::util,
+# portent::services, portent::probe, portent::local, portent::cli), after fmt's CMakeLists.txt and
 # support/cmake/fmt-config.cmake.in. `cpack -G DEB` packs the same files.
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
@@ -44,8 +44,8 @@ install(FILES completions/portent.fish DESTINATION ${PORTENT_FISH_COMPLETION_DIR
 install(FILES man/portent.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 
 # The libraries and their public headers, included as "services/table.hpp" and the like.
-set(portent_libraries portent_services portent_probe portent_local portent_cli portent_warnings)
-foreach(library services probe local cli warnings)
+set(portent_libraries portent_util portent_services portent_probe portent_local portent_cli portent_warnings)
+foreach(library util services probe local cli warnings)
   set_target_properties(portent_${library} PROPERTIES EXPORT_NAME ${library})
   if(NOT library STREQUAL "warnings")
     target_include_directories(portent_${library} PUBLIC $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}/portent>)
@@ -53,7 +53,7 @@ foreach(library services probe local cli warnings)
 endforeach()
 install(TARGETS ${portent_libraries} EXPORT portent-targets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
-install(DIRECTORY src/services src/probe src/local src/cli DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/portent
+install(DIRECTORY src/util src/services src/probe src/local src/cli DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/portent
         FILES_MATCHING PATTERN "*.hpp")
 set(portent_cmake_dir ${CMAKE_INSTALL_LIBDIR}/cmake/portent)
 install(EXPORT portent-targets NAMESPACE portent:: DESTINATION ${portent_cmake_dir})

@@ -4,12 +4,12 @@
 #include "cli/completion.hpp"
 #include "cli/output.hpp"
 #include "services/source.hpp"
+#include "util/number.hpp"
 
 #include <boost/program_options.hpp>
 
 #include <array>
 #include <cerrno>
-#include <charconv>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
@@ -60,13 +60,9 @@ namespace {
 // read it), else what the terminal says; 0 when neither tells.
 std::size_t terminal_width()
 {
-    if (const char* columns = std::getenv("COLUMNS")) {
-        std::size_t value = 0;
-        const std::string_view text(columns);
-        const auto [stop, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-        if (error == std::errc() && stop == text.data() + text.size() && value > 0)
-            return value;
-    }
+    if (const char* columns = std::getenv("COLUMNS"))
+        if (const auto value = util::to_number<std::size_t>(columns); value && *value > 0)
+            return *value;
     winsize size{};
     return ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 ? size.ws_col : 0;
 }
@@ -252,13 +248,11 @@ services::Query Context::query(std::string_view text) const
 
 std::size_t read_whole_number(std::string_view option, const std::string& text, bool positive)
 {
-    std::size_t value = 0;
-    const char* end = text.data() + text.size();
-    const auto [stop, error] = std::from_chars(text.data(), end, value);
-    if (text.empty() || error != std::errc() || stop != end || (positive && value == 0))
+    const auto value = util::to_number<std::size_t>(text);
+    if (!value || (positive && *value == 0))
         throw UsageError(std::string(option) + ": '" + text + "' is not a " + (positive ? "positive " : "") +
                          "whole number");
-    return value;
+    return *value;
 }
 
 services::ProtocolFilter Context::protocol() const

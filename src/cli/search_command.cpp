@@ -1,5 +1,6 @@
 #include "cli/command.hpp"
 #include "cli/output.hpp"
+#include "util/ascii.hpp"
 
 namespace portent::cli {
 
@@ -11,7 +12,7 @@ int run_search(Context& context)
     std::string text;
     for (const std::string& word : context.arguments)
         text += (text.empty() ? "" : " ") + word;
-    if (text.find_first_not_of(" \t\n\v\f\r") == std::string::npos)
+    if (text.find_first_not_of(util::spaces) == std::string::npos)
         throw UsageError("search: give the words to search for (`portent list` shows every entry)");
     const OutputFormat format = context.output_format();
     const services::Table table = context.load_table();

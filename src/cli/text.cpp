@@ -1,6 +1,7 @@
 #include "cli/text.hpp"
 
 #include "cli/unicode_tables.hpp"
+#include "util/utf8.hpp"
 
 #include <cstdint>
 
@@ -8,58 +9,8 @@ namespace portent::cli {
 
 namespace {
 
-struct CodePoint
-{
-    std::uint32_t value = 0;
-    std::size_t length = 0; // bytes of its UTF-8 sequence; 0: the bytes are not valid UTF-8
-};
-
-// The code point whose valid UTF-8 sequence starts `bytes` (not empty), or length 0.
-CodePoint decode(std::string_view bytes)
-{
-    const auto byte = [&](std::size_t i) { return static_cast<std::uint8_t>(bytes[i]); };
-    const std::uint8_t lead = byte(0);
-    if (lead < 0x80)
-        return {lead, 1};
-    std::size_t length = 0;
-    std::uint32_t code_point = 0;
-    if (lead >= 0xC2 && lead <= 0xDF) {
-        length = 2;
-        code_point = lead & 0x1FU;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-        length = 3;
-        code_point = lead & 0x0FU;
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-        length = 4;
-        code_point = lead & 0x07U;
-    } else {
-        return {};
-    }
-    if (bytes.size() < length)
-        return {};
-    for (std::size_t i = 1; i < length; ++i) {
-        if ((byte(i) & 0xC0U) != 0x80)
-            return {};
-        code_point = (code_point << 6U) | (byte(i) & 0x3FU);
-    }
-    const bool overlong = (length == 3 && code_point < 0x800) || (length == 4 && code_point < 0x10000);
-    const bool surrogate = code_point >= 0xD800 && code_point <= 0xDFFF;
-    if (overlong || surrogate || code_point > 0x10FFFF)
-        return {};
-    return {code_point, length};
-}
-
-// Calls `visit(code_point, sequence)` for each code point of `bytes`, in order; a byte that does
-// not start a valid UTF-8 sequence comes alone, with length 0.
-template <typename Visit> void for_each_code_point(std::string_view bytes, Visit&& visit)
-{
-    while (!bytes.empty()) {
-        const CodePoint code_point = decode(bytes);
-        const std::size_t length = code_point.length == 0 ? 1 : code_point.length;
-        visit(code_point, bytes.substr(0, length));
-        bytes.remove_prefix(length);
-    }
-}
+using util::utf8::CodePoint;
+using util::utf8::for_each_code_point;
 
 void append_hex(std::string& out, std::uint32_t value, int digits)
 {

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "local/socket.hpp"
-#include "services/file_descriptor.hpp"
+#include "util/file_descriptor.hpp"
 
 #include <cstdint>
 #include <span>
@@ -41,7 +41,7 @@ public:
     void dump(Protocol protocol, bool ipv6, StateMask states, std::vector<Socket>& sockets);
 
 private:
-    services::FileDescriptor descriptor_;
+    util::FileDescriptor descriptor_;
     std::uint32_t sequence_ = 0;
     std::vector<std::uint8_t> buffer_;
 };

@@ -1,10 +1,10 @@
 #include "local/owners.hpp"
 
-#include "services/file_descriptor.hpp"
+#include "util/file_descriptor.hpp"
+#include "util/number.hpp"
 
 #include <algorithm>
 #include <cerrno>
-#include <charconv>
 #include <dirent.h>
 #include <fcntl.h>
 #include <memory>
@@ -25,10 +25,8 @@ using Directory = std::unique_ptr<DIR, DirectoryCloser>;
 // A /proc entry name that is a whole number: a pid, or a descriptor under PID/fd.
 std::optional<int> read_number(const char* name)
 {
-    const std::string_view text(name);
-    int value = 0;
-    const auto [stop, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (text.empty() || error != std::errc() || stop != text.data() + text.size() || value < 0)
+    const auto value = util::to_number<int>(name);
+    if (!value || *value < 0)
         return std::nullopt;
     return value;
 }
@@ -36,7 +34,7 @@ std::optional<int> read_number(const char* name)
 // The start of a small /proc file of a process ("PID/comm"), at most 4 KiB; empty when it is gone.
 std::string read_process_file(int proc_directory, const std::string& path)
 {
-    const services::FileDescriptor file(::openat(proc_directory, path.c_str(), O_RDONLY | O_CLOEXEC));
+    const util::FileDescriptor file(::openat(proc_directory, path.c_str(), O_RDONLY | O_CLOEXEC));
     if (file.get() < 0)
         return {};
     std::string text(4096, '\0');
@@ -108,11 +106,7 @@ std::optional<std::uint32_t> effective_uid(std::string_view status)
         return std::nullopt;
     const std::string_view digits =
         fields.substr(effective, fields.find_first_of(" \t", effective) - effective);
-    std::uint32_t uid = 0;
-    const auto [stop, error] = std::from_chars(digits.data(), digits.data() + digits.size(), uid);
-    if (digits.empty() || error != std::errc() || stop != digits.data() + digits.size())
-        return std::nullopt;
-    return uid;
+    return util::to_number<std::uint32_t>(digits);
 }
 
 std::optional<std::uint64_t> socket_inode(std::string_view link)
@@ -121,11 +115,7 @@ std::optional<std::uint64_t> socket_inode(std::string_view link)
     if (!link.starts_with(prefix) || !link.ends_with(']'))
         return std::nullopt;
     const std::string_view digits = link.substr(prefix.size(), link.size() - prefix.size() - 1);
-    std::uint64_t inode = 0;
-    const auto [stop, error] = std::from_chars(digits.data(), digits.data() + digits.size(), inode);
-    if (digits.empty() || error != std::errc() || stop != digits.data() + digits.size())
-        return std::nullopt;
-    return inode;
+    return util::to_number<std::uint64_t>(digits);
 }
 
 void find_owners(std::span<Socket* const> sockets, const std::string& proc)

@@ -1,6 +1,7 @@
 #include "local/proc_net.hpp"
 
-#include <charconv>
+#include "util/number.hpp"
+
 #include <cstring>
 
 namespace portent::local::proc_net {
@@ -21,11 +22,13 @@ std::string_view next_field(std::string_view& text)
     return field;
 }
 
+// The whole text as a number into `value`; false, leaving it, when it is not one.
 template <typename Number> bool read_number(std::string_view text, int base, Number& value)
 {
-    const char* end = text.data() + text.size();
-    const auto [stop, error] = std::from_chars(text.data(), end, value, base);
-    return !text.empty() && error == std::errc() && stop == end;
+    const auto number = util::to_number<Number>(text, base);
+    if (number)
+        value = *number;
+    return number.has_value();
 }
 
 // "0100007F:0016" or the same with 32 digits: the address words, then the port.

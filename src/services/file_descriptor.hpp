@@ -1,27 +1,11 @@
 #pragma once
 
-#include <unistd.h>
-#include <utility>
+// FileDescriptor is util's (util/file_descriptor.hpp); this name stays for the code that still
+// includes it from here.
+#include "util/file_descriptor.hpp"
 
 namespace portent::services {
 
-// Owns a file descriptor: closes it on destruction unless released.
-class FileDescriptor
-{
-public:
-    explicit FileDescriptor(int descriptor) : descriptor_(descriptor) {}
-    FileDescriptor(const FileDescriptor&) = delete;
-    FileDescriptor& operator=(const FileDescriptor&) = delete;
-    ~FileDescriptor()
-    {
-        if (descriptor_ >= 0)
-            ::close(descriptor_);
-    }
-    [[nodiscard]] int get() const { return descriptor_; }
-    [[nodiscard]] int release() { return std::exchange(descriptor_, -1); }
-
-private:
-    int descriptor_;
-};
+using util::FileDescriptor;
 
 } // namespace portent::services

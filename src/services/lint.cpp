@@ -2,6 +2,8 @@
 
 #include "services/line_text.hpp"
 #include "services/name_and_protocol.hpp"
+#include "util/ascii.hpp"
+#include "util/utf8.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -13,38 +15,29 @@ namespace portent::services {
 
 namespace {
 
-// The first character of `text` that drives a terminal or reorders what it shows: a C0 control
-// but tab (and newline when `newline` is allowed), DEL, a C1 control (U+0080–U+009F in UTF-8), or
-// a bidirectional formatting character (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069).
-// Written "U+001B"; nullopt when there is none.
+// Whether a code point drives a terminal or reorders what it shows: a C0 control but tab (and
+// newline when `newline` is allowed), DEL, a C1 control, or a bidirectional formatting character
+// (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069).
+bool is_control(std::uint32_t code, bool newline)
+{
+    return (code < 0x20 && code != '\t' && !(newline && code == '\n')) || (code >= 0x7F && code <= 0x9F) ||
+           code == 0x61C || code == 0x200E || code == 0x200F || (code >= 0x202A && code <= 0x202E) ||
+           (code >= 0x2066 && code <= 0x2069);
+}
+
+// The first character of `text` that is_control(), written "U+001B"; nullopt when there is none.
+// Bytes that are not UTF-8 are passed over: they are no character.
 std::optional<std::string> first_control(std::string_view text, bool newline = false)
 {
-    const auto byte = [&](std::size_t i) {
-        return i < text.size() ? static_cast<unsigned char>(text[i]) : 0U;
-    };
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        unsigned code = 0x110000; // none
-        if (byte(i) < 0x20 && byte(i) != '\t' && !(newline && byte(i) == '\n'))
-            code = byte(i);
-        else if (byte(i) == 0x7F)
-            code = 0x7F;
-        else if (byte(i) == 0xC2 && byte(i + 1) >= 0x80 && byte(i + 1) <= 0x9F)
-            code = byte(i + 1);
-        else if (byte(i) == 0xD8 && byte(i + 1) == 0x9C)
-            code = 0x61C;
-        else if (byte(i) == 0xE2 && (byte(i + 1) == 0x80 || byte(i + 1) == 0x81)) {
-            const unsigned candidate = 0x2000U | ((byte(i + 1) & 0x3FU) << 6U) | (byte(i + 2) & 0x3FU);
-            if (candidate == 0x200E || candidate == 0x200F || (candidate >= 0x202A && candidate <= 0x202E) ||
-                (candidate >= 0x2066 && candidate <= 0x2069))
-                code = candidate;
-        }
-        if (code < 0x110000) {
-            char name[8];
-            std::snprintf(name, sizeof name, "U+%04X", code);
-            return name;
-        }
-    }
-    return std::nullopt;
+    std::optional<std::string> found;
+    util::utf8::for_each_code_point(text, [&](const util::utf8::CodePoint& code_point, std::string_view) {
+        if (found || code_point.length == 0 || !is_control(code_point.value, newline))
+            return;
+        char name[8];
+        std::snprintf(name, sizeof name, "U+%04X", static_cast<unsigned>(code_point.value));
+        found = name;
+    });
+    return found;
 }
 
 // A '#' inside a word (as in "al#x") starts a comment: glibc reads the word up to it.
@@ -117,15 +110,10 @@ void lint_entry(const Entry& entry, Format format, std::vector<Diagnostic>& foun
     if (entry.protocol.find('/') != std::string_view::npos)
         report("protocol " + quoted(entry.protocol) + " holds a '/': glibc reads it whole, and " + plain_key +
                " does not find it");
-    if (std::ranges::any_of(entry.protocol, [](char c) { return c >= 'A' && c <= 'Z'; })) {
-        std::string lower(entry.protocol);
-        std::ranges::transform(lower, lower.begin(), [](char c) {
-            return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-        });
+    if (std::ranges::any_of(entry.protocol, util::is_upper))
         report("protocol " + quoted(entry.protocol) +
                " has capital letters: protocols match case-sensitively, and " + format_ports(entry) + "/" +
-               lower + " does not find it");
-    }
+               util::lowered(entry.protocol) + " does not find it");
     if (format != Format::iana_csv) // the lines were looked at whole
         return;
     for (const auto& [role, text] : {std::pair{"name", entry.name}, std::pair{"protocol", entry.protocol}})

@@ -2,9 +2,10 @@
 
 #include "services/line_text.hpp"
 
+#include "util/ascii.hpp"
+
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <charconv>
 #include <cstring>
 #include <utility>
@@ -17,19 +18,8 @@ namespace portent::services {
 
 namespace {
 
-constexpr bool is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-std::string_view trim(std::string_view text)
-{
-    while (!text.empty() && is_space(text.front()))
-        text.remove_prefix(1);
-    while (!text.empty() && is_space(text.back()))
-        text.remove_suffix(1);
-    return text;
-}
+using util::is_digit;
+using util::trim;
 
 // Removes and returns the next run of non-space bytes; empty when none is left.
 inline std::string_view next_token(std::string_view& rest)
@@ -104,7 +94,7 @@ PortNumber read_port_number(std::string_view text)
     PortNumber number;
     std::size_t position = 0;
     if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X') &&
-        std::isxdigit(static_cast<unsigned char>(text[2]))) {
+        util::is_hex_digit(text[2])) {
         number.base = 16;
         position = 2;
     } else if (text.size() > 1 && text[0] == '0' && is_digit(text[1])) {
@@ -115,7 +105,7 @@ PortNumber read_port_number(std::string_view text)
         int digit = 0;
         if (is_digit(c))
             digit = c - '0';
-        else if (number.base == 16 && std::isxdigit(static_cast<unsigned char>(c)))
+        else if (number.base == 16 && util::is_hex_digit(c))
             digit = (c | 0x20) - 'a' + 10;
         else
             break;

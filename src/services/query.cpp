@@ -1,7 +1,9 @@
 #include "services/query.hpp"
 
+#include "util/ascii.hpp"
+#include "util/number.hpp"
+
 #include <algorithm>
-#include <charconv>
 
 namespace portent::services {
 
@@ -10,18 +12,15 @@ namespace {
 // The whole text as a port number: digits only, at most 65535.
 std::optional<std::uint16_t> read_port(std::string_view text)
 {
-    std::uint32_t value = 0;
-    const char* end = text.data() + text.size();
-    auto [stop, error] = std::from_chars(text.data(), end, value);
-    if (text.empty() || text.front() < '0' || text.front() > '9' || error != std::errc() || stop != end ||
-        value > 65535)
+    const auto value = util::to_number<std::uint32_t>(text);
+    if (!value || *value > 65535)
         return std::nullopt;
-    return static_cast<std::uint16_t>(value);
+    return static_cast<std::uint16_t>(*value);
 }
 
 bool all_digits(std::string_view text)
 {
-    return !text.empty() && std::ranges::all_of(text, [](char c) { return c >= '0' && c <= '9'; });
+    return !text.empty() && std::ranges::all_of(text, util::is_digit);
 }
 
 // Why digits-digits is not a range: a port over 65535, or the first port above the last.

@@ -1,6 +1,6 @@
 #include "services/source.hpp"
 
-#include "services/file_descriptor.hpp"
+#include "util/file_descriptor.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -85,7 +85,7 @@ private:
     }
 
     std::string path_;
-    FileDescriptor file_;
+    util::FileDescriptor file_;
     bool regular_ = false;
     std::size_t size_ = 0;
 };

@@ -1,5 +1,7 @@
 #include "services/table.hpp"
 
+#include "util/ascii.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cstring>
@@ -55,27 +57,6 @@ std::uint64_t hash(std::string_view text)
         size -= 8;
     }
     return mix(value ^ load_up_to_8(data, size), step);
-}
-
-char lower(char c)
-{
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-// Whether `haystack` holds `lowered_needle` (already lower-case), ignoring ASCII case.
-bool contains_ignoring_case(std::string_view haystack, std::string_view lowered_needle)
-{
-    if (lowered_needle.size() > haystack.size())
-        return false;
-    const std::size_t last = haystack.size() - lowered_needle.size();
-    for (std::size_t start = 0; start <= last; ++start) {
-        std::size_t i = 0;
-        while (i < lowered_needle.size() && lower(haystack[start + i]) == lowered_needle[i])
-            ++i;
-        if (i == lowered_needle.size())
-            return true;
-    }
-    return false;
 }
 
 // Equality of short texts (names, protocols) without a call to memcmp.
@@ -444,12 +425,11 @@ std::vector<std::uint32_t> Table::search(std::string_view text, ProtocolFilter p
 {
     std::vector<std::string> words; // lower-case
     for (std::size_t end = 0;;) {
-        const std::size_t begin = text.find_first_not_of(" \t\n\v\f\r", end);
+        const std::size_t begin = text.find_first_not_of(util::spaces, end);
         if (begin == std::string_view::npos)
             break;
-        end = std::min(text.find_first_of(" \t\n\v\f\r", begin), text.size());
-        std::string& word = words.emplace_back(text.substr(begin, end - begin));
-        std::ranges::transform(word, word.begin(), lower);
+        end = std::min(text.find_first_of(util::spaces, begin), text.size());
+        words.push_back(util::lowered(text.substr(begin, end - begin)));
     }
     std::vector<std::uint32_t> found;
     if (words.empty())
@@ -459,9 +439,10 @@ std::vector<std::uint32_t> Table::search(std::string_view text, ProtocolFilter p
         if (!protocol_matches(entry, protocol))
             continue;
         const bool hit = std::ranges::all_of(words, [&](const std::string& word) {
-            return contains_ignoring_case(entry.name, word) || contains_ignoring_case(entry.comment, word) ||
+            return util::contains_ignoring_case(entry.name, word) ||
+                   util::contains_ignoring_case(entry.comment, word) ||
                    std::ranges::any_of(entry.aliases, [&](std::string_view alias) {
-                       return contains_ignoring_case(alias, word);
+                       return util::contains_ignoring_case(alias, word);
                    });
         });
         if (hit)

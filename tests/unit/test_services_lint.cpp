@@ -80,6 +80,16 @@ TEST_CASE("lint: control characters in any field or comment", "[lint]")
     CHECK_THAT(text, Catch::Contains("7: control character U+202E in alias"));
 }
 
+TEST_CASE("lint: bytes that are not UTF-8 make no bidirectional control", "[lint]")
+{
+    // E2 80 starts U+2000–U+203F, but 'N' does not continue it: these are no U+200E.
+    const Table table = table_of("a 1/tcp x\xe2\x80N\n"
+                                 "b 2/tcp # \xe2\x81\x29\n" // no U+2069 either
+                                 "c 3/tcp \xe2\x80\x8e\n"); // a real U+200E (left-to-right mark)
+    CHECK(reported_lines(table) == Lines{3});
+    CHECK_THAT(messages(table), Catch::Contains("3: control character U+200E in alias"));
+}
+
 TEST_CASE("lint: IANA descriptions may span lines; their fields are checked", "[lint]")
 {
     const std::string header = "Service Name,Port Number,Transport Protocol,Description,Assignee,Contact,"

@@ -1,0 +1,18 @@
+#include "util/host.hpp"
+
+#include <catch2/catch.hpp>
+
+using portent::util::host_without_brackets;
+
+TEST_CASE("host_without_brackets() unwraps a bracketed IPv6 literal only", "[util][host]")
+{
+    CHECK(host_without_brackets("[::1]") == "::1");
+    CHECK(host_without_brackets("[fe80::1%lo]") == "fe80::1%lo");
+    CHECK(host_without_brackets("[]").empty());
+    CHECK(host_without_brackets("::1") == "::1");
+    CHECK(host_without_brackets("localhost") == "localhost");
+    CHECK(host_without_brackets("[::1") == "[::1");
+    CHECK(host_without_brackets("::1]") == "::1]");
+    CHECK(host_without_brackets("[") == "[");
+    CHECK(host_without_brackets("").empty());
+}

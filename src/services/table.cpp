@@ -1,178 +1,24 @@
 #include "services/table.hpp"
 
+#include "services/table/name_index.hpp"
+#include "services/table/port_index.hpp"
 #include "util/ascii.hpp"
 
 #include <algorithm>
-#include <array>
-#include <cstring>
 #include <mutex>
 
 namespace portent::services {
 
 namespace {
 
-constexpr std::uint32_t port_count = 65536;
-constexpr std::uint32_t none = 0xFFFFFFFF;
-
-// Up to 8 bytes of `data` as a number, read without going past `size`.
-std::uint64_t load_up_to_8(const char* data, std::size_t size)
-{
-    std::uint64_t value = 0;
-    if (size >= 4) { // two overlapping 4-byte reads
-        std::uint32_t low = 0;
-        std::uint32_t high = 0;
-        std::memcpy(&low, data, 4);
-        std::memcpy(&high, data + size - 4, 4);
-        value = (static_cast<std::uint64_t>(high) << 32U) | low;
-    } else if (size > 0) {
-        value = static_cast<std::uint64_t>(static_cast<unsigned char>(data[0])) << 16U |
-                static_cast<std::uint64_t>(static_cast<unsigned char>(data[size / 2])) << 8U |
-                static_cast<unsigned char>(data[size - 1]);
-    }
-    return value;
-}
-
-// The high and low halves of a 128-bit product, folded: a strong mix in one multiplication.
-__extension__ using Wide = unsigned __int128; // GCC and Clang on 64-bit targets
-
-std::uint64_t mix(std::uint64_t a, std::uint64_t b)
-{
-    const Wide product = static_cast<Wide>(a) * b;
-    return static_cast<std::uint64_t>(product) ^ static_cast<std::uint64_t>(product >> 64U);
-}
-
-// A hash of names (8 bytes a step, so that a typical service name takes one multiplication).
-std::uint64_t hash(std::string_view text)
-{
-    constexpr std::uint64_t seed = 0x9E3779B97F4A7C15ULL;
-    constexpr std::uint64_t step = 0xD6E8FEB86659FD93ULL;
-    const char* data = text.data();
-    std::size_t size = text.size();
-    std::uint64_t value = seed ^ size;
-    while (size > 8) {
-        std::uint64_t word = 0;
-        std::memcpy(&word, data, 8);
-        value = mix(value ^ word, step);
-        data += 8;
-        size -= 8;
-    }
-    return mix(value ^ load_up_to_8(data, size), step);
-}
-
-// Equality of short texts (names, protocols) without a call to memcmp.
-bool same_text(std::string_view a, std::string_view b)
-{
-    if (a.size() != b.size())
-        return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (a[i] != b[i])
-            return false;
-    return true;
-}
+using table_index::for_each_covering_node;
+using table_index::KeyedIndices;
+using table_index::NameIndex;
+using table_index::port_count;
 
 bool protocol_matches(const Entry& entry, ProtocolFilter protocol)
 {
-    return !protocol || same_text(entry.protocol, *protocol);
-}
-
-// Entry indices sorted by a small integer key (a port, a segment-tree node), equal keys in
-// file order; the entries of a key are found by binary search.
-struct KeyedIndices
-{
-    static constexpr unsigned bucket_bits = 4; // 16 keys a bucket
-    std::vector<std::uint32_t> keys;           // ascending
-    std::vector<std::uint32_t> indices;
-    std::vector<std::uint32_t> bucket_starts; // where the keys of each bucket start
-    std::uint32_t bucket_count = 0;
-
-    [[nodiscard]] bool empty() const { return keys.empty(); }
-    // The entries of keys first..last: a binary search for the start, then as many as there
-    // are (a caller walks them all anyway).
-    [[nodiscard]] std::span<const std::uint32_t> groups(std::uint32_t first, std::uint32_t last) const
-    {
-        std::size_t end = lower_bound(first);
-        const std::size_t begin = end;
-        while (end < keys.size() && keys[end] <= last)
-            ++end;
-        return {indices.data() + begin, indices.data() + end};
-    }
-    [[nodiscard]] std::span<const std::uint32_t> group(std::uint32_t key) const { return groups(key, key); }
-
-    // The position of the first key not below `key`: the bucket of the key's high bits, then a
-    // search without branches on the data inside it (a few keys at most in real files).
-    [[nodiscard]] std::size_t lower_bound(std::uint32_t key) const
-    {
-        if (bucket_starts.empty()) // never built
-            return 0;
-        const std::uint32_t bucket = std::min<std::uint32_t>(key >> bucket_bits, bucket_count);
-        const std::uint32_t* base = keys.data() + bucket_starts[bucket];
-        std::size_t length = bucket_starts[std::min(bucket + 1, bucket_count)] - bucket_starts[bucket];
-        if (length == 0)
-            return bucket_starts[bucket];
-        while (length > 1) {
-            const std::size_t half = length / 2;
-            base += base[half - 1] < key ? half : 0;
-            length -= half;
-        }
-        return static_cast<std::size_t>(base - keys.data()) + (*base < key ? 1 : 0);
-    }
-
-    // `for_each_key(index, add)` calls add(key) for every key (below 2^key_bits) the entry has.
-    template <typename KeysOf> void build(unsigned key_bits, std::uint32_t entry_count, KeysOf&& for_each_key)
-    {
-        keys.reserve(entry_count); // one key an entry, but for ranges
-        indices.reserve(entry_count);
-        for (std::uint32_t index = 0; index < entry_count; ++index)
-            for_each_key(index, [&](std::uint32_t key) {
-                keys.push_back(key);
-                indices.push_back(index);
-            });
-        if (!std::ranges::is_sorted(keys)) // files are usually in port order
-            sort_by_key(key_bits);
-        bucket_count = (1U << (key_bits - bucket_bits)) + 1;
-        bucket_starts.assign(bucket_count + 1, 0);
-        for (std::uint32_t key : keys)
-            ++bucket_starts[(key >> bucket_bits) + 1];
-        for (std::uint32_t bucket = 1; bucket <= bucket_count; ++bucket)
-            bucket_starts[bucket] += bucket_starts[bucket - 1];
-    }
-
-    void sort_by_key(unsigned key_bits)
-    {
-        // Least significant digit first, a byte a pass: each pass is stable, so equal keys
-        // keep their file order.
-        std::vector<std::uint32_t> sorted_keys(keys.size()), sorted_indices(keys.size());
-        for (unsigned shift = 0; shift < key_bits; shift += 8) {
-            std::array<std::uint32_t, 257> starts{};
-            for (std::uint32_t key : keys)
-                ++starts[((key >> shift) & 0xFFU) + 1];
-            for (std::size_t digit = 1; digit < starts.size(); ++digit)
-                starts[digit] += starts[digit - 1];
-            for (std::size_t i = 0; i < keys.size(); ++i) {
-                const std::uint32_t position = starts[(keys[i] >> shift) & 0xFFU]++;
-                sorted_keys[position] = keys[i];
-                sorted_indices[position] = indices[i];
-            }
-            keys.swap(sorted_keys);
-            indices.swap(sorted_indices);
-        }
-    }
-};
-
-// The nodes of a segment tree over all ports (node 1 covers 0–65535; leaf of port p is
-// 65536 + p) that together cover [first, last] exactly.
-template <typename Add> void for_each_covering_node(std::uint32_t first, std::uint32_t last, Add&& add)
-{
-    std::uint32_t left = first + port_count;
-    std::uint32_t right = last + port_count + 1;
-    while (left < right) {
-        if (left & 1U)
-            add(left++);
-        if (right & 1U)
-            add(--right);
-        left >>= 1U;
-        right >>= 1U;
-    }
+    return !protocol || table_index::same_text(entry.protocol, *protocol);
 }
 
 } // namespace
@@ -185,86 +31,19 @@ struct Table::Data
     std::vector<Entry> entries;
     std::vector<Diagnostic> diagnostics;
 
-    // Names and aliases: open addressing over distinct keys; each key heads a chain of
-    // entries in file order.
-    std::vector<std::string_view> keys;
-    std::vector<std::uint32_t> key_head, key_tail;
-    std::vector<std::uint32_t> slots; // key id, or none
-    std::vector<std::uint32_t> chain_entry, chain_next;
-
+    NameIndex names;
     KeyedIndices by_first_port; // every entry with a port, by its first port
     KeyedIndices ranges;        // range entries, by segment-tree node (empty when none)
 
     mutable std::once_flag sorted_names_built;
     mutable std::vector<std::string_view> sorted_names;
 
-    void index_names();
-    void add_name(std::string_view key, std::uint32_t entry);
-    [[nodiscard]] std::uint32_t find_key(std::string_view key) const;
     void index_ports();
     template <typename Visit>
     void visit_name(std::string_view name, ProtocolFilter protocol, Visit&& visit) const;
     template <typename Visit>
     void visit_ports(std::uint16_t first, std::uint16_t last, ProtocolFilter protocol, Visit&& visit) const;
 };
-
-std::uint32_t Table::Data::find_key(std::string_view key) const
-{
-    if (slots.empty())
-        return none;
-    const std::size_t mask = slots.size() - 1;
-    for (std::size_t slot = hash(key) & mask;; slot = (slot + 1) & mask) {
-        const std::uint32_t id = slots[slot];
-        if (id == none || same_text(keys[id], key))
-            return id;
-    }
-}
-
-void Table::Data::add_name(std::string_view key, std::uint32_t entry)
-{
-    const std::size_t mask = slots.size() - 1;
-    std::size_t slot = hash(key) & mask;
-    while (slots[slot] != none && keys[slots[slot]] != key)
-        slot = (slot + 1) & mask;
-    const auto link = static_cast<std::uint32_t>(chain_entry.size());
-    chain_entry.push_back(entry);
-    chain_next.push_back(none);
-    if (slots[slot] == none) {
-        slots[slot] = static_cast<std::uint32_t>(keys.size());
-        keys.push_back(key);
-        key_head.push_back(link);
-        key_tail.push_back(link);
-        return;
-    }
-    const std::uint32_t id = slots[slot];
-    if (chain_entry[key_tail[id]] == entry) { // an alias that repeats the name
-        chain_entry.pop_back();
-        chain_next.pop_back();
-        return;
-    }
-    chain_next[key_tail[id]] = link;
-    key_tail[id] = link;
-}
-
-void Table::Data::index_names()
-{
-    std::size_t name_count = 0;
-    for (const Entry& entry : entries)
-        name_count += 1 + entry.aliases.size();
-    std::size_t capacity = 16;
-    while (capacity < name_count * 2)
-        capacity *= 2;
-    slots.assign(capacity, none);
-    chain_entry.reserve(name_count);
-    chain_next.reserve(name_count);
-    for (std::uint32_t index = 0; index < entries.size(); ++index) {
-        const Entry& entry = entries[index];
-        if (!entry.name.empty())
-            add_name(entry.name, index);
-        for (std::string_view alias : entry.aliases)
-            add_name(alias, index);
-    }
-}
 
 void Table::Data::index_ports()
 {
@@ -315,7 +94,7 @@ Table::Table(std::vector<Part> parts) : data_(std::make_unique<Data>())
         result.entries = {};
         data.diagnostics.insert(data.diagnostics.end(), result.diagnostics.begin(), result.diagnostics.end());
     }
-    data.index_names();
+    data.names.build(data.entries);
     data.index_ports();
 }
 
@@ -335,14 +114,9 @@ std::span<const Source> Table::sources() const
 template <typename Visit>
 void Table::Data::visit_name(std::string_view name, ProtocolFilter protocol, Visit&& visit) const
 {
-    const std::uint32_t id = find_key(name);
-    if (id == none)
-        return;
-    for (std::uint32_t link = key_head[id]; link != none; link = chain_next[link]) {
-        const std::uint32_t index = chain_entry[link];
-        if (protocol_matches(entries[index], protocol) && !visit(index))
-            return;
-    }
+    names.visit(name, [&](std::uint32_t index) {
+        return !protocol_matches(entries[index], protocol) || visit(index);
+    });
 }
 
 template <typename Visit>
@@ -371,6 +145,9 @@ std::vector<std::uint32_t> Table::find_by_name(std::string_view name, ProtocolFi
     return found;
 }
 
+// first_by_name() and first_by_port() call these with plain arguments and results (no_entry:
+// none) that stay in registers across the call: an optional passed or returned through memory,
+// built a byte at a time and read back whole, stalls for longer than the lookup takes.
 std::uint32_t Table::first_index_by_name(std::string_view name, bool filtered,
                                          std::string_view protocol) const
 {
@@ -409,9 +186,9 @@ std::uint32_t Table::first_index_by_port(std::uint16_t port, bool filtered, std:
 std::vector<std::string_view> Table::names_with_prefix(std::string_view prefix) const
 {
     std::call_once(data_->sorted_names_built, [this] {
-        auto& names = data_->sorted_names;
-        names = data_->keys;
-        std::ranges::sort(names);
+        auto& sorted = data_->sorted_names;
+        sorted = data_->names.keys();
+        std::ranges::sort(sorted);
     });
     const auto& names = data_->sorted_names;
     std::vector<std::string_view> found;

@@ -14,7 +14,10 @@
 
 namespace portent::services {
 
-// Where entries came from: a file path, "embedded", … and its text, which the table keeps.
+// A part the table read: the name of its source (a file path, "embedded", "(standard input)"),
+// its format, and the text that was parsed, which the table keeps alive (or which outlives it,
+// as the embedded database does): a whole source, or a line of one that a scan kept
+// (load_first_matches(), prefix_matches()).
 struct Source
 {
     std::string name;
@@ -86,9 +89,7 @@ public:
                                                     ProtocolFilter protocol = {}) const;
 
 private:
-    // The first lookups, with plain arguments and results (no_entry: none) that stay in
-    // registers across the call: an optional passed or returned through memory, built a byte
-    // at a time and read back whole, stalls for longer than the lookup takes.
+    // The first lookups, without optionals (no_entry: none; see table.cpp).
     static constexpr std::uint32_t no_entry = 0xFFFFFFFF;
     [[nodiscard]] static std::optional<std::uint32_t> found(std::uint32_t index)
     {

@@ -1,0 +1,181 @@
+// The IANA registry CSV (RFC 4180, 12 columns): records may span lines inside quoted fields.
+#include "services/parse.hpp"
+
+#include "services/line_text.hpp"
+#include "services/parse/iana_csv.hpp"
+#include "util/ascii.hpp"
+
+#include <charconv>
+#include <string>
+#include <utility>
+
+namespace portent::services {
+
+namespace {
+
+using parsing::iana_columns;
+using util::is_digit;
+using util::trim;
+
+// RFC 4180 reader: fields view the text, or the unescaped copies kept in `owned`.
+class CsvReader
+{
+public:
+    CsvReader(std::string_view text, std::uint32_t first_line, std::deque<std::string>& owned)
+        : text_(text), owned_(owned), line_(first_line)
+    {
+    }
+
+    [[nodiscard]] bool done() const { return position_ >= text_.size(); }
+    [[nodiscard]] std::uint32_t line() const { return line_; }
+
+    // Reads one record into `fields`; `problem` is set when the record is malformed.
+    void read_record(std::vector<std::string_view>& fields, std::string& problem)
+    {
+        fields.clear();
+        problem.clear();
+        while (true) {
+            fields.push_back(read_field(problem));
+            if (done())
+                return;
+            const char separator = text_[position_++];
+            if (separator == '\n') {
+                ++line_;
+                return;
+            }
+        }
+    }
+
+private:
+    std::string_view read_field(std::string& problem)
+    {
+        if (done() || text_[position_] != '"')
+            return read_plain_field();
+        const std::size_t begin = ++position_;
+        bool escaped = false;
+        while (true) {
+            const std::size_t quote = text_.find('"', position_);
+            const std::size_t stop = quote == std::string_view::npos ? text_.size() : quote;
+            for (std::size_t i = position_; i < stop; ++i)
+                line_ += text_[i] == '\n' ? 1 : 0;
+            if (quote == std::string_view::npos) {
+                problem = "unterminated quoted field";
+                position_ = text_.size();
+                return unescape(text_.substr(begin), escaped);
+            }
+            if (quote + 1 < text_.size() && text_[quote + 1] == '"') {
+                escaped = true;
+                position_ = quote + 2;
+                continue;
+            }
+            position_ = quote + 1;
+            std::string_view field = unescape(text_.substr(begin, quote - begin), escaped);
+            if (!done() && text_[position_] == '\r' && position_ + 1 < text_.size() &&
+                text_[position_ + 1] == '\n')
+                ++position_;
+            if (!done() && text_[position_] != ',' && text_[position_] != '\n') {
+                problem = "text after a closing quote";
+                read_plain_field();
+            }
+            return field;
+        }
+    }
+
+    std::string_view read_plain_field()
+    {
+        const std::size_t begin = position_;
+        while (!done() && text_[position_] != ',' && text_[position_] != '\n')
+            ++position_;
+        std::string_view field = text_.substr(begin, position_ - begin);
+        if (!done() && text_[position_] == '\n' && field.ends_with('\r'))
+            field.remove_suffix(1);
+        return field;
+    }
+
+    std::string_view unescape(std::string_view raw, bool escaped)
+    {
+        if (!escaped)
+            return raw;
+        std::string& copy = owned_.emplace_back();
+        copy.reserve(raw.size());
+        for (std::size_t i = 0; i < raw.size(); ++i) {
+            copy.push_back(raw[i]);
+            if (raw[i] == '"' && i + 1 < raw.size() && raw[i + 1] == '"')
+                ++i;
+        }
+        return copy;
+    }
+
+    std::string_view text_;
+    std::deque<std::string>& owned_;
+    std::uint32_t line_ = 1;
+    std::size_t position_ = 0;
+};
+
+// "", "80" or "6000-6063"; false when the text is none of them.
+bool parse_port_range(std::string_view text, Entry& entry)
+{
+    text = trim(text);
+    if (text.empty())
+        return true;
+    auto read_port = [&](std::uint16_t& port) {
+        std::uint32_t value = 0;
+        auto [stop, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (error != std::errc() || stop == text.data() || !is_digit(text.front()) || value > 65535)
+            return false;
+        port = static_cast<std::uint16_t>(value);
+        text.remove_prefix(static_cast<std::size_t>(stop - text.data()));
+        return true;
+    };
+    if (!read_port(entry.port_first))
+        return false;
+    entry.port_last = entry.port_first;
+    if (text.starts_with('-')) {
+        text.remove_prefix(1);
+        if (!read_port(entry.port_last) || entry.port_last < entry.port_first)
+            return false;
+    }
+    entry.has_port = true;
+    return text.empty();
+}
+
+} // namespace
+
+ParseResult parse_iana_csv(std::string_view text, std::uint32_t source, std::uint32_t first_line)
+{
+    ParseResult result;
+    CsvReader reader(text, first_line, result.owned_text);
+    std::vector<std::string_view> fields;
+    std::string problem;
+    bool first = true;
+    while (!reader.done()) {
+        const std::uint32_t number = reader.line();
+        reader.read_record(fields, problem);
+        if (!problem.empty())
+            result.diagnostics.push_back({source, number, problem});
+        if (std::exchange(first, false) && fields[0] == "Service Name")
+            continue;
+        if (fields.size() == 1 && trim(fields[0]).empty())
+            continue;
+        if (fields.size() != iana_columns)
+            result.diagnostics.push_back(
+                {source, number, "expected 12 columns, found " + std::to_string(fields.size())});
+        if (fields.size() < 3)
+            continue;
+        Entry entry;
+        entry.name = trim(fields[0]);
+        entry.protocol = trim(fields[2]);
+        entry.comment = fields.size() > 3 ? trim(fields[3]) : std::string_view();
+        entry.source = source;
+        entry.line = number;
+        if (!parse_port_range(fields[1], entry)) {
+            result.diagnostics.push_back(
+                {source, number, "port " + quoted(fields[1]) + " is neither a port nor a range LO-HI"});
+            continue;
+        }
+        result.entries.push_back(entry);
+    }
+    return result;
+}
+
+} // namespace portent::services

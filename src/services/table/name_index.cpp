@@ -1,0 +1,51 @@
+#include "services/table/name_index.hpp"
+
+namespace portent::services::table_index {
+
+void NameIndex::add(std::string_view key, std::uint32_t entry)
+{
+    const std::size_t mask = slots_.size() - 1;
+    std::size_t slot = hash(key) & mask;
+    while (slots_[slot] != none && keys_[slots_[slot]] != key)
+        slot = (slot + 1) & mask;
+    const auto link = static_cast<std::uint32_t>(chain_entry_.size());
+    chain_entry_.push_back(entry);
+    chain_next_.push_back(none);
+    if (slots_[slot] == none) {
+        slots_[slot] = static_cast<std::uint32_t>(keys_.size());
+        keys_.push_back(key);
+        key_head_.push_back(link);
+        key_tail_.push_back(link);
+        return;
+    }
+    const std::uint32_t id = slots_[slot];
+    if (chain_entry_[key_tail_[id]] == entry) { // an alias that repeats the name
+        chain_entry_.pop_back();
+        chain_next_.pop_back();
+        return;
+    }
+    chain_next_[key_tail_[id]] = link;
+    key_tail_[id] = link;
+}
+
+void NameIndex::build(std::span<const Entry> entries)
+{
+    std::size_t name_count = 0;
+    for (const Entry& entry : entries)
+        name_count += 1 + entry.aliases.size();
+    std::size_t capacity = 16;
+    while (capacity < name_count * 2)
+        capacity *= 2;
+    slots_.assign(capacity, none);
+    chain_entry_.reserve(name_count);
+    chain_next_.reserve(name_count);
+    for (std::uint32_t index = 0; index < entries.size(); ++index) {
+        const Entry& entry = entries[index];
+        if (!entry.name.empty())
+            add(entry.name, index);
+        for (std::string_view alias : entry.aliases)
+            add(alias, index);
+    }
+}
+
+} // namespace portent::services::table_index

@@ -1,0 +1,114 @@
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+// Inside the table: entries by port, and port ranges by the nodes of a segment tree.
+namespace portent::services::table_index {
+
+inline constexpr std::uint32_t port_count = 65536;
+
+// Entry indices sorted by a small integer key (a port, a segment-tree node), equal keys in
+// file order; the entries of a key are found by binary search.
+struct KeyedIndices
+{
+    static constexpr unsigned bucket_bits = 4; // 16 keys a bucket
+    std::vector<std::uint32_t> keys;           // ascending
+    std::vector<std::uint32_t> indices;
+    std::vector<std::uint32_t> bucket_starts; // where the keys of each bucket start
+    std::uint32_t bucket_count = 0;
+
+    [[nodiscard]] bool empty() const { return keys.empty(); }
+    // The entries of keys first..last: a binary search for the start, then as many as there
+    // are (a caller walks them all anyway).
+    [[nodiscard]] std::span<const std::uint32_t> groups(std::uint32_t first, std::uint32_t last) const
+    {
+        std::size_t end = lower_bound(first);
+        const std::size_t begin = end;
+        while (end < keys.size() && keys[end] <= last)
+            ++end;
+        return {indices.data() + begin, indices.data() + end};
+    }
+    [[nodiscard]] std::span<const std::uint32_t> group(std::uint32_t key) const { return groups(key, key); }
+
+    // The position of the first key not below `key`: the bucket of the key's high bits, then a
+    // search without branches on the data inside it (a few keys at most in real files).
+    [[nodiscard]] std::size_t lower_bound(std::uint32_t key) const
+    {
+        if (bucket_starts.empty()) // never built
+            return 0;
+        const std::uint32_t bucket = std::min<std::uint32_t>(key >> bucket_bits, bucket_count);
+        const std::uint32_t* base = keys.data() + bucket_starts[bucket];
+        std::size_t length = bucket_starts[std::min(bucket + 1, bucket_count)] - bucket_starts[bucket];
+        if (length == 0)
+            return bucket_starts[bucket];
+        while (length > 1) {
+            const std::size_t half = length / 2;
+            base += base[half - 1] < key ? half : 0;
+            length -= half;
+        }
+        return static_cast<std::size_t>(base - keys.data()) + (*base < key ? 1 : 0);
+    }
+
+    // `for_each_key(index, add)` calls add(key) for every key (below 2^key_bits) the entry has.
+    template <typename KeysOf> void build(unsigned key_bits, std::uint32_t entry_count, KeysOf&& for_each_key)
+    {
+        keys.reserve(entry_count); // one key an entry, but for ranges
+        indices.reserve(entry_count);
+        for (std::uint32_t index = 0; index < entry_count; ++index)
+            for_each_key(index, [&](std::uint32_t key) {
+                keys.push_back(key);
+                indices.push_back(index);
+            });
+        if (!std::ranges::is_sorted(keys)) // files are usually in port order
+            sort_by_key(key_bits);
+        bucket_count = (1U << (key_bits - bucket_bits)) + 1;
+        bucket_starts.assign(bucket_count + 1, 0);
+        for (std::uint32_t key : keys)
+            ++bucket_starts[(key >> bucket_bits) + 1];
+        for (std::uint32_t bucket = 1; bucket <= bucket_count; ++bucket)
+            bucket_starts[bucket] += bucket_starts[bucket - 1];
+    }
+
+    void sort_by_key(unsigned key_bits)
+    {
+        // Least significant digit first, a byte a pass: each pass is stable, so equal keys
+        // keep their file order.
+        std::vector<std::uint32_t> sorted_keys(keys.size()), sorted_indices(keys.size());
+        for (unsigned shift = 0; shift < key_bits; shift += 8) {
+            std::array<std::uint32_t, 257> starts{};
+            for (std::uint32_t key : keys)
+                ++starts[((key >> shift) & 0xFFU) + 1];
+            for (std::size_t digit = 1; digit < starts.size(); ++digit)
+                starts[digit] += starts[digit - 1];
+            for (std::size_t i = 0; i < keys.size(); ++i) {
+                const std::uint32_t position = starts[(keys[i] >> shift) & 0xFFU]++;
+                sorted_keys[position] = keys[i];
+                sorted_indices[position] = indices[i];
+            }
+            keys.swap(sorted_keys);
+            indices.swap(sorted_indices);
+        }
+    }
+};
+
+// The nodes of a segment tree over all ports (node 1 covers 0–65535; leaf of port p is
+// 65536 + p) that together cover [first, last] exactly.
+template <typename Add> void for_each_covering_node(std::uint32_t first, std::uint32_t last, Add&& add)
+{
+    std::uint32_t left = first + port_count;
+    std::uint32_t right = last + port_count + 1;
+    while (left < right) {
+        if (left & 1U)
+            add(left++);
+        if (right & 1U)
+            add(--right);
+        left >>= 1U;
+        right >>= 1U;
+    }
+}
+
+} // namespace portent::services::table_index

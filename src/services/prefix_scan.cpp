@@ -53,7 +53,7 @@ std::size_t find_from(std::string_view text, std::string_view needle, std::size_
 
 // Appends to `found` the lines of `text` (whose first line is number `first_line` of source
 // `name`) that make an entry with the prefix, each a part with its line number.
-void scan(const std::string& name, Format format, std::string_view text, std::uint32_t first_line,
+void scan(std::string_view name, Format format, std::string_view text, std::uint32_t first_line,
           std::string_view prefix, std::vector<Table::Part>& found)
 {
     std::vector<std::string_view> aliases;
@@ -73,7 +73,7 @@ void scan(const std::string& name, Format format, std::string_view text, std::ui
         if (parse_line(line, format, number, 0, aliases, diagnostics, entry)) {
             entry.aliases = aliases;
             if (has_prefix(entry, prefix)) {
-                Table::Part match = Table::Part::holding(name, format, std::string(line));
+                Table::Part match = Table::Part::holding(std::string(name), format, std::string(line));
                 match.first_line = number;
                 found.push_back(std::move(match));
             }
@@ -104,9 +104,9 @@ std::optional<Table> load_prefix_matches(std::span<const std::string> specs, std
     if (prefix.empty())
         return std::nullopt;
     std::vector<Table::Part> found;
-    const auto scan_lines = [&](const std::string& name, Format source_format, std::string_view lines,
-                                std::uint32_t first_line) {
-        scan(name, source_format, lines, first_line, prefix, found);
+    const auto scan_lines = [&](const SourceLines& run) {
+        scan(run.name, run.format, run.lines, run.first_line, prefix, found);
+        return true;
     };
     if (!scan_sources(specs, format, scan_lines, note, block_size))
         return std::nullopt;

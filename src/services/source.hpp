@@ -4,6 +4,7 @@
 #include "services/table.hpp"
 
 #include <array>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <span>
@@ -52,24 +53,35 @@ inline constexpr std::size_t max_source_size = std::size_t{256} << 20U;
                                                     std::optional<Format> format, std::string* note = nullptr,
                                                     std::vector<std::string>* errors = nullptr);
 
-// Called with each run of whole lines of a source (each line with its '\n', the last line of a
-// file perhaps without), its format, and the number of its first line.
-using LineScanner = std::function<void(const std::string& source, Format format, std::string_view lines,
-                                       std::uint32_t first_line)>;
+// A run of whole lines of a source (each line with its '\n', the last line of a file perhaps
+// without), as scan_sources() hands them out.
+struct SourceLines
+{
+    std::uint32_t source = 0; // the source's place in the order load_database() reads them
+    std::string_view name;
+    Format format = Format::services;
+    std::string_view lines;
+    std::uint32_t first_line = 1; // the number of the first of `lines` in its source
+};
+
+// Called with each run of lines in turn; returns whether it wants more (false ends the scan).
+using LineScanner = std::function<bool(const SourceLines& run)>;
 
 // Reads the sources that load_database() reads, in order, a block of `block_size` bytes at a
-// time, and hands each run of lines to `scan`: a scan of the whole database in a block's
-// memory. False, having scanned what it read, where a source cannot be read a line at a time:
-// an IANA CSV (records span lines) or a source that is not a regular file (a pipe, which is
-// read whole and size-checked by load_database()). Unreadable sources are errors (SourceError).
+// time, and hands each run of lines to `scan` until it wants no more: a scan of the whole
+// database in a block's memory, which stops as early as the scan can. A `format` that a file
+// plainly is not in is an error, as in load_database(). False, having scanned what it read,
+// where a source cannot be read a line at a time: an IANA CSV (records span lines) or a source
+// that is not a regular file (a pipe, which is read whole and size-checked by load_database()).
+// Unreadable sources are errors (SourceError).
 bool scan_sources(std::span<const std::string> specs, std::optional<Format> format, const LineScanner& scan,
                   std::string* note = nullptr, std::size_t block_size = std::size_t{1} << 16U);
 
-// For a one-shot lookup of first matches (`--first`): reads the same sources, a block of
-// `block_size` bytes at a time, only as far as it takes to find each query's first match, and
-// returns a table of just the matched lines (with their line numbers), in which every query's
-// first match is the one load_database() would give. A lookup of a service near the top of a
-// large file thus reads a few KiB. Nullopt, having read what it read, when that cannot be
+// For a one-shot lookup of first matches (`--first`): reads the same sources (scan_sources()),
+// a block of `block_size` bytes at a time, only as far as it takes to find each query's first
+// match, and returns a table of just the matched lines (with their line numbers), in which
+// every query's first match is the one load_database() would give. A lookup of a service near
+// the top of a large file thus reads a few KiB. Nullopt, having read what it read, when that cannot be
 // done: a query without a match, a range query (a name anywhere wins over a range), an IANA
 // CSV source (records span lines), or a source that is not a regular file.
 // Unreadable sources are errors (SourceError), as in load_database().

@@ -1,9 +1,11 @@
 #include "services/prefix_scan.hpp"
 #include "services/source.hpp"
+#include "temporary_directory.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <fstream>
 #include <set>
 #include <sstream>
 
@@ -131,4 +133,19 @@ TEST_CASE("prefix scan declines what it cannot answer", "[prefix_scan]")
     CHECK_FALSE(load_prefix_matches(embedded, std::nullopt, ""));
     const std::vector<std::string> missing = {"embedded", "/nonexistent/services"};
     CHECK_THROWS_AS(load_prefix_matches(missing, std::nullopt, "sv"), SourceError);
+}
+
+TEST_CASE("prefix scan: a --db-format the file plainly is not in is an error, as for the whole load",
+          "[prefix_scan]")
+{
+    const TemporaryDirectory directory;
+    const std::string path = (directory.path() / "registry.csv").string();
+    std::ofstream(path) << "Service Name,Port Number,Transport Protocol,Description,Assignee,Contact,"
+                           "Registration Date,Modification Date,Reference,Service Code,Unauthorized Use "
+                           "Reported,Assignment Notes\nsvc,1,tcp,,,,,,,,,\n";
+    const std::vector<std::string> specs = {path};
+    CHECK_THROWS_WITH(load_database(specs, Format::services),
+                      Catch::Contains("is not in the format services (--db-format)"));
+    CHECK_THROWS_WITH(load_prefix_matches(specs, Format::services, "sv"),
+                      Catch::Contains("is not in the format services (--db-format)"));
 }

@@ -1,6 +1,6 @@
 #include "cli/command.hpp"
 #include "cli/output.hpp"
-#include "cli/text.hpp"
+#include "cli/output/findings.hpp"
 #include "services/lint.hpp"
 #include "services/source.hpp"
 
@@ -9,12 +9,6 @@
 namespace portent::cli {
 
 namespace {
-
-struct Finding
-{
-    std::string source;
-    services::Diagnostic diagnostic;
-};
 
 void collect(const services::Table& table, std::vector<Finding>& findings)
 {
@@ -47,18 +41,7 @@ int run_lint(Context& context)
         lint_sources(context.global.databases); // together: an earlier source's names count
     for (const std::string& path : context.arguments)
         lint_sources(std::span<const std::string>(&path, 1));
-    if (format == OutputFormat::json) {
-        JsonArrayWriter array(context.out);
-        for (const Finding& finding : findings)
-            array.add(boost::json::object{{"source", valid_utf8(finding.source)},
-                                          {"line", finding.diagnostic.line},
-                                          {"message", valid_utf8(finding.diagnostic.message)}});
-        array.finish();
-    } else {
-        for (const Finding& finding : findings)
-            context.out << visible(finding.source) << ':' << finding.diagnostic.line << ": "
-                        << visible(finding.diagnostic.message) << '\n';
-    }
+    write_findings(context.out, findings, format);
     context.out.flush();
     if (context.err_is_terminal)
         context.err << "portent: lint: " << entry_count << " entries, " << findings.size()

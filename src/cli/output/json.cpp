@@ -1,0 +1,89 @@
+#include "cli/output.hpp"
+
+#include <boost/json/serialize.hpp>
+
+#include <charconv>
+#include <cmath>
+#include <ostream>
+#include <utility>
+
+namespace portent::cli {
+
+namespace {
+
+void append_json(std::string& text, const boost::json::value& value)
+{
+    switch (value.kind()) {
+    case boost::json::kind::object: {
+        text += '{';
+        bool first = true;
+        for (const auto& member : value.get_object()) {
+            if (!std::exchange(first, false))
+                text += ',';
+            text += boost::json::serialize(boost::json::string_view(member.key()));
+            text += ':';
+            append_json(text, member.value());
+        }
+        text += '}';
+        return;
+    }
+    case boost::json::kind::array: {
+        text += '[';
+        bool first = true;
+        for (const auto& element : value.get_array()) {
+            if (!std::exchange(first, false))
+                text += ',';
+            append_json(text, element);
+        }
+        text += ']';
+        return;
+    }
+    case boost::json::kind::double_: {
+        const double number = value.get_double();
+        if (!std::isfinite(number)) {
+            text += "null";
+            return;
+        }
+        // The shortest plain decimal that reads back as the same double: 0.05, not 5E-2.
+        char digits[400];
+        const auto [end, error] =
+            std::to_chars(std::begin(digits), std::end(digits), number, std::chars_format::fixed);
+        text.append(digits, error == std::errc() ? end : digits);
+        return;
+    }
+    default: text += boost::json::serialize(value); return;
+    }
+}
+
+} // namespace
+
+std::string to_json_text(const boost::json::value& value)
+{
+    std::string text;
+    append_json(text, value);
+    return text;
+}
+
+void write_json(std::ostream& out, const boost::json::value& document)
+{
+    out << to_json_text(document) << '\n';
+}
+
+JsonArrayWriter::JsonArrayWriter(std::ostream& out) : out_(out)
+{
+    out_ << '[';
+}
+
+void JsonArrayWriter::add(const boost::json::value& element)
+{
+    if (!std::exchange(empty_, false))
+        out_ << ',';
+    out_ << to_json_text(element);
+}
+
+void JsonArrayWriter::finish()
+{
+    out_ << "]\n";
+}
+
+} // namespace portent::cli

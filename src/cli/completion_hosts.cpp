@@ -2,6 +2,11 @@
 
 #include "services/source.hpp"
 
+#include <range/v3/action/sort.hpp>
+#include <range/v3/action/unique.hpp>
+#include <range/v3/range/conversion.hpp>
+#include <range/v3/view/concat.hpp>
+
 #include <algorithm>
 #include <cstdlib>
 
@@ -89,15 +94,14 @@ std::vector<std::string> known_hosts_names(std::string_view text)
 
 std::vector<std::string> completion_hosts()
 {
-    std::vector<std::string> names = hosts_file_names(read_or_empty("/etc/hosts"));
-    if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') {
-        const std::vector<std::string> known =
-            known_hosts_names(read_or_empty(std::string(home) + "/.ssh/known_hosts"));
-        names.insert(names.end(), known.begin(), known.end());
-    }
-    std::ranges::sort(names);
-    names.erase(std::ranges::unique(names).begin(), names.end());
-    return names;
+    const char* home = std::getenv("HOME");
+    const bool has_home = home != nullptr && *home != '\0';
+    const std::vector<std::string> hosts = hosts_file_names(read_or_empty("/etc/hosts"));
+    const std::vector<std::string> known =
+        has_home ? known_hosts_names(read_or_empty(std::string(home) + "/.ssh/known_hosts"))
+                 : std::vector<std::string>();
+    return ranges::views::concat(hosts, known) | ranges::to<std::vector>() | ranges::actions::sort |
+           ranges::actions::unique;
 }
 
 } // namespace portent::cli

@@ -1,8 +1,14 @@
 #include "cli/completion.hpp"
 #include "cli/completion_hosts.hpp"
+#include "temporary_directory.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <sstream>
 
 using namespace portent;
@@ -190,4 +196,37 @@ TEST_CASE("completion hosts: hosts(5) and ssh known_hosts", "[completion]")
                             "@revoked old.example ssh-rsa AAAA\n"
                             "# comment\n") ==
           Words{"git.example", "192.0.2.9", "alt.example", "old.example"});
+}
+
+TEST_CASE("completion hosts: /etc/hosts and ~/.ssh/known_hosts merged, sorted, each once", "[completion]")
+{
+    const TemporaryDirectory home;
+    std::filesystem::create_directory(home.path() / ".ssh");
+    // A name of /etc/hosts again, and names that sort before and after the others.
+    std::ofstream(home.path() / ".ssh/known_hosts") << "localhost,aaa.example ssh-ed25519 AAAA\n"
+                                                       "zzz.example ssh-ed25519 AAAA\n"
+                                                       "aaa.example ssh-rsa AAAA\n";
+    std::ifstream hosts_file("/etc/hosts");
+    const std::string hosts_text((std::istreambuf_iterator<char>(hosts_file)),
+                                 std::istreambuf_iterator<char>());
+    Words expected = hosts_file_names(hosts_text);
+    expected.insert(expected.end(), {"localhost", "aaa.example", "zzz.example", "aaa.example"});
+    std::ranges::sort(expected);
+    expected.erase(std::ranges::unique(expected).begin(), expected.end());
+
+    const char* saved = std::getenv("HOME");
+    const std::string saved_home = saved != nullptr ? saved : "";
+    ::setenv("HOME", home.path().c_str(), 1);
+    const Words found = completion_hosts();
+    ::unsetenv("HOME");
+    const Words without_home = completion_hosts();
+    if (saved != nullptr)
+        ::setenv("HOME", saved_home.c_str(), 1);
+
+    CHECK(found == expected);
+    CHECK(std::ranges::count(found, "aaa.example") == 1);
+    Words hosts_only = hosts_file_names(hosts_text);
+    std::ranges::sort(hosts_only);
+    hosts_only.erase(std::ranges::unique(hosts_only).begin(), hosts_only.end());
+    CHECK(without_home == hosts_only);
 }

@@ -1,4 +1,4 @@
-// In-process benchmarks for issue 2, run by hand (never by ctest):
+// In-process lookup benchmarks, run by hand (never by ctest):
 //
 //   1. name and port lookups: portent's Table against glibc's getservbyname_r/getservbyport_r,
 //      both on the same services(5) file (glibc always reads /etc/services);
@@ -11,7 +11,8 @@
 //   portent_lookup_bench [--services FILE] [--nmap FILE] [--csv FILE] [--batches N]
 //
 // --services must be the file glibc reads (the default /etc/services); lookups are skipped
-// with a warning otherwise. A missing --nmap or --csv file skips that parse measurement.
+// with a warning otherwise. A missing --nmap or --csv file skips that parse measurement; --csv
+// defaults to PORTENT_IANA_CSV from the environment.
 
 #include "services/source.hpp"
 #include "services/table.hpp"
@@ -44,7 +45,7 @@ struct Options
 {
     std::string services_file = "/etc/services";
     std::string nmap_file = "/usr/share/nmap/nmap-services";
-    std::string csv_file = "/work/shared/data/service-names-port-numbers.csv";
+    std::string csv_file = std::getenv("PORTENT_IANA_CSV") != nullptr ? std::getenv("PORTENT_IANA_CSV") : "";
     int batches = 51;
 };
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 2's performance checks, run by hand (never by ctest). See bench/README.md.
+# Lookup performance checks, run by hand (never by ctest). See bench/README.md.
 #
 #   bench/run.sh [build|inprocess|hyperfine|nmap|rss|all]     (default: all)
 #
@@ -13,14 +13,15 @@
 #   rss        peak RSS (/usr/bin/time -v) of portent reading nmap-services (and, for scale,
 #              getent and the IANA CSV)
 #
-# Environment: BUILD (default REPO/build-bench), NMAP_SERVICES, IANA_CSV, WARMUP (100),
+# Environment: BUILD (default REPO/build-bench), NMAP_SERVICES, IANA_CSV (default PORTENT_IANA_CSV,
+# else REPO/../shared/data/service-names-port-numbers.csv), WARMUP (100),
 # RUNS (1000), BATCHES (harness batches, 51). Results (hyperfine JSON) go to $BUILD/bench-results.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$REPO/build-bench}
 NMAP_SERVICES=${NMAP_SERVICES:-/usr/share/nmap/nmap-services}
-IANA_CSV=${IANA_CSV:-/work/shared/data/service-names-port-numbers.csv}
+IANA_CSV=${IANA_CSV:-${PORTENT_IANA_CSV:-$REPO/../shared/data/service-names-port-numbers.csv}}
 WARMUP=${WARMUP:-100}
 RUNS=${RUNS:-1000}
 BATCHES=${BATCHES:-51}

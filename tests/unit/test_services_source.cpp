@@ -42,8 +42,8 @@ std::string describe(const Table& table, std::optional<std::uint32_t> index)
         return "(none)";
     const Entry& entry = table.entry(*index);
     std::ostringstream out;
-    out << table.sources()[entry.source].name << ':' << entry.line << ' ' << entry.name << ' ' << entry.port_first
-        << '-' << entry.port_last << '/' << entry.protocol << " [";
+    out << table.sources()[entry.source].name << ':' << entry.line << ' ' << entry.name << ' '
+        << entry.port_first << '-' << entry.port_last << '/' << entry.protocol << " [";
     for (std::string_view alias : entry.aliases)
         out << alias << ',';
     out << "] #" << entry.comment << " f=" << entry.frequency.value_or(-1);
@@ -54,7 +54,8 @@ std::string describe(const Table& table, std::optional<std::uint32_t> index)
 // plus keys that match nothing.
 std::vector<std::string> keys_of(const Table& table)
 {
-    std::set<std::string> keys = {"no-such-service", "no-such/tcp", "http/no-such-protocol", "65000/tcp", "7/"};
+    std::set<std::string> keys = {"no-such-service", "no-such/tcp", "http/no-such-protocol", "65000/tcp",
+                                  "7/"};
     for (const Entry& entry : table.entries()) {
         const std::string protocol(entry.protocol);
         for (std::string name : {std::string(entry.name)}) {
@@ -88,7 +89,8 @@ void check_first_matches_agree(const std::vector<std::string>& specs, std::optio
             const std::string& key = keys[key_index];
             const std::vector<Query> queries = {parse_query(key)};
             const auto expected = queries[0].first_in(whole);
-            const std::optional<Table> partial = load_first_matches(specs, format, queries, nullptr, block_size);
+            const std::optional<Table> partial =
+                load_first_matches(specs, format, queries, nullptr, block_size);
             INFO("key " << key << ", block size " << block_size);
             if (!partial) {
                 CHECK(describe(whole, expected) == "(none)");
@@ -156,8 +158,9 @@ TEST_CASE("first matches read early agree with the whole table: nmap-services", 
     // Longer than the 64 KiB that format detection reads first.
     std::string text = "# Nmap services\n";
     for (int port = 1; port < 3000; ++port)
-        text.append("svc" + std::to_string(port % 700) + "\t" + std::to_string(port) + (port % 2 ? "/tcp" : "/udp") +
-                    "\t0.00" + std::to_string(port % 97) + "\t# comment " + std::to_string(port) + "\n");
+        text.append("svc" + std::to_string(port % 700) + "\t" + std::to_string(port) +
+                    (port % 2 ? "/tcp" : "/udp") + "\t0.00" + std::to_string(port % 97) + "\t# comment " +
+                    std::to_string(port) + "\n");
     const TemporaryFile file(text);
     const BlockSizes block_sizes = {100, 4096, std::size_t{1} << 16U};
     check_first_matches_agree({file.path()}, std::nullopt, block_sizes, 13);
@@ -178,7 +181,8 @@ TEST_CASE("first matches: what needs the whole database is declined", "[source][
     const TemporaryFile file("x 6001/tcp\nsvc 1/tcp\n");
     const std::vector<std::string> specs = {file.path()};
     CHECK_FALSE(load_first_matches(specs, std::nullopt, std::vector{parse_query("6000-6063")}));
-    CHECK_FALSE(load_first_matches(specs, std::nullopt, std::vector{parse_query("svc"), parse_query("nope")}));
+    CHECK_FALSE(
+        load_first_matches(specs, std::nullopt, std::vector{parse_query("svc"), parse_query("nope")}));
     const std::vector<std::string> device = {"/dev/null"};
     CHECK_FALSE(load_first_matches(device, std::nullopt, std::vector{parse_query("svc")}));
     const TemporaryFile csv("Service Name,Port Number,Transport Protocol,Description,Assignee,Contact,"

@@ -55,14 +55,24 @@ private:
     std::string word_prefix_;
 };
 
-// "13/tcp,udp — Daytime": the ports with their protocols, the first comment, and the name an
-// alias belongs to.
-std::string describe(const services::Table& table, std::string_view name,
-                     const std::vector<std::uint32_t>& indices)
+// The words of `text` between any of `separators` ("a, b" or "bash|zsh|fish"), empty ones left out.
+std::vector<std::string_view> words_of(std::string_view text, std::string_view separators)
 {
-    std::vector<std::pair<std::string, std::string>> ports; // "13" -> "tcp,udp"
-    std::string_view comment;
-    std::string_view alias_of;
+    std::vector<std::string_view> words;
+    for (std::size_t start = text.find_first_not_of(separators); start != std::string_view::npos;) {
+        const std::size_t end = std::min(text.find_first_of(separators, start), text.size());
+        words.push_back(text.substr(start, end - start));
+        start = text.find_first_not_of(separators, end);
+    }
+    return words;
+}
+
+using PortsAndProtocols = std::vector<std::pair<std::string, std::string>>; // "13" -> "tcp,udp"
+
+// The ports of the entries, in order, each with its protocols.
+PortsAndProtocols ports_of(const services::Table& table, const std::vector<std::uint32_t>& indices)
+{
+    PortsAndProtocols ports;
     for (std::uint32_t index : indices) {
         const services::Entry& entry = table.entry(index);
         const std::string port = services::format_ports(entry);
@@ -71,11 +81,24 @@ std::string describe(const services::Table& table, std::string_view name,
             found = ports.insert(ports.end(), {port, ""});
         if (!entry.protocol.empty() && found->second.find(entry.protocol) == std::string::npos)
             found->second.append(found->second.empty() ? "" : ",").append(entry.protocol);
+    }
+    return ports;
+}
+
+// "13/tcp,udp — Daytime": the ports with their protocols, the first comment, and the name an
+// alias belongs to.
+std::string describe(const services::Table& table, std::string_view name,
+                     const std::vector<std::uint32_t>& indices)
+{
+    std::string_view comment;
+    std::string_view alias_of;
+    for (std::uint32_t index : indices) {
+        const services::Entry& entry = table.entry(index);
         comment = comment.empty() ? entry.comment : comment;
         alias_of = alias_of.empty() && entry.name != name ? entry.name : alias_of;
     }
     std::string text;
-    for (const auto& [port, protocols] : ports)
+    for (const auto& [port, protocols] : ports_of(table, indices))
         if (!port.empty())
             text.append(text.empty() ? "" : ", ")
                 .append(port)
@@ -120,6 +143,18 @@ void add_services(Collector& collector, const Line& line, const std::string& typ
     }
 }
 
+// The protocols the table's entries have, sorted.
+void add_protocols(Collector& collector, const services::Table& table)
+{
+    std::vector<std::string_view> protocols;
+    for (const services::Entry& entry : table.entries())
+        if (!entry.protocol.empty() && std::ranges::find(protocols, entry.protocol) == protocols.end())
+            protocols.push_back(entry.protocol);
+    std::ranges::sort(protocols);
+    for (std::string_view protocol : protocols)
+        collector.add(protocol);
+}
+
 // The values of an option that the program's definitions list.
 void add_values(Collector& collector, const po::option_description& option, const Command& command,
                 const Line& line, const CompletionSources& sources)
@@ -132,25 +167,14 @@ void add_values(Collector& collector, const po::option_description& option, cons
         for (services::Format format : services::formats)
             collector.add(services::to_string(format));
     } else if (name == "proto") {
-        const services::Table table = sources.table(line.global, "");
-        std::vector<std::string_view> protocols;
-        for (const services::Entry& entry : table.entries())
-            if (!entry.protocol.empty() && std::ranges::find(protocols, entry.protocol) == protocols.end())
-                protocols.push_back(entry.protocol);
-        std::ranges::sort(protocols);
-        for (std::string_view protocol : protocols)
-            collector.add(protocol);
+        add_protocols(collector, sources.table(line.global, ""));
     } else if (name == "db") {
         for (std::string_view source : services::named_sources)
             collector.add(source, source == "system" ? services::system_path : "");
         collector.completion.files = true;
     } else if (name == "as") {
-        std::string_view names = probe::dialogue_names();
-        while (!names.empty()) {
-            const std::size_t comma = std::min(names.find(','), names.size());
-            collector.add(names.substr(0, comma));
-            names.remove_prefix(std::min(names.find_first_not_of(", ", comma), names.size()));
-        }
+        for (std::string_view dialogue : words_of(probe::dialogue_names(), ", "))
+            collector.add(dialogue);
     } else if (name == "timeout") {
         for (std::string_view example : probe::duration_examples)
             collector.add(example);
@@ -199,11 +223,8 @@ void add_positional(Collector& collector, const Line& line, const std::string& t
     } else if (kind == "FILE") {
         collector.completion.files = true;
     } else if (kind.find('|') != std::string::npos) {
-        for (std::size_t start = 0; start < kind.size();) {
-            const std::size_t end = std::min(kind.find('|', start), kind.size());
-            collector.add(std::string_view(kind).substr(start, end - start));
-            start = end + 1;
-        }
+        for (std::string_view choice : words_of(kind, "|"))
+            collector.add(choice);
     }
 }
 

@@ -5,6 +5,7 @@
 #include "probe/dialogue/dialogue.hpp"
 #include "probe/duration.hpp"
 #include "services/source.hpp"
+#include "util/ascii.hpp"
 
 #include <boost/program_options/cmdline.hpp>
 #include <boost/program_options/options_description.hpp>
@@ -54,18 +55,6 @@ private:
     std::string typed_;
     std::string word_prefix_;
 };
-
-// The words of `text` between any of `separators` ("a, b" or "bash|zsh|fish"), empty ones left out.
-std::vector<std::string_view> words_of(std::string_view text, std::string_view separators)
-{
-    std::vector<std::string_view> words;
-    for (std::size_t start = text.find_first_not_of(separators); start != std::string_view::npos;) {
-        const std::size_t end = std::min(text.find_first_of(separators, start), text.size());
-        words.push_back(text.substr(start, end - start));
-        start = text.find_first_not_of(separators, end);
-    }
-    return words;
-}
 
 using PortsAndProtocols = std::vector<std::pair<std::string, std::string>>; // "13" -> "tcp,udp"
 
@@ -173,7 +162,7 @@ void add_values(Collector& collector, const po::option_description& option, cons
             collector.add(source, source == "system" ? services::system_path : "");
         collector.completion.files = true;
     } else if (name == "as") {
-        for (std::string_view dialogue : words_of(probe::dialogue_names(), ", "))
+        for (std::string_view dialogue : util::split_words(probe::dialogue_names(), ", "))
             collector.add(dialogue);
     } else if (name == "timeout") {
         for (std::string_view example : probe::duration_examples)
@@ -223,7 +212,7 @@ void add_positional(Collector& collector, const Line& line, const std::string& t
     } else if (kind == "FILE") {
         collector.completion.files = true;
     } else if (kind.find('|') != std::string::npos) {
-        for (std::string_view choice : words_of(kind, "|"))
+        for (std::string_view choice : util::split_words(kind, "|"))
             collector.add(choice);
     }
 }

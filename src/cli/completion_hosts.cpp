@@ -1,6 +1,7 @@
 #include "cli/completion_hosts.hpp"
 
 #include "services/source.hpp"
+#include "util/ascii.hpp"
 
 #include <range/v3/action/sort.hpp>
 #include <range/v3/action/unique.hpp>
@@ -19,14 +20,7 @@ constexpr std::string_view blanks = " \t\r";
 // The line's fields up to a '#', split on blanks.
 std::vector<std::string_view> fields_of(std::string_view line)
 {
-    line = line.substr(0, line.find('#'));
-    std::vector<std::string_view> fields;
-    for (std::size_t start = line.find_first_not_of(blanks); start != std::string_view::npos;) {
-        const std::size_t end = std::min(line.find_first_of(blanks, start), line.size());
-        fields.push_back(line.substr(start, end - start));
-        start = line.find_first_not_of(blanks, end);
-    }
-    return fields;
+    return util::split_words(line.substr(0, line.find('#')), blanks);
 }
 
 template <typename Handle> void for_each_line(std::string_view text, Handle&& handle)

@@ -201,13 +201,8 @@ std::vector<std::string_view> Table::names_with_prefix(std::string_view prefix) 
 std::vector<std::uint32_t> Table::search(std::string_view text, ProtocolFilter protocol) const
 {
     std::vector<std::string> words; // lower-case
-    for (std::size_t end = 0;;) {
-        const std::size_t begin = text.find_first_not_of(util::spaces, end);
-        if (begin == std::string_view::npos)
-            break;
-        end = std::min(text.find_first_of(util::spaces, begin), text.size());
-        words.push_back(util::lowered(text.substr(begin, end - begin)));
-    }
+    for (const std::string_view word : util::split_words(text))
+        words.push_back(util::lowered(word));
     std::vector<std::uint32_t> found;
     if (words.empty())
         return found;

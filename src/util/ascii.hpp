@@ -4,6 +4,7 @@
 #include <array>
 #include <string>
 #include <string_view>
+#include <vector>
 
 // ASCII character tests and case folding, as the C locale has them: bytes outside ASCII are
 // never digits, spaces or letters.
@@ -100,6 +101,20 @@ template <typename Predicate>
             return true;
     }
     return false;
+}
+
+// The words of `text` between runs of `separators` (white space by default), in order; none
+// for a text of separators only.
+[[nodiscard]] inline std::vector<std::string_view> split_words(std::string_view text,
+                                                               std::string_view separators = spaces)
+{
+    std::vector<std::string_view> words;
+    for (std::size_t start = text.find_first_not_of(separators); start != std::string_view::npos;) {
+        const std::size_t end = std::min(text.find_first_of(separators, start), text.size());
+        words.push_back(text.substr(start, end - start));
+        start = text.find_first_not_of(separators, end);
+    }
+    return words;
 }
 
 } // namespace portent::util

@@ -64,3 +64,15 @@ TEST_CASE("Comparing and searching while ignoring ASCII case", "[util][ascii]")
     CHECK_FALSE(contains_ignoring_case("SSH", "sshd"));
     CHECK_FALSE(contains_ignoring_case("Remote", "REMOTE")); // the needle must be lower case
 }
+
+TEST_CASE("split_words() takes the words between runs of separators", "[util][ascii]")
+{
+    using Words = std::vector<std::string_view>;
+    CHECK(split_words("  remote\tlogin \n") == Words{"remote", "login"});
+    CHECK(split_words("generic, daytime,time", ", ") == Words{"generic", "daytime", "time"});
+    CHECK(split_words("bash|zsh|fish", "|") == Words{"bash", "zsh", "fish"});
+    CHECK(split_words("a||b|", "|") == Words{"a", "b"});
+    CHECK(split_words(" \t ").empty());
+    CHECK(split_words("").empty());
+    CHECK(split_words("x") == Words{"x"});
+}

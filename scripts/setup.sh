@@ -22,6 +22,10 @@ test_packages=(
   bash-completion zsh fish tmux groff man-db dpkg-dev file
 )
 
+# The style checks (scripts/check): clang-format and clang-tidy 14 (run-clang-tidy comes with
+# it), python3 for the check's bookkeeping.
+check_packages=(clang-format clang-tidy python3)
+
 # ensure_packages PACKAGE...: installs those that are missing.
 ensure_packages() {
   local packages=("$@") installed missing=""

@@ -11,33 +11,34 @@ namespace portent::cli {
 
 namespace {
 
+// `open`, each item as `append_item` writes it, separated by commas, then `close`.
+template <typename Items, typename AppendItem>
+void append_list(std::string& text, char open, char close, const Items& items, AppendItem&& append_item)
+{
+    text += open;
+    bool first = true;
+    for (const auto& item : items) {
+        if (!std::exchange(first, false))
+            text += ',';
+        append_item(item);
+    }
+    text += close;
+}
+
 void append_json(std::string& text, const boost::json::value& value)
 {
     switch (value.kind()) {
-    case boost::json::kind::object: {
-        text += '{';
-        bool first = true;
-        for (const auto& member : value.get_object()) {
-            if (!std::exchange(first, false))
-                text += ',';
+    case boost::json::kind::object:
+        append_list(text, '{', '}', value.get_object(), [&](const boost::json::key_value_pair& member) {
             text += boost::json::serialize(boost::json::string_view(member.key()));
             text += ':';
             append_json(text, member.value());
-        }
-        text += '}';
+        });
         return;
-    }
-    case boost::json::kind::array: {
-        text += '[';
-        bool first = true;
-        for (const auto& element : value.get_array()) {
-            if (!std::exchange(first, false))
-                text += ',';
-            append_json(text, element);
-        }
-        text += ']';
+    case boost::json::kind::array:
+        append_list(text, '[', ']', value.get_array(),
+                    [&](const boost::json::value& element) { append_json(text, element); });
         return;
-    }
     case boost::json::kind::double_: {
         const double number = value.get_double();
         if (!std::isfinite(number)) {

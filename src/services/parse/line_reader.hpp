@@ -6,7 +6,6 @@
 #include "services/line_text.hpp"
 #include "services/parse.hpp"
 
-#include <charconv>
 #include <cstdint>
 #include <cstring>
 #include <string_view>
@@ -17,8 +16,6 @@
 #endif
 
 namespace portent::services::parsing {
-
-using util::is_digit;
 
 // Removes and returns the next run of non-space bytes; empty when none is left.
 inline std::string_view next_token(std::string_view& rest)
@@ -86,37 +83,8 @@ inline std::size_t line_count(std::string_view text)
 }
 
 // A plain decimal such as "0.000076" (what nmap-services writes) into `value`; other forms go
-// through std::from_chars. False when the whole text is not a number. (A returned optional
-// would go through memory and stall on the way back.)
-inline bool read_decimal(std::string_view text, double& value)
-{
-    constexpr double powers_of_ten[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                        1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
-    std::uint64_t mantissa = 0;
-    std::size_t digits = 0;
-    std::size_t fraction_digits = 0;
-    bool point = false;
-    bool plain = !text.empty() && text.size() <= 16;
-    for (std::size_t i = 0; plain && i < text.size(); ++i) {
-        if (is_digit(text[i])) {
-            mantissa = mantissa * 10 + static_cast<std::uint64_t>(text[i] - '0');
-            ++digits;
-            fraction_digits += point ? 1 : 0;
-        } else if (text[i] == '.' && !point) {
-            point = true;
-        } else {
-            plain = false;
-        }
-    }
-    // Both values are exact doubles (at most 15 digits), so the quotient is correctly rounded.
-    if (plain && digits > 0 && digits <= 15) {
-        value = static_cast<double>(mantissa) / powers_of_ten[fraction_digits];
-        return true;
-    }
-    const char* end = text.data() + text.size();
-    auto [stop, error] = std::from_chars(text.data(), end, value);
-    return !text.empty() && error == std::errc() && stop == end;
-}
+// through std::from_chars. False when the whole text is not a number.
+bool read_decimal(std::string_view text, double& value);
 
 // services(5) and nmap-services: a record a line (parse_line() on each).
 [[nodiscard]] ParseResult parse_lines(std::string_view text, Format format, std::uint32_t source,

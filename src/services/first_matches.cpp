@@ -1,8 +1,9 @@
 // The `--first` scan: only the lines that answer each query first, read a block at a time.
 #include "services/source.hpp"
 
+#include "services/source/line_scan.hpp"
+
 #include <algorithm>
-#include <cstring>
 #include <string>
 #include <utility>
 #include <vector>
@@ -10,16 +11,6 @@
 namespace portent::services {
 
 namespace {
-
-// Where `needle` is first found in `text` from `from` on; npos when it is not.
-std::size_t find(std::string_view text, std::string_view needle, std::size_t from)
-{
-    if (from > text.size())
-        return std::string_view::npos;
-    const void* found = ::memmem(text.data() + from, text.size() - from, needle.data(), needle.size());
-    return found ? static_cast<std::size_t>(static_cast<const char*>(found) - text.data())
-                 : std::string_view::npos;
-}
 
 // Reads runs of lines of line-based sources (services(5), nmap-services) until every query has
 // its first match. Only the lines that hold a query's needle (its name, or its port in decimal)
@@ -45,24 +36,12 @@ public:
             may_hold_non_decimal_port(run.lines);
         for (OpenQuery& open : open_)
             open.next = next_hit(run.lines, open, 0);
-        std::uint32_t number = run.first_line; // of the line that starts at `counted`
-        std::size_t counted = 0;
-        std::size_t position = 0; // the start of the first line not yet looked at
-        while (position < run.lines.size() && !open_.empty()) {
-            const std::size_t line_start = next_candidate_line(run.lines, position);
-            if (line_start == std::string_view::npos)
-                break;
-            number +=
-                static_cast<std::uint32_t>(newline_count(run.lines.substr(counted, line_start - counted)));
-            counted = line_start;
-            const std::string_view line =
-                run.lines.substr(line_start, run.lines.find('\n', line_start) - line_start);
-            position = std::min(line_start + line.size() + 1, run.lines.size());
-            try_line(run, line, number);
-            for (OpenQuery& open : open_)
-                if (open.next != std::string_view::npos && open.next < position)
-                    open.next = next_hit(run.lines, open, position);
-        }
+        sources::for_each_hit_line(
+            run.lines, run.first_line, [&](std::size_t from) { return next_candidate(run.lines, from); },
+            [&](std::string_view line, std::uint32_t number) {
+                try_line(run, line, number);
+                return !open_.empty();
+            });
         return !open_.empty();
     }
 
@@ -102,34 +81,29 @@ private:
 
     [[nodiscard]] std::size_t next_hit(std::string_view lines, const OpenQuery& open, std::size_t from) const
     {
-        return find(lines, every_line_ ? std::string_view() : std::string_view(open.needle), from);
+        return sources::find_text(lines, every_line_ ? std::string_view() : std::string_view(open.needle),
+                                  from);
     }
 
-    // The start of the first line at or after `position` that holds an open query's needle;
-    // npos when there is none.
-    [[nodiscard]] std::size_t next_candidate_line(std::string_view lines, std::size_t position) const
+    // The first position at or after `from` where an open query's needle is found; npos when
+    // there is none.
+    [[nodiscard]] std::size_t next_candidate(std::string_view lines, std::size_t from)
     {
-        const std::size_t candidate = std::ranges::min(open_, {}, &OpenQuery::next).next;
-        if (candidate == std::string_view::npos)
-            return candidate;
-        const std::size_t previous_newline =
-            candidate == position ? std::string_view::npos : lines.rfind('\n', candidate - 1);
-        return previous_newline == std::string_view::npos || previous_newline < position
-                   ? position
-                   : previous_newline + 1;
+        for (OpenQuery& open : open_)
+            if (open.next != std::string_view::npos && open.next < from)
+                open.next = next_hit(lines, open, from);
+        return open_.empty() ? std::string_view::npos : std::ranges::min(open_, {}, &OpenQuery::next).next;
     }
 
     // Parses the line (number `number` of its source) and closes the queries that its entry
     // answers; the line is kept when it answers one.
     void try_line(const SourceLines& run, std::string_view line, std::uint32_t number)
     {
-        aliases_.clear();
-        diagnostics_.clear();
-        if (!parse_line(line, run.format, number, run.source, aliases_, diagnostics_, entry_))
+        const Entry* entry = parser_.parse(line, run.format, number, run.source);
+        if (entry == nullptr)
             return;
-        entry_.aliases = aliases_;
         const std::size_t before = open_.size();
-        std::erase_if(open_, [&](const OpenQuery& open) { return open.query->matches(entry_); });
+        std::erase_if(open_, [&](const OpenQuery& open) { return open.query->matches(*entry); });
         if (open_.size() != before)
             matches_.push_back({std::string(run.name), run.format, number, std::string(line)});
     }
@@ -137,9 +111,7 @@ private:
     std::vector<OpenQuery> open_;
     std::vector<Match> matches_;
     bool every_line_ = false;
-    std::vector<std::string_view> aliases_;
-    std::vector<Diagnostic> diagnostics_; // not reported by a lookup
-    Entry entry_;
+    sources::LineParser parser_;
 };
 
 } // namespace

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """portent probe against misbehaving servers (hostile_server.py on 127.0.0.1): none may hang the run,
 each ends at its deadline or its 4 KiB byte cap with the right state, and nothing a server says reaches
-the terminal raw. Usage: test_hostile.py PORTENT_BINARY
+the terminal raw. Runs in a private network namespace (unshare -n, needs root). Usage: test_hostile.py PORTENT_BINARY
 """
 
 import sys
@@ -15,6 +15,7 @@ import hostile_server as hs  # noqa: E402
 import probe_common as pc  # noqa: E402
 
 PORTENT = pc.portent_binary()
+pc.enter_private_netns()
 NO_DATA = re.compile(r"no (data|answer|reply|response|banner|bytes)|nothing|silen|timed? ?out|deadline|empty",
                      re.I)
 

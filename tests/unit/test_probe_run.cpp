@@ -1,3 +1,4 @@
+#include "private_network.hpp"
 #include "probe/run.hpp"
 
 #include <catch2/catch.hpp>
@@ -77,6 +78,7 @@ std::size_t open_descriptors()
 
 TEST_CASE("run_probes: open, closed and filtered on 127.0.0.1", "[probe][run]")
 {
+    enter_private_network();
     LocalSocket listening(SOCK_STREAM);
     listening.listen();
     LocalSocket not_listening(SOCK_STREAM); // bound, so nothing else takes the port: connect is refused
@@ -106,6 +108,7 @@ TEST_CASE("run_probes: open, closed and filtered on 127.0.0.1", "[probe][run]")
 
 TEST_CASE("run_probes: a UDP port with nothing bound is closed", "[probe][run]")
 {
+    enter_private_network();
     std::uint16_t port = 0;
     {
         LocalSocket released(SOCK_DGRAM);
@@ -120,6 +123,7 @@ TEST_CASE("run_probes: a UDP port with nothing bound is closed", "[probe][run]")
 
 TEST_CASE("run_probes: a silent server ends at the deadline", "[probe][run]")
 {
+    enter_private_network();
     LocalSocket silent(SOCK_STREAM); // the kernel completes the handshake; nobody ever speaks
     silent.listen();
     ProbeOptions options;
@@ -136,6 +140,7 @@ TEST_CASE("run_probes: a silent server ends at the deadline", "[probe][run]")
 
 TEST_CASE("run_probes: a banner server passes", "[probe][run]")
 {
+    enter_private_network();
     LocalSocket server(SOCK_STREAM);
     server.listen();
     std::thread serve([&] {
@@ -157,6 +162,7 @@ TEST_CASE("run_probes: a banner server passes", "[probe][run]")
 
 TEST_CASE("run_probes: wall time follows timeout x ceil(targets / parallel)", "[probe][run]")
 {
+    enter_private_network();
     LocalSocket black_hole(SOCK_DGRAM);
     const std::vector<Target> targets(40, target(black_hole.port(), Transport::udp));
     ProbeOptions options;
@@ -178,6 +184,7 @@ TEST_CASE("run_probes: wall time follows timeout x ceil(targets / parallel)", "[
 
 TEST_CASE("run_probes: a host without an address of the family asked for", "[probe][run]")
 {
+    enter_private_network();
     ProbeOptions options;
     options.family = AddressFamily::ipv6;
     CHECK_THROWS_AS(run({target(80, Transport::tcp)}, options), ResolveError);

@@ -1,5 +1,6 @@
 #include "cli/command.hpp"
 #include "cli/output.hpp"
+#include "cli/probe_targets.hpp"
 #include "cli/text.hpp"
 #include "probe/dialogue/dialogue.hpp"
 #include "probe/duration.hpp"
@@ -23,7 +24,6 @@ namespace po = boost::program_options;
 using probe::DialogueKind;
 using probe::ProbeResult;
 using probe::Target;
-using probe::Transport;
 
 // Raw bytes of an answer shown in a table cell; JSON has all of it.
 constexpr std::size_t table_answer_bytes = 200;
@@ -75,149 +75,6 @@ ProbeSettings read_settings(const Context& context)
     settings.only_open = options.count("open") > 0;
     return settings;
 }
-
-std::optional<Transport> transport_named(std::string_view protocol)
-{
-    if (protocol == "tcp")
-        return Transport::tcp;
-    if (protocol == "udp")
-        return Transport::udp;
-    return std::nullopt;
-}
-
-// http, https and banner are spoken over TCP only.
-bool tcp_only(DialogueKind dialogue)
-{
-    return probe::dialogue_over(dialogue, Transport::udp) != dialogue;
-}
-
-bool looks_like_ports(std::string_view text)
-{
-    return !text.empty() &&
-           std::all_of(text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || c == '-'; });
-}
-
-// Turns the QUERY arguments into targets, each port/protocol once, in the order given.
-class TargetList
-{
-public:
-    TargetList(const Context& context, const services::Table& table, const ProbeSettings& settings)
-        : context_(context), table_(table), settings_(settings), seen_(std::size_t{2} * 65536, false)
-    {
-    }
-
-    void add_query(const std::string& text)
-    {
-        const services::Query query = context_.query(text);
-        std::optional<Transport> only;
-        if (query.protocol) {
-            only = transport_named(*query.protocol);
-            if (!only)
-                throw UsageError(text + ": only tcp and udp ports can be probed");
-        }
-        // --as http, https or banner: a query without its own /PROTO means its TCP ports.
-        if (!only && settings_.dialogue && tcp_only(*settings_.dialogue))
-            only = Transport::tcp;
-        if (query.kind == services::Query::Kind::name)
-            add_named(text, query, only);
-        else
-            add_ports(text, query, only);
-    }
-
-    std::vector<Target> take() { return std::move(targets_); }
-
-private:
-    void add_named(const std::string& text, const services::Query& query, std::optional<Transport> only)
-    {
-        if (looks_like_ports(query.name))
-            throw UsageError(text + ": not a port (1-65535), a range LO-HI or a service name");
-        const std::vector<std::uint32_t> found = query.find_in(table_);
-        if (found.empty())
-            throw std::runtime_error(text + ": no such service in " + source_names(table_));
-        // A service whose dialogue is TCP only (http, ssh, …) is probed on its TCP ports, when it
-        // has any, even where the database also registers it for UDP.
-        const bool has_tcp = std::ranges::any_of(
-            found, [&](std::uint32_t index) { return table_.entry(index).protocol == "tcp"; });
-        bool added = false;
-        for (const std::uint32_t index : found) {
-            const services::Entry& entry = table_.entry(index);
-            const auto transport = transport_named(entry.protocol);
-            if (!transport || !entry.has_port || (only && *transport != *only))
-                continue;
-            if (!only && has_tcp && *transport == Transport::udp && !settings_.dialogue &&
-                tcp_only(dialogue_of(entry)))
-                continue;
-            for (std::uint32_t port = entry.port_first; port <= entry.port_last; ++port)
-                add(static_cast<std::uint16_t>(port), *transport, &entry);
-            added = true;
-            if (context_.global.first)
-                break;
-        }
-        if (!added)
-            throw std::runtime_error(text + ": the database lists no tcp or udp port for it");
-    }
-
-    // A port or range: every port in it, over the protocol asked for, or else over the
-    // protocols the database lists for the port, or else tcp.
-    void add_ports(const std::string& text, const services::Query& query, std::optional<Transport> only)
-    {
-        if (query.port_last == 0)
-            throw UsageError(text + ": port 0 cannot be probed");
-        for (std::uint32_t port = std::max<std::uint16_t>(query.port_first, 1); port <= query.port_last;
-             ++port) {
-            const auto number = static_cast<std::uint16_t>(port);
-            bool listed = false;
-            for (const Transport transport : {Transport::tcp, Transport::udp}) {
-                if (only && transport != *only)
-                    continue;
-                const std::vector<std::uint32_t> entries =
-                    table_.find_by_port(number, probe::to_string(transport));
-                if (!entries.empty()) {
-                    add(number, transport, &table_.entry(entries.front()));
-                    listed = true;
-                } else if (only) {
-                    add(number, transport, nullptr);
-                    listed = true;
-                }
-            }
-            if (!listed)
-                add(number, Transport::tcp, nullptr);
-        }
-    }
-
-    void add(std::uint16_t port, Transport transport, const services::Entry* entry)
-    {
-        const std::size_t key = port * 2U + (transport == Transport::udp ? 1U : 0U);
-        if (seen_[key])
-            return;
-        seen_[key] = true;
-        Target& target = targets_.emplace_back();
-        target.host = settings_.host;
-        target.port = port;
-        target.transport = transport;
-        if (entry)
-            target.service = std::string(entry->name);
-        const DialogueKind dialogue = settings_.dialogue ? *settings_.dialogue
-                                      : entry            ? dialogue_of(*entry)
-                                                         : DialogueKind::generic;
-        target.dialogue = probe::dialogue_over(dialogue, transport);
-    }
-
-    static DialogueKind dialogue_of(const services::Entry& entry)
-    {
-        DialogueKind dialogue = probe::dialogue_for_service(entry.name);
-        for (std::string_view alias : entry.aliases)
-            if (dialogue == DialogueKind::generic)
-                dialogue = probe::dialogue_for_service(alias);
-        return dialogue;
-    }
-
-    const Context& context_;
-    const services::Table& table_;
-    const ProbeSettings& settings_;
-    std::vector<bool> seen_;
-    std::vector<Target> targets_;
-};
 
 std::string target_label(const Target& target)
 {
@@ -350,10 +207,8 @@ int run_probe(Context& context)
     const OutputFormat format =
         context.output_format({OutputFormat::table, OutputFormat::json}, OutputFormat::table);
     const services::Table table = context.load_table();
-    TargetList list(context, table, settings);
-    for (auto query = context.arguments.begin() + 1; query != context.arguments.end(); ++query)
-        list.add_query(*query);
-    const std::vector<Target> targets = list.take();
+    const std::vector<Target> targets = make_targets(context, table, settings.host, settings.dialogue,
+                                                     std::span(context.arguments).subspan(1));
 
     std::vector<ProbeResult> shown;
     bool every_target_answered = true;
@@ -401,8 +256,10 @@ const Command& probe_command()
         "check that services answer on a host, over TCP and UDP",
         "HOST is a name or an IPv4 or IPv6 address (::1 or [::1]). QUERY is as in lookup:\n"
         "`daytime` probes 13/tcp and 13/udp, `http` 80/tcp, `13/udp` one port, `1-1024/tcp` a range.\n"
-        "A port or range without /PROTO is probed over the protocols the database lists for each\n"
-        "port, or tcp. Each target speaks its service's dialogue (daytime, time, echo, http, https,\n"
+        "A port or range without /PROTO is probed over TCP, and over UDP as well where the database\n"
+        "lists the port for UDP; a name over the protocols the database lists for it. /PROTO, -p and\n"
+        "a TCP-only --as (http, https, banner) narrow to one protocol. Each target speaks its service's "
+        "dialogue (daytime, time, echo, http, https,\n"
         "or the first line of ssh, smtp, ftp, pop3, imap, …), or just connects (TCP) or sends an\n"
         "empty datagram (UDP).\n\n"
         "States: open (connected, or a UDP reply came; the dialogue's verdict is beside it),\n"

@@ -220,7 +220,7 @@ int run_probe(Context& context)
     ProgressLine progress(context.err, settings.host);
     if (context.err_is_terminal)
         settings.run.on_progress = [&](const probe::Progress& now) { progress.show(now); };
-    probe::run_probes(targets, settings.run); // an unknown host throws: one line, exit 1
+    probe::run_probes(targets, settings.run);
     progress.clear();
 
     std::ranges::sort(shown, {}, &ProbeResult::target);
@@ -264,11 +264,12 @@ const Command& probe_command()
         "empty datagram (UDP).\n\n"
         "States: open (connected, or a UDP reply came; the dialogue's verdict is beside it),\n"
         "closed (refused, or ICMP port unreachable), filtered (nothing before the deadline; for\n"
-        "UDP: open or filtered), error (with the reason). At most 4 KiB of each answer is read,\n"
+        "UDP: open or filtered), error (with the reason: a host that cannot be looked up gives\n"
+        "each of its targets state error). At most 4 KiB of each answer is read,\n"
         "and control characters in it are shown as escapes.\n\n"
         "Output: --format table (default) or json. Exit status: 0 every target answered and\n"
-        "passed its dialogue, 2 some did not, 1 usage error (a QUERY that names no service\n"
-        "included) or unknown host.\n\n"
+        "passed its dialogue, 2 some did not (an unknown host included), 1 usage error (a QUERY\n"
+        "that names no service included).\n\n"
         "Examples:\n"
         "  portent probe localhost daytime              13/tcp and 13/udp\n"
         "  portent probe localhost 8080 --as http       HTTP on a port the database names otherwise\n"

@@ -2,6 +2,7 @@
 
 #include "probe/dialogue/dialogue.hpp"
 #include "probe/exchange.hpp"
+#include "probe/resolve.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -11,13 +12,10 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
-#include <future>
 #include <map>
 #include <memory>
-#include <netdb.h>
 #include <optional>
 #include <sys/resource.h>
-#include <thread>
 
 namespace portent::probe {
 
@@ -25,58 +23,9 @@ namespace {
 
 namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
-using Addresses = std::vector<asio::ip::address>;
 
 constexpr std::size_t most_default_parallelism = 4096;
 constexpr auto progress_interval = std::chrono::milliseconds(100);
-
-asio::ip::address address_of(const sockaddr* socket_address)
-{
-    if (socket_address->sa_family == AF_INET) {
-        const auto& ipv4 = *reinterpret_cast<const sockaddr_in*>(socket_address);
-        return asio::ip::address_v4(ntohl(ipv4.sin_addr.s_addr));
-    }
-    const auto& ipv6 = *reinterpret_cast<const sockaddr_in6*>(socket_address);
-    asio::ip::address_v6::bytes_type bytes;
-    std::copy(std::begin(ipv6.sin6_addr.s6_addr), std::end(ipv6.sin6_addr.s6_addr), bytes.begin());
-    return asio::ip::address_v6(bytes, ipv6.sin6_scope_id);
-}
-
-// The addresses of `host` in the resolver's order of preference, each once. Literals resolve
-// to themselves. Throws ResolveError.
-Addresses resolve(const std::string& host, AddressFamily family)
-{
-    const std::string name(host_without_brackets(host));
-    addrinfo hints{};
-    hints.ai_family = family == AddressFamily::ipv4   ? AF_INET
-                      : family == AddressFamily::ipv6 ? AF_INET6
-                                                      : AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    addrinfo* found = nullptr;
-    const int status = ::getaddrinfo(name.c_str(), nullptr, &hints, &found);
-    if (status != 0) {
-        const bool wrong_family = family != AddressFamily::any &&
-                                  (status == EAI_ADDRFAMILY || status == EAI_NODATA || status == EAI_NONAME);
-        std::string reason = ::gai_strerror(status);
-        if (wrong_family && ::getaddrinfo(name.c_str(), nullptr, nullptr, &found) == 0) {
-            ::freeaddrinfo(found);
-            reason = family == AddressFamily::ipv4 ? "no IPv4 address" : "no IPv6 address";
-        }
-        throw ResolveError(host + ": " + reason);
-    }
-    Addresses addresses;
-    for (const addrinfo* entry = found; entry; entry = entry->ai_next) {
-        if (entry->ai_family != AF_INET && entry->ai_family != AF_INET6)
-            continue;
-        const asio::ip::address address = address_of(entry->ai_addr);
-        if (std::find(addresses.begin(), addresses.end(), address) == addresses.end())
-            addresses.push_back(address);
-    }
-    ::freeaddrinfo(found);
-    if (addresses.empty())
-        throw ResolveError(host + ": no address");
-    return addresses;
-}
 
 // Shared by the workers of one run; they all run on the one thread of the event loop.
 struct Run
@@ -85,7 +34,7 @@ struct Run
 
     std::span<const Target> targets;
     const ProbeOptions& options;
-    std::vector<Addresses> hosts;          // the addresses of each distinct host
+    std::vector<HostAddresses> hosts;      // the addresses of each distinct host
     std::vector<std::uint32_t> host_of;    // index into `hosts` for each target
     std::optional<asio::ssl::context> tls; // when some target speaks https
     std::size_t next = 0;
@@ -97,33 +46,15 @@ struct Run
     Progress progress() const { return {done, targets.size(), answered, Clock::now() - start}; }
 };
 
-// resolve() under the run's deadline. getaddrinfo() cannot be cancelled, so it runs on a thread
-// of its own, which is left behind when the deadline passes (a black-holed DNS server would
-// otherwise hold the run for the resolver's own timeouts, up to half a minute).
-Addresses resolve_within(const std::string& host, AddressFamily family, std::chrono::nanoseconds timeout)
-{
-    auto promise = std::make_shared<std::promise<Addresses>>();
-    std::future<Addresses> answer = promise->get_future();
-    std::thread([promise, host, family] {
-        try {
-            promise->set_value(resolve(host, family));
-        } catch (...) {
-            promise->set_exception(std::current_exception());
-        }
-    }).detach();
-    if (answer.wait_for(timeout) != std::future_status::ready)
-        throw ResolveError(host + ": no answer from the resolver before the deadline");
-    return answer.get();
-}
-
-void resolve_hosts(Run& run)
+// Looks up each distinct host once, in the order of the targets.
+void look_up_hosts(Run& run)
 {
     std::map<std::string, std::uint32_t, std::less<>> known;
     run.host_of.reserve(run.targets.size());
     for (const Target& target : run.targets) {
         auto [place, added] = known.try_emplace(target.host, static_cast<std::uint32_t>(run.hosts.size()));
         if (added)
-            run.hosts.push_back(resolve_within(target.host, run.options.family, run.options.timeout));
+            run.hosts.push_back(look_up(target.host, run.options.family, run.options.timeout, -1));
         run.host_of.push_back(place->second);
     }
 }
@@ -137,9 +68,15 @@ asio::awaitable<ProbeResult> probe_target(Run& run, std::size_t index, ExchangeT
         result.detail = "port 0 cannot be probed";
         co_return result;
     }
+    const HostAddresses& host = run.hosts[run.host_of[index]];
+    if (host.addresses.empty()) {
+        ProbeResult result;
+        result.detail = host.failure;
+        co_return result;
+    }
     tools.deadline.arm(Clock::now() + run.options.timeout);
     ProbeResult result;
-    for (const asio::ip::address& address : run.hosts[run.host_of[index]]) {
+    for (const asio::ip::address& address : host.addresses) {
         result = co_await exchange(target, address, tools);
         if (result.state == State::open || result.state == State::filtered || tools.deadline.expired())
             break;
@@ -227,7 +164,7 @@ std::size_t default_parallelism()
 void run_probes(std::span<const Target> targets, const ProbeOptions& options)
 {
     Run run{targets, options};
-    resolve_hosts(run);
+    look_up_hosts(run);
     if (std::any_of(targets.begin(), targets.end(), speaks_https)) {
         run.tls.emplace(asio::ssl::context::tls_client);
         run.tls->set_verify_mode(asio::ssl::verify_none);

@@ -194,16 +194,20 @@ def main():
             suite.check(r["state"] == "open" and r["verdict"] == "failed",
                         f"state/verdict {r['state']}/{r['verdict']}, expected open/failed", repr(r))
 
-        with suite.case("unknown host"):
-            run = pc.run([PORTENT, "probe", "no-such-host.invalid", "80/tcp", "--timeout", "2s"], timeout=60)
-            lines = run.stderr_lines()
-            suite.check(run.rc == 1, f"exit code {run.rc}, expected 1", run.describe())
-            suite.check(len(lines) == 1 and run.err.endswith(b"\n"), f"stderr has {len(lines)} lines, expected "
-                        "exactly one", run.describe())
-            if lines:
-                suite.check(lines[0].startswith("portent:"), f"stderr line does not start with 'portent:': "
-                            f"{lines[0]!r}")
-                suite.check("no-such-host.invalid" in lines[0], f"the message does not name the host: {lines[0]!r}")
+        with suite.case("unknown host: a result per target, state error, exit 2"):
+            run = pc.run([PORTENT, "probe", "no-such-host.invalid", "80/tcp", "13", "--timeout", "2s",
+                          "--format", "json"], timeout=60)
+            results = pc.parse_json_run(suite, run, expect_count=3)
+            suite.check(run.rc == 2, f"exit code {run.rc}, expected 2 (targets that did not answer)", run.describe())
+            for r in results:
+                suite.check(r["state"] == "error" and r["host"] == "no-such-host.invalid" and r["address"] is None
+                            and "resolve" in (r["detail"] or ""),
+                            "expected state error, no address and the look-up failure in the detail", repr(r))
+            run = pc.run([PORTENT, "probe", "no-such-host.invalid", "80/tcp", "--timeout", "2s", "--format", "table"],
+                         timeout=60)
+            suite.check(run.rc == 2, f"table: exit code {run.rc}, expected 2", run.describe())
+            suite.check(b"no-such-host.invalid:80/tcp" in run.out and b"error" in run.out,
+                        "the table does not show the target with state error", run.describe())
 
     with pc.hostile_server("--host", "::1") as ports6:
         for host in ("::1", "[::1]"):

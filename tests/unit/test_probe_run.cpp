@@ -187,10 +187,29 @@ TEST_CASE("run_probes: a host without an address of the family asked for", "[pro
     enter_private_network();
     ProbeOptions options;
     options.family = AddressFamily::ipv6;
-    CHECK_THROWS_AS(run({target(80, Transport::tcp)}, options), ResolveError);
+    auto results = run({target(80, Transport::tcp)}, options);
+    CHECK(results[0].state == State::error);
+    CHECK(results[0].detail == "the host has no IPv6 address");
+    CHECK_FALSE(results[0].address.has_value());
     options.family = AddressFamily::ipv4;
     const std::vector<Target> literal{{"[::1]", 80, Transport::tcp, DialogueKind::generic, ""}};
-    CHECK_THROWS_WITH(run(literal, options), "[::1]: no IPv4 address");
+    results = run(literal, options);
+    CHECK(results[0].state == State::error);
+    CHECK(results[0].detail == "the host has no IPv4 address");
+}
+
+TEST_CASE("run_probes: a literal address never waits for the resolver", "[probe][run]")
+{
+    enter_private_network();
+    LocalSocket listening(SOCK_STREAM);
+    listening.listen();
+    ProbeOptions options;
+    options.timeout = 1us; // the thread of a resolver would not even have started
+    for (const char* host : {"127.0.0.1", "127.1"}) {
+        const auto results =
+            run({{host, listening.port(), Transport::tcp, DialogueKind::generic, ""}}, options);
+        CHECK(results[0].detail.find("resolver") == std::string::npos);
+    }
 }
 
 TEST_CASE("parallelism stays inside the open-file limit", "[probe][run]")

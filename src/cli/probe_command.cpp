@@ -58,9 +58,10 @@ ProbeSettings read_settings(const Context& context)
     }
     if (options.count("timeout")) {
         const auto& text = options["timeout"].as<std::string>();
-        const auto timeout = probe::parse_duration(text);
+        std::string why;
+        const auto timeout = probe::parse_duration(text, &why);
         if (!timeout)
-            throw UsageError("--timeout: '" + text + "' is not a duration such as 500ms, 2s or 1.5s");
+            throw UsageError("--timeout: '" + text + "' " + why);
         settings.run.timeout = *timeout;
     }
     const bool ipv4 = options.count("ipv4") > 0;
@@ -233,16 +234,20 @@ int run_probe(Context& context)
 
 po::options_description probe_options()
 {
+    const std::string timeout =
+        "deadline of each target, from its start to its end: " + probe::duration_syntax() +
+        ", e.g. 500us, 500ms, 1.5s, 2m; above zero, at most 24h (default 2s)";
     po::options_description options("Probe options");
-    options.add_options()(
-        "as", po::value<std::string>()->value_name("DIALOGUE"),
+    auto add = options.add_options();
+    add("as", po::value<std::string>()->value_name("DIALOGUE"),
         "speak DIALOGUE on every port: daytime, time, echo, http, https, banner, generic, or a service "
-        "name that has one (ssh, www, …)")("timeout", po::value<std::string>()->value_name("DURATION"),
-                                           "deadline of each target, e.g. 500ms, 2s, 1.5s (default 2s)")(
-        "ipv4,4", "only IPv4 addresses of HOST")("ipv6,6", "only IPv6 addresses of HOST")(
-        "parallel", po::value<std::string>()->value_name("N"),
-        "targets in flight at once (default: as many as the open-file limit safely allows, at most 4096)")(
-        "open", "show only the targets that answered (state open)");
+        "name that has one (ssh, www, …)");
+    add("timeout", po::value<std::string>()->value_name("DURATION"), timeout.c_str());
+    add("ipv4,4", "only IPv4 addresses of HOST");
+    add("ipv6,6", "only IPv6 addresses of HOST");
+    add("parallel", po::value<std::string>()->value_name("N"),
+        "targets in flight at once (default: as many as the open-file limit safely allows, at most 4096)");
+    add("open", "show only the targets that answered (state open)");
     return options;
 }
 

@@ -46,6 +46,8 @@ public:
     }
 
     [[nodiscard]] bool expired() const { return state_->expired; }
+    // The armed time.
+    [[nodiscard]] Clock::time_point at() const { return state_->at; }
 
     // Until the returned guard is destroyed, the deadline's passing runs `on_expiry`; if it has
     // passed already, `on_expiry` runs at once.

@@ -3,6 +3,7 @@
 #include "probe/dialogue/dialogue.hpp"
 #include "probe/exchange.hpp"
 #include "probe/resolve.hpp"
+#include "services/file_descriptor.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -88,7 +89,8 @@ asio::awaitable<ProbeResult> probe_target(Run& run, std::size_t index, ExchangeT
 asio::awaitable<void> work(Run& run)
 {
     Deadline deadline(co_await asio::this_coro::executor);
-    ExchangeTools tools{co_await asio::this_coro::executor, deadline, run.tls ? &*run.tls : nullptr};
+    ExchangeTools tools{co_await asio::this_coro::executor, deadline, run.tls ? &*run.tls : nullptr,
+                        run.options.timeout};
     while (run.next < run.targets.size()) {
         const std::size_t index = run.next++;
         ProbeResult result;
@@ -164,6 +166,9 @@ std::size_t default_parallelism()
 void run_probes(std::span<const Target> targets, const ProbeOptions& options)
 {
     Run run{targets, options};
+    const bool any_udp = std::any_of(targets.begin(), targets.end(),
+                                     [](const Target& target) { return target.transport == Transport::udp; });
+    const services::FileDescriptor timestamps(any_udp ? keep_receive_timestamps_on() : -1);
     look_up_hosts(run);
     if (std::any_of(targets.begin(), targets.end(), speaks_https)) {
         run.tls.emplace(asio::ssl::context::tls_client);

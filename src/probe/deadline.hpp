@@ -49,6 +49,21 @@ public:
     // The armed time.
     [[nodiscard]] Clock::time_point at() const { return state_->at; }
 
+    // Brings the armed deadline forward to `at` when that is earlier; a watch goes on.
+    void shorten(Clock::time_point at)
+    {
+        State& state = *state_;
+        if (at >= state.at)
+            return;
+        state.at = at;
+        if (!state.timer_started)
+            return;
+        ++state.generation; // the wait for the old time, cancelled, must not expire the new one
+        state.timer.cancel();
+        state.timer_started = false;
+        start_timer();
+    }
+
     // Until the returned guard is destroyed, the deadline's passing runs `on_expiry`; if it has
     // passed already, `on_expiry` runs at once.
     [[nodiscard]] auto watch(std::function<void()> on_expiry)

@@ -240,8 +240,8 @@ asio::awaitable<ProbeResult> exchange_tcp(const Target& target, const tcp::endpo
     }
     result.state = State::open;
     const std::unique_ptr<Dialogue> dialogue = make_dialogue(target);
-    if (!dialogue->reads_answer())
-        co_return result;
+    if (const auto wait = dialogue->answer_wait())
+        tools.deadline.shorten(Clock::now() + *wait);
     if (dialogue_over(target.dialogue, target.transport) == DialogueKind::https)
         apply(result, co_await converse_over_tls(socket, target, *dialogue, tools));
     else

@@ -53,6 +53,15 @@ def main():
                 suite.check(answer == stream, "answer is not the beginning of what the server sent",
                             repr(r)[:600])
 
+        with suite.case("generic TCP: a banner sent unasked is shown, a silent server costs a short wait only"):
+            run, (r,) = probe_json(suite, [f"{ports['banner']}/tcp", "--timeout", "5s"])
+            suite.check(r["state"] == "open" and r["answer"].encode() == hs.BANNER and r["verdict"] is None,
+                        "expected open with the banner as the answer and no verdict", repr(r))
+            run, (r,) = probe_json(suite, [f"{ports['silent']}/tcp", "--timeout", "5s"])
+            suite.check(r["state"] == "open" and r["answer"] == "", "expected open with no answer", repr(r))
+            suite.check(run.elapsed < 1.0, f"took {run.elapsed:.2f} s with --timeout 5s: a plain connect must "
+                        "not wait for the deadline", run.describe())
+
         with suite.case("chargen server, table output"):
             run = pc.run([PORTENT, "probe", "127.0.0.1", str(ports["chargen"]), "--as", "daytime", "--timeout", "5s",
                           "--format", "table"], timeout=30)
@@ -157,6 +166,15 @@ def main():
                     again, (r2,) = probe_json(suite, [f"{ports[name]}/tcp", "--as", "echo", "--timeout", "1s"])
                     suite.check(r["answer"] != "" and r["answer"] != r2["answer"],
                                 "two echo probes sent the same token (it must be random)", f"{r!r}\n{r2!r}")
+
+        for name, dialogue, reason in (("letters", "time", "more than a day"),
+                                       ("status999", "http", "outside 100-599"),
+                                       ("nuls", "daytime", "not printable")):
+            with suite.case(f"{name} server, --as {dialogue}: failed, the reason in the detail"):
+                run, (r,) = probe_json(suite, [f"{ports[name]}/tcp", "--as", dialogue, "--timeout", "2s"])
+                suite.check(r["state"] == "open" and r["verdict"] == "failed" and reason in (r["detail"] or ""),
+                            f"expected open, verdict failed, {reason!r} in the detail", repr(r))
+                suite.check(run.rc == 2, f"exit code {run.rc}, expected 2", run.describe())
 
         for name, verdict in (("udp_echo", "passed"), ("udp_badecho", "failed")):
             with suite.case(f"UDP {name} server, --as echo: verdict {verdict}"):

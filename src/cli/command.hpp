@@ -34,8 +34,14 @@ enum class OutputFormat
 {
     table,
     services,
-    json
+    json,
+    jsonl // one JSON object a line, each written as it is ready
 };
+
+// "table", "services", "json", "jsonl".
+[[nodiscard]] std::string_view to_string(OutputFormat format);
+
+struct Command;
 
 struct GlobalOptions
 {
@@ -64,6 +70,8 @@ struct Context
     // --format, or table on a terminal and `fallback` elsewhere; a format not in `allowed` is a usage error.
     [[nodiscard]] OutputFormat output_format(std::initializer_list<OutputFormat> allowed,
                                              OutputFormat fallback = OutputFormat::services) const;
+    // The same with the formats and the default that `command` declares (Command::formats).
+    [[nodiscard]] OutputFormat output_format(const Command& command) const;
     // The -p/--proto filter for keys without their own /PROTO.
     [[nodiscard]] services::ProtocolFilter protocol() const;
     // A QUERY argument, with -p/--proto as its protocol when it names none.
@@ -82,6 +90,10 @@ struct Command
     std::string_view details; // the rest of `portent NAME --help`
     boost::program_options::options_description options;
     int (*run)(Context&) = nullptr;
+    // The --format values the command writes, as its help lists them, and what it writes when
+    // --format is not given and stdout is not a terminal (a terminal gets a table).
+    std::vector<OutputFormat> formats{OutputFormat::table, OutputFormat::services, OutputFormat::json};
+    OutputFormat piped_format = OutputFormat::services;
 };
 
 const Command& lookup_command();

@@ -69,7 +69,9 @@ const Command& lint_command()
         "Checks each FILE (default: the --db sources) for lines that cannot be read and for names\n"
         "or aliases that an earlier entry already defines for the same protocol.\n",
         {},
-        run_lint};
+        run_lint,
+        {OutputFormat::table, OutputFormat::json},
+        OutputFormat::table};
     return command;
 }
 

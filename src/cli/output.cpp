@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <functional>
 #include <ostream>
+#include <stdexcept>
 #include <utility>
 
 namespace portent::cli {
@@ -245,7 +246,9 @@ void write_entries(std::ostream& out, const services::Table& table, std::span<co
     case OutputFormat::table: write_entries_table(out, table.entries(), indices); return;
     case OutputFormat::services: write_entries_services(out, table.entries(), indices); return;
     case OutputFormat::json: write_entries_json(out, table, indices); return;
+    case OutputFormat::jsonl: break; // no command writes entries as JSON lines (Command::formats)
     }
+    throw std::logic_error("write_entries: entries are not written as " + std::string(to_string(format)));
 }
 
 } // namespace portent::cli

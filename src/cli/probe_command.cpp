@@ -1,20 +1,14 @@
 #include "cli/command.hpp"
 #include "cli/output.hpp"
+#include "cli/probe_output.hpp"
 #include "cli/probe_targets.hpp"
-#include "cli/text.hpp"
 #include "probe/dialogue/dialogue.hpp"
 #include "probe/duration.hpp"
 #include "probe/run.hpp"
-#include "services/query.hpp"
-
-#include <boost/json/object.hpp>
 
 #include <algorithm>
-#include <charconv>
-#include <chrono>
-#include <cmath>
-#include <cstdio>
 #include <ostream>
+#include <span>
 
 namespace portent::cli {
 
@@ -24,10 +18,6 @@ namespace po = boost::program_options;
 using probe::DialogueKind;
 using probe::ProbeResult;
 using probe::Target;
-
-// Raw bytes of an answer shown in a table cell; JSON has all of it.
-constexpr std::size_t table_answer_bytes = 200;
-constexpr auto progress_after = std::chrono::seconds(1);
 
 struct ProbeSettings
 {
@@ -77,158 +67,40 @@ ProbeSettings read_settings(const Context& context)
     return settings;
 }
 
-std::string target_label(const Target& target)
-{
-    const bool ipv6_literal = target.host.find(':') != std::string::npos;
-    std::string label = ipv6_literal ? "[" + target.host + "]" : target.host;
-    label += ':';
-    label += std::to_string(target.port);
-    label += '/';
-    label += probe::to_string(target.transport);
-    return label;
-}
-
-double milliseconds(std::chrono::nanoseconds duration)
-{
-    return std::round(static_cast<double>(duration.count()) / 1e3) / 1e3;
-}
-
-std::string rtt_text(const std::optional<std::chrono::nanoseconds>& round_trip)
-{
-    if (!round_trip)
-        return "";
-    const double ms = milliseconds(*round_trip);
-    char text[32];
-    std::snprintf(text, sizeof text, ms < 10 ? "%.2g ms" : "%.0f ms", ms);
-    if (ms < 0.001)
-        std::snprintf(text, sizeof text, "<0.001 ms");
-    return text;
-}
-
-std::string_view verdict_text(const ProbeResult& result)
-{
-    if (!result.passed)
-        return "";
-    return *result.passed ? "passed" : "failed";
-}
-
-// At most table_answer_bytes of the answer, cut at a character boundary, with "…" when cut.
-std::string table_answer(const std::string& answer)
-{
-    if (answer.size() <= table_answer_bytes)
-        return answer;
-    std::size_t cut = table_answer_bytes;
-    while (cut > 0 && (static_cast<unsigned char>(answer[cut]) & 0xC0U) == 0x80)
-        --cut;
-    return answer.substr(0, cut) + "\u2026";
-}
-
-void write_results_table(std::ostream& out, const std::vector<Target>& targets,
-                         const std::vector<ProbeResult>& results)
-{
-    std::vector<Row> rows;
-    rows.reserve(results.size());
-    for (const ProbeResult& result : results) {
-        const Target& target = targets[result.target];
-        const std::string address = result.address && *result.address != target.host ? *result.address : "";
-        rows.push_back({target_label(target), address, std::string(probe::to_string(result.state)),
-                        std::string(verdict_text(result)), rtt_text(result.round_trip),
-                        table_answer(result.answer), result.detail});
-    }
-    write_table(out, {"TARGET", "ADDRESS", "STATE", "VERDICT", "RTT", "ANSWER", "DETAIL"}, rows);
-}
-
-void write_results_json(std::ostream& out, const std::vector<Target>& targets,
-                        const std::vector<ProbeResult>& results)
-{
-    JsonArrayWriter document(out);
-    for (const ProbeResult& result : results) {
-        const Target& target = targets[result.target];
-        boost::json::object object;
-        object["host"] = valid_utf8(target.host);
-        object["address"] =
-            result.address ? boost::json::value(*result.address) : boost::json::value(nullptr);
-        object["port"] = target.port;
-        object["protocol"] = probe::to_string(target.transport);
-        object["service"] = valid_utf8(target.service);
-        object["dialogue"] = probe::to_string(target.dialogue);
-        object["state"] = probe::to_string(result.state);
-        object["verdict"] =
-            result.passed ? boost::json::value(verdict_text(result)) : boost::json::value(nullptr);
-        object["rtt_ms"] = result.round_trip ? boost::json::value(milliseconds(*result.round_trip))
-                                             : boost::json::value(nullptr);
-        object["answer"] = valid_utf8(result.answer);
-        object["detail"] = result.detail.empty() ? boost::json::value(nullptr)
-                                                 : boost::json::value(valid_utf8(result.detail));
-        document.add(object);
-    }
-    document.finish();
-}
-
-// The progress line on a terminal's stderr, once a run has lasted a second; cleared at the end.
-class ProgressLine
-{
-public:
-    ProgressLine(std::ostream& err, std::string host) : err_(err), host_(std::move(host)) {}
-    ProgressLine(const ProgressLine&) = delete;
-    ProgressLine& operator=(const ProgressLine&) = delete;
-    ~ProgressLine() { clear(); }
-
-    void show(const probe::Progress& progress)
-    {
-        if (progress.elapsed < progress_after)
-            return;
-        std::string line = "probing " + visible(host_) + ": " + std::to_string(progress.done) + '/' +
-                           std::to_string(progress.total) + " done, " + std::to_string(progress.answered) +
-                           " answered";
-        if (shown_ && line == last_line_)
-            return;
-        err_ << "\r\033[K" << line << std::flush;
-        last_line_ = std::move(line);
-        shown_ = true;
-    }
-
-    void clear()
-    {
-        if (shown_)
-            err_ << "\r\033[K" << std::flush;
-        shown_ = false;
-    }
-
-private:
-    std::ostream& err_;
-    std::string host_;
-    std::string last_line_;
-    bool shown_ = false;
-};
-
 int run_probe(Context& context)
 {
     ProbeSettings settings = read_settings(context);
-    const OutputFormat format =
-        context.output_format({OutputFormat::table, OutputFormat::json}, OutputFormat::table);
+    const OutputFormat format = context.output_format(probe_command());
     const services::Table table = context.load_table();
     const std::vector<Target> targets = make_targets(context, table, settings.host, settings.dialogue,
                                                      std::span(context.arguments).subspan(1));
 
+    ProgressLine progress(context.err, settings.host);
+    if (context.err_is_terminal)
+        settings.run.on_progress = [&](const probe::Progress& now) { progress.show(now); };
+    // JSON lines are written as each target ends and kept no longer; a table or a JSON array
+    // is written at the end, in the order of the targets.
     std::vector<ProbeResult> shown;
     bool every_target_answered = true;
     settings.run.on_result = [&](ProbeResult&& result) {
         every_target_answered = every_target_answered && result.answered();
-        if (!settings.only_open || result.state == probe::State::open)
+        if (settings.only_open && result.state != probe::State::open)
+            return;
+        if (format != OutputFormat::jsonl) {
             shown.push_back(std::move(result));
+            return;
+        }
+        progress.clear();
+        context.out << to_json_text(probe_result_json(targets[result.target], result)) << '\n' << std::flush;
     };
-    ProgressLine progress(context.err, settings.host);
-    if (context.err_is_terminal)
-        settings.run.on_progress = [&](const probe::Progress& now) { progress.show(now); };
     probe::run_probes(targets, settings.run);
     progress.clear();
 
     std::ranges::sort(shown, {}, &ProbeResult::target);
     if (format == OutputFormat::json)
-        write_results_json(context.out, targets, shown);
-    else if (!shown.empty())
-        write_results_table(context.out, targets, shown);
+        write_probe_json(context.out, targets, shown);
+    else if (format == OutputFormat::table && !shown.empty())
+        write_probe_table(context.out, targets, shown);
     return every_target_answered ? exit_code::ok : exit_code::not_found;
 }
 
@@ -273,15 +145,18 @@ const Command& probe_command()
         "UDP: open or filtered), error (with the reason: a host that cannot be looked up gives\n"
         "each of its targets state error). At most 4 KiB of each answer is read,\n"
         "and control characters in it are shown as escapes.\n\n"
-        "Output: --format table (default) or json. Exit status: 0 every target answered and\n"
-        "passed its dialogue, 2 some did not (an unknown host included), 1 usage error (a QUERY\n"
-        "that names no service included).\n\n"
+        "Output: --format table (default), json (one array, at the end) or jsonl (one object a\n"
+        "line, written as each target ends, in that order, and not kept).\n\n"
+        "Exit status: 0 every target answered and passed its dialogue, 2 some did not (an unknown\n"
+        "host included), 1 usage error (a QUERY that names no service included).\n\n"
         "Examples:\n"
         "  portent probe localhost daytime              13/tcp and 13/udp\n"
         "  portent probe localhost 8080 --as http       HTTP on a port the database names otherwise\n"
         "  portent probe -4 --open 127.0.0.1 1-65535/tcp   the open TCP ports\n",
         probe_options(),
-        run_probe};
+        run_probe,
+        {OutputFormat::table, OutputFormat::json, OutputFormat::jsonl},
+        OutputFormat::table};
     return command;
 }
 

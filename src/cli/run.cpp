@@ -10,6 +10,7 @@
 #include <charconv>
 #include <cstring>
 #include <iostream>
+#include <span>
 #include <unistd.h>
 
 namespace po = boost::program_options;
@@ -33,8 +34,31 @@ const Command* find_command(std::string_view name)
     return nullptr;
 }
 
-po::options_description global_options()
+// "'table', 'json' or 'jsonl'"
+std::string quoted_formats(std::span<const OutputFormat> formats)
 {
+    std::string text;
+    for (std::size_t i = 0; i < formats.size(); ++i)
+        text += (i == 0                    ? "'"
+                 : i + 1 == formats.size() ? " or '"
+                                           : ", '") +
+                std::string(to_string(formats[i])) + "'";
+    return text;
+}
+
+// The options every command takes; --format is described as `command` writes it, or for all
+// commands when there is none.
+po::options_description global_options(const Command* command = nullptr)
+{
+    std::string format =
+        "output as 'table', 'services', 'json' or 'jsonl', as the command writes them (see its "
+        "--help; default: table on a terminal)";
+    if (command) {
+        format = "output as " + quoted_formats(command->formats) + " (default: table";
+        format += command->piped_format == OutputFormat::table
+                      ? ")"
+                      : " on a terminal, " + std::string(to_string(command->piped_format)) + " otherwise)";
+    }
     po::options_description options("Global options");
     options.add_options()(
         "db", po::value<std::vector<std::string>>()->value_name("SOURCE"),
@@ -44,9 +68,7 @@ po::options_description global_options()
         "read --db files as 'services', 'nmap' or 'iana-csv' (default: detected from the content)")(
         "proto,p", po::value<std::string>()->value_name("PROTO"),
         "only entries of this protocol (tcp, udp, …), for queries without their own /PROTO")(
-        "format", po::value<std::string>()->value_name("FORMAT"),
-        "output as 'table', 'services' (as getent prints) or 'json' (default: table on a terminal, "
-        "services otherwise)")(
+        "format", po::value<std::string>()->value_name("FORMAT"), format.c_str())(
         "first", "only the first match of each query in file order, as getservbyname(3) answers")(
         "help,h", "show this help, or a command's help after its name")("version", "print the version");
     return options;
@@ -91,15 +113,15 @@ void print_command_help(std::ostream& out, const Command& command, const po::opt
     out << '\n' << global;
 }
 
+constexpr std::array every_format = {OutputFormat::table, OutputFormat::services, OutputFormat::json,
+                                     OutputFormat::jsonl};
+
 OutputFormat parse_output_format(const std::string& name)
 {
-    if (name == "table")
-        return OutputFormat::table;
-    if (name == "services")
-        return OutputFormat::services;
-    if (name == "json")
-        return OutputFormat::json;
-    throw UsageError("--format: unknown format '" + name + "' (table, services, json)");
+    for (const OutputFormat format : every_format)
+        if (name == to_string(format))
+            return format;
+    throw UsageError("--format: unknown format '" + name + "' (table, services, json, jsonl)");
 }
 
 GlobalOptions read_global_options(const po::variables_map& values)
@@ -161,7 +183,7 @@ int run_command(int argc, char** argv)
     }
     if (values.count("help")) {
         if (explicit_command)
-            print_command_help(std::cout, *command, global);
+            print_command_help(std::cout, *command, global_options(command));
         else
             print_main_help(std::cout, global);
         return exit_code::ok;
@@ -194,6 +216,27 @@ OutputFormat Context::output_format(std::initializer_list<OutputFormat> allowed,
     if (std::find(allowed.begin(), allowed.end(), format) == allowed.end())
         throw UsageError("--format: this command does not write that format");
     return format;
+}
+
+OutputFormat Context::output_format(const Command& command) const
+{
+    const OutputFormat format =
+        global.format.value_or(out_is_terminal ? OutputFormat::table : command.piped_format);
+    if (std::find(command.formats.begin(), command.formats.end(), format) == command.formats.end())
+        throw UsageError("--format: " + std::string(command.name) + " writes " +
+                         quoted_formats(command.formats) + ", not '" + std::string(to_string(format)) + "'");
+    return format;
+}
+
+std::string_view to_string(OutputFormat format)
+{
+    switch (format) {
+    case OutputFormat::table: return "table";
+    case OutputFormat::services: return "services";
+    case OutputFormat::json: return "json";
+    case OutputFormat::jsonl: return "jsonl";
+    }
+    return "";
 }
 
 services::Query Context::query(std::string_view text) const

@@ -1,4 +1,5 @@
 #include "cli/command.hpp"
+#include "cli/interrupt.hpp"
 #include "cli/output.hpp"
 #include "cli/probe_output.hpp"
 #include "cli/probe_targets.hpp"
@@ -7,6 +8,7 @@
 #include "probe/run.hpp"
 
 #include <algorithm>
+#include <csignal>
 #include <ostream>
 #include <span>
 
@@ -67,8 +69,15 @@ ProbeSettings read_settings(const Context& context)
     return settings;
 }
 
+std::string_view signal_name(int signal)
+{
+    return signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : "a signal";
+}
+
 int run_probe(Context& context)
 {
+    // Ctrl-C or SIGTERM stops the run: what has finished is written, the rest is marked.
+    const InterruptCatcher interrupts;
     ProbeSettings settings = read_settings(context);
     const OutputFormat format = context.output_format(probe_command());
     const services::Table table = context.load_table();
@@ -78,13 +87,19 @@ int run_probe(Context& context)
     ProgressLine progress(context.err, settings.host);
     if (context.err_is_terminal)
         settings.run.on_progress = [&](const probe::Progress& now) { progress.show(now); };
+    settings.run.stop_descriptor = interrupts.descriptor();
     // JSON lines are written as each target ends and kept no longer; a table or a JSON array
-    // is written at the end, in the order of the targets.
+    // is written at the end, in the order of the targets. A table leaves out the targets a
+    // stopped run did not finish; JSON shows them with state interrupted.
     std::vector<ProbeResult> shown;
     bool every_target_answered = true;
+    std::size_t unfinished = 0;
     settings.run.on_result = [&](ProbeResult&& result) {
         every_target_answered = every_target_answered && result.answered();
-        if (settings.only_open && result.state != probe::State::open)
+        const bool stopped = result.state == probe::State::interrupted;
+        unfinished += stopped ? 1 : 0;
+        if ((settings.only_open && result.state != probe::State::open) ||
+            (stopped && format == OutputFormat::table))
             return;
         if (format != OutputFormat::jsonl) {
             shown.push_back(std::move(result));
@@ -94,14 +109,25 @@ int run_probe(Context& context)
         context.out << to_json_text(probe_result_json(targets[result.target], result)) << '\n' << std::flush;
     };
     probe::run_probes(targets, settings.run);
-    progress.clear();
+    if (interrupts.signal() != 0)
+        progress.end();
+    else
+        progress.clear();
 
     std::ranges::sort(shown, {}, &ProbeResult::target);
     if (format == OutputFormat::json)
         write_probe_json(context.out, targets, shown);
     else if (format == OutputFormat::table && !shown.empty())
         write_probe_table(context.out, targets, shown);
-    return every_target_answered ? exit_code::ok : exit_code::not_found;
+    if (interrupts.signal() == 0)
+        return every_target_answered ? exit_code::ok : exit_code::not_found;
+    context.out.flush();
+    context.err << "portent: interrupted by " << signal_name(interrupts.signal()) << ": " << unfinished
+                << " of " << targets.size() << " targets unfinished"
+                << (format == OutputFormat::table || settings.only_open ? ", left out"
+                                                                        : ", marked interrupted")
+                << '\n';
+    return 128 + interrupts.signal(); // as a shell reports a program that the signal ended
 }
 
 po::options_description probe_options()
@@ -143,7 +169,9 @@ const Command& probe_command()
         "States: open (connected, or a UDP reply came; the dialogue's verdict is beside it),\n"
         "closed (refused, or ICMP port unreachable), filtered (nothing before the deadline; for\n"
         "UDP: open or filtered), error (with the reason: a host that cannot be looked up gives\n"
-        "each of its targets state error). At most 4 KiB of each answer is read,\n"
+        "each of its targets state error), interrupted (Ctrl-C or SIGTERM stopped the run first:\n"
+        "finished results are written, the others marked in JSON or left out of a table, exit\n"
+        "status 130 or 143). At most 4 KiB of each answer is read,\n"
         "and control characters in it are shown as escapes.\n\n"
         "Output: --format table (default), json (one array, at the end) or jsonl (one object a\n"
         "line, written as each target ends, in that order, and not kept).\n\n"

@@ -33,6 +33,7 @@ public:
         disarm();
         state_->at = at;
         state_->expired = false;
+        state_->interrupted = false;
     }
 
     void disarm()
@@ -46,6 +47,20 @@ public:
     }
 
     [[nodiscard]] bool expired() const { return state_->expired; }
+
+    // Makes the armed deadline pass now, as the run is being stopped; interrupted() tells it
+    // from a deadline that passed by itself until the next arm().
+    void interrupt()
+    {
+        State& state = *state_;
+        state.interrupted = true;
+        if (state.expired)
+            return;
+        state.expired = true;
+        if (state.on_expiry)
+            state.on_expiry();
+    }
+    [[nodiscard]] bool interrupted() const { return state_->interrupted; }
     // The armed time.
     [[nodiscard]] Clock::time_point at() const { return state_->at; }
 
@@ -90,6 +105,7 @@ private:
         unsigned long generation = 0;
         bool timer_started = false;
         bool expired = false;
+        bool interrupted = false;
     };
 
     void start_timer()

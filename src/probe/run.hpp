@@ -35,6 +35,10 @@ struct ProbeOptions
     std::function<void(ProbeResult&&)> on_result;
     // Called about ten times a second while the run lasts, when set.
     std::function<void(const Progress&)> on_progress;
+    // When this descriptor (if >= 0) becomes readable, the run stops: no target is started any
+    // more, those in flight end at once, and every target not finished gets a result with state
+    // interrupted (in flight first, then the rest in order).
+    int stop_descriptor = -1;
 };
 
 // The most targets in flight that the open-file limit allows, with a margin for everything else.

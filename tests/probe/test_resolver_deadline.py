@@ -55,6 +55,30 @@ def inner(portent, workdir):
         fail("expected nothing on stderr, got %r" % stderr)
     print("probe.resolver_deadline: ended in %.2f s: %s" % (elapsed, results[0]["detail"]))
 
+    # Ctrl-C while the resolver is silent: the run stops at once, its target marked interrupted.
+    import signal
+    black_hole = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    black_hole.bind(("127.0.0.1", 53))
+    probe = subprocess.Popen([portent, "probe", "--timeout", "10s", "service.portent.test", "80/tcp",
+                              "--format", "json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(0.5)
+    signalled = time.monotonic()
+    probe.send_signal(signal.SIGINT)
+    try:
+        out, err = probe.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        probe.kill()
+        fail("SIGINT during the host look-up did not stop the run within 10 s")
+    black_hole.close()
+    took = time.monotonic() - signalled
+    if probe.returncode != 130 or took > 2:
+        fail("SIGINT during the look-up: exit code %d after %.1f s, expected 130 at once; stderr %r"
+             % (probe.returncode, took, err))
+    results = json.loads(out)
+    if len(results) != 1 or results[0]["state"] != "interrupted":
+        fail("SIGINT during the look-up: expected one result, state interrupted: %r" % results)
+    print("probe.resolver_deadline: SIGINT during the look-up ended the run %.2f s later" % took)
+
 
 def main():
     portent = os.path.abspath(sys.argv[1])

@@ -218,3 +218,50 @@ TEST_CASE("parallelism stays inside the open-file limit", "[probe][run]")
     CHECK(default_parallelism() <= parallelism_limit());
     CHECK(default_parallelism() <= 4096);
 }
+
+TEST_CASE("run_probes: a readable stop descriptor ends the run, every unfinished target interrupted",
+          "[probe][run]")
+{
+    enter_private_network();
+    LocalSocket black_hole(SOCK_DGRAM);
+    int stop[2];
+    REQUIRE(::pipe(stop) == 0);
+    ProbeOptions options;
+    options.timeout = 5s;
+    options.parallel = 2;
+    options.stop_descriptor = stop[0];
+    std::thread stopper([&] {
+        std::this_thread::sleep_for(300ms);
+        CHECK(::write(stop[1], "x", 1) == 1);
+    });
+    const auto start = std::chrono::steady_clock::now();
+    const auto results = run(std::vector<Target>(10, target(black_hole.port(), Transport::udp)), options);
+    const double elapsed = seconds_since(start);
+    stopper.join();
+    CHECK(elapsed >= 0.25);
+    CHECK(elapsed < 2.0);
+    CHECK(std::all_of(results.begin(), results.end(),
+                      [](const ProbeResult& r) { return r.state == State::interrupted && !r.answered(); }));
+    CHECK(std::count_if(results.begin(), results.end(), [](const ProbeResult& r) {
+              return r.detail == "interrupted before the probe ended";
+          }) == 2);
+    CHECK(results[9].detail == "interrupted before it was probed");
+    ::close(stop[0]);
+    ::close(stop[1]);
+}
+
+TEST_CASE("run_probes: a stop descriptor never holds a run whose targets end at once", "[probe][run]")
+{
+    enter_private_network();
+    int stop[2];
+    REQUIRE(::pipe(stop) == 0);
+    ProbeOptions options;
+    options.family = AddressFamily::ipv6; // 127.0.0.1 has none: every target ends without waiting
+    options.stop_descriptor = stop[0];
+    const auto start = std::chrono::steady_clock::now();
+    const auto results = run({target(80, Transport::tcp), target(81, Transport::tcp)}, options);
+    CHECK(seconds_since(start) < 1.0);
+    CHECK(results[1].state == State::error);
+    ::close(stop[0]);
+    ::close(stop[1]);
+}

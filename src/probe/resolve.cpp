@@ -10,6 +10,7 @@
 #include <netdb.h>
 #include <poll.h>
 #include <sys/eventfd.h>
+#include <system_error>
 #include <thread>
 
 namespace portent::probe {
@@ -95,15 +96,19 @@ HostAddresses look_up(const std::string& host, AddressFamily family, std::chrono
     auto pending = std::make_shared<PendingLookup>();
     if (pending->ready.get() < 0)
         return {{}, "cannot wait for the resolver: " + std::string(std::strerror(errno)), false};
-    std::thread([pending, name, family] {
-        int ignored = 0;
-        HostAddresses answer = get_addresses(name, family, 0, &ignored);
-        const std::lock_guard lock(pending->mutex);
-        pending->answer = std::move(answer);
-        pending->answered = true;
-        const std::uint64_t one = 1;
-        (void)!::write(pending->ready.get(), &one, sizeof one);
-    }).detach();
+    try {
+        std::thread([pending, name, family] {
+            int ignored = 0;
+            HostAddresses answer = get_addresses(name, family, 0, &ignored);
+            const std::lock_guard lock(pending->mutex);
+            pending->answer = std::move(answer);
+            pending->answered = true;
+            const std::uint64_t one = 1;
+            (void)!::write(pending->ready.get(), &one, sizeof one);
+        }).detach();
+    } catch (const std::system_error& failure) { // no thread to be had: this host's targets fail alone
+        return {{}, "cannot start the resolver: " + std::string(failure.what()), false};
+    }
 
     const auto deadline = Clock::now() + timeout;
     pollfd watched[2] = {{pending->ready.get(), POLLIN, 0}, {stop_descriptor, POLLIN, 0}};

@@ -9,7 +9,10 @@ import sys
 sys.dont_write_bytecode = True
 
 import json  # noqa: E402
+import os  # noqa: E402
 import re  # noqa: E402
+import shutil  # noqa: E402
+import tempfile  # noqa: E402
 
 import hostile_server as hs  # noqa: E402
 import probe_common as pc  # noqa: E402
@@ -226,6 +229,21 @@ def main():
             suite.check(run.rc == 2, f"table: exit code {run.rc}, expected 2", run.describe())
             suite.check(b"no-such-host.invalid:80/tcp" in run.out and b"error" in run.out,
                         "the table does not show the target with state error", run.describe())
+
+        with suite.case("no thread to be had for the resolver: a result with state error, exit 2"):
+            # As an unprivileged user whose process limit is already reached, creating a thread fails.
+            # (A copy of portent in a directory of its own that the user may enter.)
+            pc.require_tools("setpriv", "prlimit")
+            with tempfile.TemporaryDirectory(prefix="portent-nproc-") as place:
+                os.chmod(place, 0o755)
+                copy = os.path.join(place, "portent")
+                shutil.copy(PORTENT, copy)
+                run = pc.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "prlimit",
+                              "--nproc=1", copy, "probe", "localhost", "80/tcp", "--format", "json"], timeout=30)
+            results = pc.parse_json_run(suite, run, expect_count=1)
+            suite.check(results[0]["state"] == "error" and "resolver" in (results[0]["detail"] or ""),
+                        "expected state error naming the resolver", run.describe())
+            suite.check(run.rc == 2, f"exit code {run.rc}, expected 2", run.describe())
 
     with pc.hostile_server("--host", "::1") as ports6:
         for host in ("::1", "[::1]"):

@@ -118,10 +118,11 @@ HostAddresses look_up(const std::string& host, AddressFamily family, std::chrono
             if (pending->answered)
                 return std::move(pending->answer);
         }
-        const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
+        const auto left = std::chrono::duration_cast<std::chrono::nanoseconds>(deadline - Clock::now());
         if (left.count() <= 0)
             return {{}, "no answer from the resolver before the deadline", false};
-        const int count = ::poll(watched, stop_descriptor >= 0 ? 2 : 1, static_cast<int>(left.count()));
+        const timespec wait{static_cast<time_t>(left.count() / 1'000'000'000), left.count() % 1'000'000'000};
+        const int count = ::ppoll(watched, stop_descriptor >= 0 ? 2 : 1, &wait, nullptr);
         if (count > 0 && watched[1].revents != 0 && stop_descriptor >= 0)
             return {{}, "interrupted during the host look-up", true};
         if (count < 0 && errno != EINTR)

@@ -62,6 +62,8 @@ struct Context
     std::ostream& err;
     bool out_is_terminal = false;
     bool err_is_terminal = false;
+    std::size_t table_width = 0; // the terminal's width when stdout is one (COLUMNS first), else 0
+    bool command_named = false;  // the command was named, not taken as lookup by default
 
     // The --db sources, or the default; prints the fallback note on stderr. Given the queries
     // of a --first lookup: only the lines that answer them when every one has an answer
@@ -76,7 +78,27 @@ struct Context
     [[nodiscard]] services::ProtocolFilter protocol() const;
     // A QUERY argument, with -p/--proto as its protocol when it names none.
     [[nodiscard]] services::Query query(std::string_view text) const;
+    // With -p PROTO that no entry of the table has: a usage error that says which protocols it has.
+    void check_protocol(const services::Table& table) const;
+    // Whether more than one --db source is read (tables then show where each entry is from).
+    [[nodiscard]] bool several_sources() const { return global.databases.size() > 1; }
+    // A usage error when one of these global options, which `command` has no use for, is given.
+    void refuse_options(std::string_view command, std::initializer_list<std::string_view> names) const;
 };
+
+// The entries that output in `format` can show: for services(5) lines, those a line can hold
+// (services::fits_services_line); nullptr (every entry) for the others.
+[[nodiscard]] services::EntryFilter entry_filter(OutputFormat format);
+
+// Of `candidates` (entry indices in file order), those that `list` shows in `format`: none that
+// an earlier source hides (services::hidden_by_earlier_sources()), and only those that
+// entry_filter() takes; `left_out` is set to how many it does not take.
+[[nodiscard]] std::vector<std::uint32_t> listed_entries(const services::Table& table,
+                                                        std::vector<std::uint32_t> candidates,
+                                                        OutputFormat format, std::size_t& left_out);
+
+// The names of the commands, for hints.
+[[nodiscard]] std::vector<std::string_view> command_names();
 
 // The value of `option` as a whole number (above 0 when `positive`); a UsageError otherwise
 // (Boost would take "-1" for a huge unsigned number).
@@ -101,5 +123,6 @@ const Command& list_command();
 const Command& search_command();
 const Command& lint_command();
 const Command& probe_command();
+const Command& local_command();
 
 } // namespace portent::cli

@@ -1,11 +1,13 @@
 #include "cli/command.hpp"
 #include "cli/output.hpp"
+#include "services/merge.hpp"
+#include "services/services_line.hpp"
 
 #include <boost/program_options/value_semantic.hpp>
 
 #include <algorithm>
 #include <charconv>
-#include <numeric>
+#include <optional>
 
 namespace po = boost::program_options;
 
@@ -15,19 +17,25 @@ namespace {
 
 int run_list(Context& context)
 {
+    context.refuse_options("list", {"first"});
     if (!context.arguments.empty())
         throw UsageError("list: unexpected argument '" + context.arguments.front() + "'");
     const OutputFormat format =
         context.output_format({OutputFormat::table, OutputFormat::services, OutputFormat::json});
+    std::optional<std::size_t> top;
+    if (context.options.count("top"))
+        top = read_whole_number("--top", context.options["top"].as<std::string>(), true);
     const services::Table table = context.load_table();
+    context.check_protocol(table);
     const auto entries = table.entries();
     const services::ProtocolFilter protocol = context.protocol();
-    std::vector<std::uint32_t> indices;
+    std::vector<std::uint32_t> candidates;
     for (std::uint32_t index = 0; index < entries.size(); ++index)
         if (!protocol || entries[index].protocol == *protocol)
-            indices.push_back(index);
-    if (context.options.count("top")) {
-        const std::size_t top = read_whole_number("--top", context.options["top"].as<std::string>(), false);
+            candidates.push_back(index);
+    std::size_t left_out = 0;
+    std::vector<std::uint32_t> indices = listed_entries(table, std::move(candidates), format, left_out);
+    if (top) {
         if (std::ranges::none_of(entries,
                                  [](const services::Entry& entry) { return entry.frequency.has_value(); }))
             throw std::runtime_error(
@@ -35,9 +43,13 @@ int run_list(Context& context)
         std::erase_if(indices, [&](std::uint32_t index) { return !entries[index].frequency; });
         std::ranges::stable_sort(indices, std::ranges::greater(),
                                  [&](std::uint32_t index) { return *entries[index].frequency; });
-        indices.resize(std::min(top, indices.size()));
+        indices.resize(std::min(*top, indices.size()));
     }
-    write_entries(context.out, table, indices, format);
+    write_entries(context.out, table, whole_entries(table, indices), entry_output(context, format));
+    if (left_out > 0)
+        print_message(context.err, "note: " + std::to_string(left_out) +
+                                       " entries left out: a services(5) line needs a name, a port and a "
+                                       "protocol, without spaces (see --format table)");
     return exit_code::ok;
 }
 
@@ -51,11 +63,38 @@ po::options_description list_options()
 
 } // namespace
 
+services::EntryFilter entry_filter(OutputFormat format)
+{
+    return format == OutputFormat::services ? services::fits_services_line : nullptr;
+}
+
+std::vector<std::uint32_t> listed_entries(const services::Table& table, std::vector<std::uint32_t> candidates,
+                                          OutputFormat format, std::size_t& left_out)
+{
+    const services::EntryFilter accept = entry_filter(format);
+    const std::vector<bool> hidden = services::hidden_by_earlier_sources(table, accept);
+    left_out = 0;
+    std::erase_if(candidates, [&](std::uint32_t index) {
+        const bool taken = !accept || accept(table.entry(index));
+        left_out += taken ? 0 : 1;
+        return !taken || hidden[index];
+    });
+    return candidates;
+}
+
 const Command& list_command()
 {
     static const Command command{
-        "list", "[--top N]",    "every entry, in file order (with --top N: the N most often open)",
-        "",     list_options(), run_list};
+        "list",
+        "[--top N]",
+        "every entry, in file order (with --top N: the N most often open)",
+        "With several --db sources the first listed wins: an entry of a later source is left out when an\n"
+        "earlier one has its name for its protocol. --format services writes a range as one line per\n"
+        "port and leaves out, saying so, the entries that a services(5) line cannot hold (no name,\n"
+        "port or protocol, or spaces in the name): the output is a file that glibc reads back to the\n"
+        "same answers.\n",
+        list_options(),
+        run_list};
     return command;
 }
 

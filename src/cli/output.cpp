@@ -1,6 +1,7 @@
 #include "cli/output.hpp"
 
 #include "cli/text.hpp"
+#include "services/services_line.hpp"
 
 #include <boost/json/serialize.hpp>
 
@@ -10,55 +11,85 @@
 #include <cstdio>
 #include <functional>
 #include <ostream>
-#include <stdexcept>
 #include <utility>
 
 namespace portent::cli {
 
+namespace {
+
+// The width of each column in display columns, and which columns have a cell somewhere (the
+// others are left out).
+struct Columns
+{
+    std::vector<std::size_t> widths;
+    std::vector<bool> shown;
+    std::size_t last_shown = 0;
+};
+
+Columns measure(const Row& header, std::size_t row_count, const std::function<Row(std::size_t)>& row_at)
+{
+    Columns columns{std::vector<std::size_t>(header.size(), 0), std::vector<bool>(header.size(), false)};
+    for (std::size_t index = 0; index < row_count; ++index) {
+        const Row row = row_at(index);
+        for (std::size_t column = 0; column < row.size() && column < header.size(); ++column) {
+            if (row[column].empty())
+                continue;
+            columns.shown[column] = true;
+            columns.widths[column] = std::max(columns.widths[column], display_width(visible(row[column])));
+        }
+    }
+    for (std::size_t column = 0; column < header.size(); ++column) {
+        columns.widths[column] = std::max(columns.widths[column], display_width(visible(header[column])));
+        columns.last_shown = columns.shown[column] ? column : columns.last_shown;
+    }
+    return columns;
+}
+
+// One line of the table, without padding at its end; with a `max_width`, the last column is
+// shortened to fit.
+std::string table_line(const Row& row, const Columns& columns, std::size_t max_width)
+{
+    std::string line;
+    std::size_t width = 0; // of `line`, in display columns
+    std::size_t pending_spaces = 0;
+    for (std::size_t column = 0; column < row.size() && column < columns.widths.size(); ++column) {
+        if (!columns.shown[column])
+            continue;
+        if (!line.empty() || pending_spaces > 0) {
+            line.append(pending_spaces + 2, ' ');
+            width += pending_spaces + 2;
+        }
+        std::string cell = visible(row[column]);
+        if (max_width > 0 && column == columns.last_shown)
+            cell = fit_width(cell, max_width > width ? max_width - width : 1);
+        const std::size_t cell_width = display_width(cell);
+        line += cell;
+        width += cell_width;
+        pending_spaces = columns.widths[column] - std::min(columns.widths[column], cell_width);
+    }
+    while (line.ends_with(' ')) // an empty last cell leaves only padding
+        line.pop_back();
+    line += '\n';
+    return line;
+}
+
+} // namespace
+
 void write_table(std::ostream& out, const Row& header, std::size_t row_count,
-                 const std::function<Row(std::size_t)>& row_at)
+                 const std::function<Row(std::size_t)>& row_at, std::size_t max_width)
 {
     // Two passes over the rows, each built anew: the widths first, then the lines, so that
     // memory stays the same for a hundred rows or millions.
-    std::vector<std::size_t> widths(header.size(), 0);
-    std::vector<bool> shown(header.size(), false); // columns empty in every row are left out
-    for (std::size_t index = 0; index < row_count; ++index) {
-        const Row row = row_at(index);
-        for (std::size_t column = 0; column < row.size() && column < widths.size(); ++column) {
-            if (row[column].empty())
-                continue;
-            shown[column] = true;
-            widths[column] = std::max(widths[column], display_width(visible(row[column])));
-        }
-    }
-    for (std::size_t column = 0; column < header.size(); ++column)
-        widths[column] = std::max(widths[column], display_width(visible(header[column])));
-    std::string line;
-    auto write_row = [&](const Row& row) {
-        line.clear();
-        std::size_t pending_spaces = 0;
-        for (std::size_t column = 0; column < row.size() && column < widths.size(); ++column) {
-            if (!shown[column])
-                continue;
-            if (!line.empty() || pending_spaces > 0)
-                line.append(pending_spaces + 2, ' ');
-            const std::string cell = visible(row[column]);
-            line += cell;
-            pending_spaces = widths[column] - display_width(cell);
-        }
-        while (line.ends_with(' ')) // an empty last cell leaves only padding
-            line.pop_back();
-        line += '\n';
-        out << line;
-    };
-    write_row(header);
+    const Columns columns = measure(header, row_count, row_at);
+    out << table_line(header, columns, max_width);
     for (std::size_t index = 0; index < row_count; ++index)
-        write_row(row_at(index));
+        out << table_line(row_at(index), columns, max_width);
 }
 
-void write_table(std::ostream& out, const Row& header, const std::vector<Row>& rows)
+void write_table(std::ostream& out, const Row& header, const std::vector<Row>& rows, std::size_t max_width)
 {
-    write_table(out, header, rows.size(), [&](std::size_t index) { return rows[index]; });
+    write_table(
+        out, header, rows.size(), [&](std::size_t index) { return rows[index]; }, max_width);
 }
 
 namespace {
@@ -138,6 +169,11 @@ void JsonArrayWriter::finish()
     out_ << "]\n";
 }
 
+void print_message(std::ostream& err, std::string_view message)
+{
+    err << "portent: " << visible(message) << '\n';
+}
+
 std::string source_names(const services::Table& table)
 {
     std::string names;
@@ -171,62 +207,62 @@ std::string format_frequency(const services::Entry& entry)
     return buffer;
 }
 
-void write_entries_table(std::ostream& out, std::span<const services::Entry> entries,
-                         std::span<const std::uint32_t> indices)
+void write_entries_table(std::ostream& out, const services::Table& table, std::span<const Shown> shown,
+                         const EntryOutput& how)
 {
-    write_table(out, {"SERVICE", "PORT", "PROTO", "ALIASES", "CLASS", "FREQUENCY", "COMMENT"}, indices.size(),
-                [&](std::size_t row) -> Row {
-                    const services::Entry& entry = entries[indices[row]];
-                    return {std::string(entry.name),
-                            services::format_ports(entry),
-                            std::string(entry.protocol),
-                            join_aliases(entry),
-                            entry.has_port ? std::string(to_string(services::port_class(entry.port_first)))
-                                           : "",
-                            format_frequency(entry),
-                            std::string(entry.comment)};
-                });
+    write_table(
+        out, {"SERVICE", "PORT", "PROTO", "ALIASES", "CLASS", "FREQUENCY", "SOURCE", "COMMENT"}, shown.size(),
+        [&](std::size_t row) -> Row {
+            const services::Entry& entry = table.entry(shown[row].index);
+            return {std::string(entry.name),
+                    services::format_ports(entry),
+                    std::string(entry.protocol),
+                    join_aliases(entry),
+                    entry.has_port ? std::string(to_string(services::port_class(entry.port_first))) : "",
+                    format_frequency(entry),
+                    how.source_column ? table.sources()[entry.source].name : "",
+                    std::string(entry.comment)};
+        },
+        how.max_width);
 }
 
-// Exactly getent's print_services(): "%-21s %d/%s" and " alias" for each alias.
-void write_entries_services(std::ostream& out, std::span<const services::Entry> entries,
-                            std::span<const std::uint32_t> indices)
+// Exactly getent's print_services() for each port asked for; entries that a line cannot hold
+// are not written (callers leave them out and say so).
+void write_entries_services(std::ostream& out, const services::Table& table, std::span<const Shown> shown)
 {
-    std::string line;
-    for (std::uint32_t index : indices) {
-        const services::Entry& entry = entries[index];
-        line.assign(entry.name);
-        if (line.size() < 21)
-            line.append(21 - line.size(), ' ');
-        line += ' ';
-        line += services::format_ports(entry);
-        line += '/';
-        line += entry.protocol;
-        for (std::string_view alias : entry.aliases) {
-            line += ' ';
-            line += alias;
-        }
-        line += '\n';
-        out << line;
+    std::string lines;
+    for (const Shown& item : shown) {
+        const services::Entry& entry = table.entry(item.index);
+        if (!services::fits_services_line(entry))
+            continue;
+        lines.clear();
+        for (std::uint32_t port = item.ports.first; port <= item.ports.last; ++port)
+            services::append_services_line(lines, entry, static_cast<std::uint16_t>(port));
+        out << lines;
     }
 }
 
-void write_entries_json(std::ostream& out, const services::Table& table,
-                        std::span<const std::uint32_t> indices)
+// A text field, or null when the entry has none.
+boost::json::value text_or_null(std::string_view text)
+{
+    return text.empty() ? boost::json::value(nullptr) : boost::json::value(valid_utf8(text));
+}
+
+void write_entries_json(std::ostream& out, const services::Table& table, std::span<const Shown> shown)
 {
     JsonArrayWriter array(out);
-    for (std::uint32_t index : indices) {
-        const services::Entry& entry = table.entry(index);
+    for (const Shown& item : shown) {
+        const services::Entry& entry = table.entry(item.index);
         boost::json::object object;
-        object["name"] = valid_utf8(entry.name);
+        object["name"] = text_or_null(entry.name);
         object["port"] = entry.has_port ? boost::json::value(entry.port_first) : nullptr;
         object["port_last"] = entry.has_port ? boost::json::value(entry.port_last) : nullptr;
-        object["protocol"] = valid_utf8(entry.protocol);
+        object["protocol"] = text_or_null(entry.protocol);
         boost::json::array aliases;
         for (std::string_view alias : entry.aliases)
             aliases.emplace_back(valid_utf8(alias));
         object["aliases"] = std::move(aliases);
-        object["comment"] = valid_utf8(entry.comment);
+        object["comment"] = text_or_null(entry.comment);
         object["class"] =
             entry.has_port ? boost::json::value(to_string(services::port_class(entry.port_first))) : nullptr;
         object["frequency"] = entry.frequency ? boost::json::value(*entry.frequency) : nullptr;
@@ -239,16 +275,29 @@ void write_entries_json(std::ostream& out, const services::Table& table,
 
 } // namespace
 
-void write_entries(std::ostream& out, const services::Table& table, std::span<const std::uint32_t> indices,
-                   OutputFormat format)
+std::vector<Shown> whole_entries(const services::Table& table, std::span<const std::uint32_t> indices)
 {
-    switch (format) {
-    case OutputFormat::table: write_entries_table(out, table.entries(), indices); return;
-    case OutputFormat::services: write_entries_services(out, table.entries(), indices); return;
-    case OutputFormat::json: write_entries_json(out, table, indices); return;
-    case OutputFormat::jsonl: break; // no command writes entries as JSON lines (Command::formats)
+    std::vector<Shown> shown;
+    shown.reserve(indices.size());
+    for (const std::uint32_t index : indices)
+        shown.push_back({index, {table.entry(index).port_first, table.entry(index).port_last}});
+    return shown;
+}
+
+EntryOutput entry_output(const Context& context, OutputFormat format)
+{
+    return {format, context.several_sources(), context.table_width};
+}
+
+void write_entries(std::ostream& out, const services::Table& table, std::span<const Shown> shown,
+                   const EntryOutput& how)
+{
+    switch (how.format) {
+    case OutputFormat::table: write_entries_table(out, table, shown, how); return;
+    case OutputFormat::services: write_entries_services(out, table, shown); return;
+    case OutputFormat::json: write_entries_json(out, table, shown); return;
+    case OutputFormat::jsonl: return; // not offered by the commands that write entries
     }
-    throw std::logic_error("write_entries: entries are not written as " + std::string(to_string(format)));
 }
 
 } // namespace portent::cli

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "cli/command.hpp"
+#include "services/merge.hpp"
 #include "services/table.hpp"
 
 #include <boost/json/value.hpp>
@@ -10,6 +11,7 @@
 #include <iosfwd>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace portent::cli {
@@ -18,10 +20,13 @@ using Row = std::vector<std::string>;
 
 // Aligned columns separated by two spaces, a header line first; every cell is made visible
 // (see visible()); the last column is not padded; a column empty in every row is left out.
-void write_table(std::ostream& out, const Row& header, const std::vector<Row>& rows);
+// Widths are display columns. With a `max_width` (a terminal's), the last column of a line
+// that would be wider is shortened to fit, ending in "…"; 0: lines are never cut.
+void write_table(std::ostream& out, const Row& header, const std::vector<Row>& rows,
+                 std::size_t max_width = 0);
 // The same for rows made on demand: row_at(i) is called twice for each row.
 void write_table(std::ostream& out, const Row& header, std::size_t row_count,
-                 const std::function<Row(std::size_t)>& row_at);
+                 const std::function<Row(std::size_t)>& row_at, std::size_t max_width = 0);
 
 // A JSON value as text, on one line; numbers in plain decimal (0.05, never 5E-2), and a number
 // that is not finite as null.
@@ -44,12 +49,42 @@ private:
     bool empty_ = true;
 };
 
+// "portent: MESSAGE" and a newline, every character of the message that could drive a
+// terminal or break the line written as an escape (see visible()): messages echo arguments.
+void print_message(std::ostream& err, std::string_view message);
+
 // The names of the table's sources, for messages: "/etc/services" or "a, b".
 [[nodiscard]] std::string source_names(const services::Table& table);
 
-// Entries of `table` in the given format: table (SERVICE PORT PROTO ALIASES CLASS COMMENT),
-// services (what `getent services` prints) or json (an array of objects).
-void write_entries(std::ostream& out, const services::Table& table, std::span<const std::uint32_t> indices,
-                   OutputFormat format);
+// An entry to write, with the ports of it that were asked for (all of them but for a port or
+// range query): services(5) output writes a line for each of those ports, so that a range
+// becomes a line per port; tables and JSON show the entry whole.
+struct Shown
+{
+    std::uint32_t index = 0;
+    services::PortSpan ports;
+};
+
+// Each entry of `indices` whole.
+[[nodiscard]] std::vector<Shown> whole_entries(const services::Table& table,
+                                               std::span<const std::uint32_t> indices);
+
+// How entries are written: the format; in a table, a SOURCE column (for several sources) and
+// at most `max_width` columns (see write_table()).
+struct EntryOutput
+{
+    OutputFormat format = OutputFormat::table;
+    bool source_column = false;
+    std::size_t max_width = 0;
+};
+
+// The way `context` asks for entries in `format`.
+[[nodiscard]] EntryOutput entry_output(const Context& context, OutputFormat format);
+
+// Entries of `table`: a table (SERVICE PORT PROTO ALIASES CLASS FREQUENCY [SOURCE] COMMENT),
+// services(5) lines (what `getent services` prints, for the entries a line can hold) or JSON
+// (an array of objects; a value that is absent is null).
+void write_entries(std::ostream& out, const services::Table& table, std::span<const Shown> shown,
+                   const EntryOutput& how);
 
 } // namespace portent::cli

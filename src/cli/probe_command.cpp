@@ -118,7 +118,7 @@ int run_probe(Context& context)
     if (format == OutputFormat::json)
         write_probe_json(context.out, targets, shown);
     else if (format == OutputFormat::table && !shown.empty())
-        write_probe_table(context.out, targets, shown);
+        write_probe_table(context.out, targets, shown, context.table_width);
     if (interrupts.signal() == 0)
         return every_target_answered ? exit_code::ok : exit_code::not_found;
     context.out.flush();

@@ -68,7 +68,7 @@ std::string table_answer(const std::string& answer)
 } // namespace
 
 void write_probe_table(std::ostream& out, std::span<const Target> targets,
-                       std::span<const ProbeResult> results)
+                       std::span<const ProbeResult> results, std::size_t max_width)
 {
     std::vector<Row> rows;
     rows.reserve(results.size());
@@ -79,7 +79,7 @@ void write_probe_table(std::ostream& out, std::span<const Target> targets,
                         std::string(verdict_text(result)), rtt_text(result.round_trip),
                         table_answer(result.answer), result.detail});
     }
-    write_table(out, {"TARGET", "ADDRESS", "STATE", "VERDICT", "RTT", "ANSWER", "DETAIL"}, rows);
+    write_table(out, {"TARGET", "ADDRESS", "STATE", "VERDICT", "RTT", "ANSWER", "DETAIL"}, rows, max_width);
 }
 
 boost::json::object probe_result_json(const Target& target, const ProbeResult& result)

@@ -20,9 +20,10 @@ namespace portent::cli {
 [[nodiscard]] boost::json::object probe_result_json(const probe::Target& target,
                                                     const probe::ProbeResult& result);
 
-// TARGET ADDRESS STATE VERDICT RTT ANSWER DETAIL, one row per result, in the order given.
+// TARGET ADDRESS STATE VERDICT RTT ANSWER DETAIL, one row per result, in the order given, at
+// most `max_width` columns wide (0: no limit; see write_table()).
 void write_probe_table(std::ostream& out, std::span<const probe::Target> targets,
-                       std::span<const probe::ProbeResult> results);
+                       std::span<const probe::ProbeResult> results, std::size_t max_width);
 
 // One JSON array of probe_result_json() objects, in the order given.
 void write_probe_json(std::ostream& out, std::span<const probe::Target> targets,

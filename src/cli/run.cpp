@@ -1,6 +1,7 @@
 #include "cli/run.hpp"
 
 #include "cli/command.hpp"
+#include "cli/output.hpp"
 #include "services/source.hpp"
 
 #include <boost/program_options.hpp>
@@ -8,9 +9,11 @@
 #include <array>
 #include <cerrno>
 #include <charconv>
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <span>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 namespace po = boost::program_options;
@@ -21,9 +24,9 @@ namespace {
 
 constexpr std::string_view program = "portent";
 
-const std::array<const Command* (*)(), 5> command_list = {
+const std::array<const Command* (*)(), 6> command_list = {
     [] { return &lookup_command(); }, [] { return &list_command(); },  [] { return &search_command(); },
-    [] { return &lint_command(); },   [] { return &probe_command(); },
+    [] { return &lint_command(); },   [] { return &probe_command(); }, [] { return &local_command(); },
 };
 
 const Command* find_command(std::string_view name)
@@ -62,16 +65,32 @@ po::options_description global_options(const Command* command = nullptr)
     po::options_description options("Global options");
     options.add_options()(
         "db", po::value<std::vector<std::string>>()->value_name("SOURCE"),
-        "database to read: a file, 'system' (/etc/services) or 'embedded'; repeat to merge, the first "
-        "listed wins (default: system, or embedded when /etc/services cannot be read)")(
+        "database to read: a file, 'system' (/etc/services), 'embedded' or '-' (standard input); repeat to "
+        "merge: the first listed wins (default: system, or embedded when /etc/services cannot be read)")(
         "db-format", po::value<std::string>()->value_name("FORMAT"),
         "read --db files as 'services', 'nmap' or 'iana-csv' (default: detected from the content)")(
         "proto,p", po::value<std::string>()->value_name("PROTO"),
         "only entries of this protocol (tcp, udp, …), for queries without their own /PROTO")(
         "format", po::value<std::string>()->value_name("FORMAT"), format.c_str())(
-        "first", "only the first match of each query in file order, as getservbyname(3) answers")(
+        "first",
+        "only the first match of each query in file order, as getservbyname(3) answers (lookup, probe)")(
         "help,h", "show this help, or a command's help after its name")("version", "print the version");
     return options;
+}
+
+// The width of the terminal on stdout: COLUMNS when it is a positive number (as ls and ps
+// read it), else what the terminal says; 0 when neither tells.
+std::size_t terminal_width()
+{
+    if (const char* columns = std::getenv("COLUMNS")) {
+        std::size_t value = 0;
+        const std::string_view text(columns);
+        const auto [stop, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (error == std::errc() && stop == text.data() + text.size() && value > 0)
+            return value;
+    }
+    winsize size{};
+    return ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 ? size.ws_col : 0;
 }
 
 // Positional arguments are collected under this name.
@@ -97,7 +116,8 @@ void print_main_help(std::ostream& out, const po::options_description& global)
            "  portent --db iana.csv 6010                IANA's x11 range 6000-6063 holds 6010\n"
            "  portent --db nmap-services list --top 10  the ten ports most often found open\n"
            "  portent search kerberos                   names, aliases and comments, any case\n"
-           "  portent probe localhost daytime           does daytime answer on 13/tcp and 13/udp?\n\n"
+           "  portent probe localhost daytime           does daytime answer on 13/tcp and 13/udp?\n"
+           "  portent local                             what listens here, and its processes\n\n"
            "Exit status: 0 every query found something (every probe answered), 2 some did not,\n"
            "1 usage or database error. `portent COMMAND --help` tells more.\n";
 }
@@ -135,8 +155,14 @@ GlobalOptions read_global_options(const po::variables_map& values)
         if (!global.db_format)
             throw UsageError("--db-format: unknown format '" + name + "' (services, nmap, iana-csv)");
     }
-    if (values.count("proto"))
+    if (values.count("proto")) {
         global.protocol = values["proto"].as<std::string>();
+        // -p=udp gives the value "=udp": a short option's value follows it without '='.
+        if (global.protocol->starts_with('='))
+            throw UsageError("-p/--proto: the protocol '" + *global.protocol +
+                             "' starts with '='; write -p " + global.protocol->substr(1) +
+                             " or --proto=" + global.protocol->substr(1));
+    }
     if (values.count("format"))
         global.format = parse_output_format(values["format"].as<std::string>());
     global.first = values.count("first") > 0;
@@ -192,6 +218,9 @@ int run_command(int argc, char** argv)
         throw UsageError("give a QUERY or a COMMAND");
     Context context{read_global_options(values),  std::move(arguments),        values, std::cout, std::cerr,
                     ::isatty(STDOUT_FILENO) == 1, ::isatty(STDERR_FILENO) == 1};
+    if (context.out_is_terminal)
+        context.table_width = terminal_width();
+    context.command_named = explicit_command;
     return command->run(context);
 }
 
@@ -206,7 +235,7 @@ services::Table Context::load_table(std::span<const services::Query> first_match
     if (!table)
         table = services::load_database(global.databases, global.db_format, &note);
     if (!note.empty())
-        err << program << ": note: " << note << '\n';
+        print_message(err, "note: " + note);
     return std::move(*table);
 }
 
@@ -263,6 +292,42 @@ services::ProtocolFilter Context::protocol() const
     return global.protocol ? services::ProtocolFilter(*global.protocol) : std::nullopt;
 }
 
+void Context::check_protocol(const services::Table& table) const
+{
+    if (!global.protocol)
+        return;
+    std::vector<std::string_view> protocols; // the first few, in file order
+    for (const services::Entry& entry : table.entries()) {
+        if (entry.protocol == *global.protocol)
+            return;
+        if (protocols.size() < 8 && std::ranges::find(protocols, entry.protocol) == protocols.end())
+            protocols.push_back(entry.protocol);
+    }
+    std::string have;
+    for (std::string_view protocol : protocols)
+        have += (have.empty() ? "" : ", ") + (protocol.empty() ? std::string("none") : std::string(protocol));
+    throw UsageError("-p " + *global.protocol + ": no entry of " + source_names(table) +
+                     " has that protocol (" +
+                     (have.empty() ? std::string("it has no entries") : "they have " + have) + ")");
+}
+
+void Context::refuse_options(std::string_view command, std::initializer_list<std::string_view> names) const
+{
+    for (std::string_view name : names)
+        if (options.count(std::string(name)))
+            throw UsageError("--" + std::string(name) + " is not an option of '" + std::string(command) +
+                             "'");
+}
+
+std::vector<std::string_view> command_names()
+{
+    std::vector<std::string_view> names;
+    names.reserve(command_list.size());
+    for (auto command : command_list)
+        names.push_back(command()->name);
+    return names;
+}
+
 int run(int argc, char** argv)
 {
     std::ios::sync_with_stdio(false);
@@ -270,16 +335,16 @@ int run(int argc, char** argv)
         const int code = run_command(argc, argv);
         std::cout.flush();
         if (!std::cout) { // a full disk, a closed pipe: the output is not all there
-            std::cerr << program << ": cannot write the output: " << std::strerror(errno) << '\n';
+            print_message(std::cerr, std::string("cannot write the output: ") + std::strerror(errno));
             return exit_code::failure;
         }
         return code;
     } catch (const po::error& error) {
-        std::cerr << program << ": " << error.what() << " (see 'portent --help')\n";
+        print_message(std::cerr, std::string(error.what()) + " (see 'portent --help')");
     } catch (const UsageError& error) {
-        std::cerr << program << ": " << error.what() << " (see 'portent --help')\n";
+        print_message(std::cerr, std::string(error.what()) + " (see 'portent --help')");
     } catch (const std::exception& error) {
-        std::cerr << program << ": " << error.what() << '\n';
+        print_message(std::cerr, error.what());
     }
     return exit_code::failure;
 }

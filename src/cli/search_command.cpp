@@ -7,17 +7,33 @@ namespace {
 
 int run_search(Context& context)
 {
-    if (context.arguments.empty())
-        throw UsageError("search: give the TEXT to search for");
+    context.refuse_options("search", {"first"});
     std::string text;
     for (const std::string& word : context.arguments)
         text += (text.empty() ? "" : " ") + word;
+    if (text.find_first_not_of(" \t\n\v\f\r") == std::string::npos)
+        throw UsageError("search: give the words to search for (`portent list` shows every entry)");
     const OutputFormat format =
         context.output_format({OutputFormat::table, OutputFormat::services, OutputFormat::json});
     const services::Table table = context.load_table();
-    const std::vector<std::uint32_t> found = table.search(text, context.protocol());
+    context.check_protocol(table);
+    std::size_t left_out = 0;
+    const std::vector<std::uint32_t> found =
+        listed_entries(table, table.search(text, context.protocol()), format, left_out);
     if (!found.empty() || format == OutputFormat::json)
-        write_entries(context.out, table, found, format);
+        write_entries(context.out, table, whole_entries(table, found), entry_output(context, format));
+    context.out.flush();
+    const std::string words = "'" + text + "'";
+    if (found.empty() && left_out > 0)
+        print_message(context.err, "search: " + words +
+                                       " matches only entries that a services(5) line "
+                                       "cannot hold (see --format table)");
+    else if (found.empty())
+        print_message(context.err, "search: nothing in " + source_names(table) + " matches " + words);
+    else if (left_out > 0)
+        print_message(context.err, "note: " + std::to_string(left_out) +
+                                       " matching entries left out: a services(5) line cannot hold them "
+                                       "(see --format table)");
     return found.empty() ? exit_code::not_found : exit_code::ok;
 }
 
@@ -27,9 +43,11 @@ const Command& search_command()
 {
     static const Command command{
         "search",
-        "TEXT...",
-        "search names, aliases, comments and IANA descriptions, ignoring case",
-        "The words are joined with spaces and searched as one text. Exit status 2 when nothing matches.\n",
+        "WORD...",
+        "the entries whose names, aliases, comments or descriptions hold every WORD, in any case",
+        "Finds the entries that hold every WORD, in any order, each anywhere in the name, an alias,\n"
+        "the comment or the description (`portent search remote login` finds ssh's \"SSH Remote\n"
+        "Login Protocol\"). Prints what list prints of them; exit status 2 when nothing matches.\n",
         {},
         run_search};
     return command;

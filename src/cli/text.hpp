@@ -6,15 +6,21 @@
 
 namespace portent::cli {
 
-// The text with every control character (C0, DEL, C1) and every byte that is not part of valid
-// UTF-8 written as an escape (\n, \t, \r, \e, \xNN), so that printing it cannot drive a
-// terminal. Valid printable UTF-8 is kept as it is.
+// The text with every character that could drive a terminal or hide itself written as an
+// escape: C0 controls and DEL (\n, \t, \r, \e, \xNN), C1 controls and bytes that are not part
+// of valid UTF-8 (\xNN for each byte), format characters, line and paragraph separators
+// (Unicode Cf, Zl, Zp: bidirectional overrides, zero-width characters, the byte-order mark;
+// \uNNNN or \UNNNNNNNN). Every other character of valid UTF-8 is kept as it is.
 [[nodiscard]] std::string visible(std::string_view bytes);
 
 // The text with each byte that is not part of valid UTF-8 replaced by U+FFFD (for JSON).
 [[nodiscard]] std::string valid_utf8(std::string_view bytes);
 
-// Columns the text takes on a terminal: one per code point (the text is valid UTF-8).
+// Columns the text takes on a terminal: two for East Asian wide characters and most emoji,
+// none for combining marks, one for the rest (and for each byte that is not UTF-8).
 [[nodiscard]] std::size_t display_width(std::string_view utf8);
+
+// The text when it fits in `columns`, otherwise as much of it as fits before a closing "…".
+[[nodiscard]] std::string fit_width(std::string_view utf8, std::size_t columns);
 
 } // namespace portent::cli

@@ -1,5 +1,7 @@
 #include "services/parse.hpp"
 
+#include "services/line_text.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -14,19 +16,6 @@
 namespace portent::services {
 
 namespace {
-
-// glibc splits services(5) lines with isspace() in the C locale: space, \t, \n, \v, \f, \r.
-constexpr std::array<bool, 256> space_table = [] {
-    std::array<bool, 256> table{};
-    for (unsigned char c : {' ', '\t', '\n', '\v', '\f', '\r'})
-        table[c] = true;
-    return table;
-}();
-
-constexpr bool is_space(char c)
-{
-    return space_table[static_cast<unsigned char>(c)];
-}
 
 constexpr bool is_digit(char c)
 {
@@ -67,7 +56,8 @@ inline std::size_t find_either(std::string_view text, char a, char b)
     const __m128i second = _mm_set1_epi8(b);
     for (; i + 16 <= text.size(); i += 16) {
         const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + i));
-        const int found = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(bytes, first), _mm_cmpeq_epi8(bytes, second)));
+        const int found =
+            _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(bytes, first), _mm_cmpeq_epi8(bytes, second)));
         if (found != 0)
             return i + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(found)));
     }
@@ -86,7 +76,8 @@ inline std::size_t data_end(std::string_view line)
 }
 
 // Calls `handle(line, number)` for each line, without its '\n'; the first is number `first_line`.
-template <typename Handler> void for_each_line(std::string_view text, std::uint32_t first_line, Handler&& handle)
+template <typename Handler>
+void for_each_line(std::string_view text, std::uint32_t first_line, Handler&& handle)
 {
     std::uint32_t number = first_line - 1;
     while (!text.empty()) {
@@ -97,16 +88,6 @@ template <typename Handler> void for_each_line(std::string_view text, std::uint3
         handle(text.substr(0, length), number);
         text.remove_prefix(newline ? length + 1 : length);
     }
-}
-
-std::string quoted(std::string_view text)
-{
-    std::string out;
-    out.reserve(text.size() + 2);
-    out.push_back('\'');
-    out.append(text);
-    out.push_back('\'');
-    return out;
 }
 
 // A port number as glibc reads it, with strtoul(text, &end, 0): 0x50 is hexadecimal, 0120 octal,
@@ -166,8 +147,9 @@ bool may_hold_non_decimal_port(std::string_view text)
         const __m128i next = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + i + 1));
         const __m128i space = _mm_or_si128(_mm_cmpeq_epi8(before, _mm_set1_epi8(' ')),
                                            at_most(_mm_sub_epi8(before, _mm_set1_epi8('\t')), '\r' - '\t'));
-        const __m128i digit_or_x = _mm_or_si128(at_most(_mm_sub_epi8(next, _mm_set1_epi8('0')), 9),
-                                                _mm_cmpeq_epi8(_mm_or_si128(next, _mm_set1_epi8(0x20)), _mm_set1_epi8('x')));
+        const __m128i digit_or_x =
+            _mm_or_si128(at_most(_mm_sub_epi8(next, _mm_set1_epi8('0')), 9),
+                         _mm_cmpeq_epi8(_mm_or_si128(next, _mm_set1_epi8(0x20)), _mm_set1_epi8('x')));
         const __m128i zero = _mm_cmpeq_epi8(here, _mm_set1_epi8('0'));
         if (_mm_movemask_epi8(_mm_and_si128(_mm_and_si128(space, zero), digit_or_x)) != 0)
             return true;
@@ -226,11 +208,17 @@ bool split_line(std::string_view line, std::uint32_t line_number, std::vector<Di
         return report("missing /protocol after port " + std::string(port_digits));
     }
     // glibc skips every '/' before the protocol.
-    entry.protocol = port_text.substr(number.length);
+    entry.protocol = port_text.substr(number.length + 1);
+    const bool slashes = entry.protocol.starts_with('/');
     while (entry.protocol.starts_with('/'))
         entry.protocol.remove_prefix(1);
     if (entry.protocol.empty())
         return report("empty protocol after " + quoted(port_text));
+    if (slashes)
+        diagnostics.push_back({source, line_number,
+                               "several slashes in " + quoted(port_text) +
+                                   ": glibc skips them all and reads the protocol " +
+                                   quoted(entry.protocol)});
     if (number.base != 10)
         diagnostics.push_back({source, line_number,
                                "port " + quoted(port_digits) + " is read as " +
@@ -592,6 +580,20 @@ Format detect_format(std::string_view text)
     const bool nmap_like = port.find('/') != std::string_view::npos &&
                            frequency.find('.') != std::string_view::npos && read_decimal(frequency, value);
     return nmap_like ? Format::nmap : Format::services;
+}
+
+std::optional<std::string> format_mismatch(std::string_view text, Format format)
+{
+    const std::optional<std::string_view> content = deciding_line(text.substr(0, format_detection_size));
+    const bool csv = detect_format(text) == Format::iana_csv;
+    if (!content || csv == (format == Format::iana_csv))
+        return std::nullopt;
+    if (csv)
+        return "its first record is a row of the IANA CSV (read it with --db-format iana-csv)";
+    const auto fields = 1 + std::count(content->begin(), content->end(), ',');
+    return "its first record is not a CSV row of " + std::to_string(iana_columns) + " fields but " +
+           (fields == 1 ? std::string("a line without commas")
+                        : "one of " + std::to_string(fields) + " fields");
 }
 
 std::string format_ports(const Entry& entry)

@@ -51,7 +51,8 @@ struct ParseResult
 // a part of a file).
 [[nodiscard]] ParseResult parse_services(std::string_view text, std::uint32_t source = 0,
                                          std::uint32_t first_line = 1);
-[[nodiscard]] ParseResult parse_nmap(std::string_view text, std::uint32_t source = 0, std::uint32_t first_line = 1);
+[[nodiscard]] ParseResult parse_nmap(std::string_view text, std::uint32_t source = 0,
+                                     std::uint32_t first_line = 1);
 [[nodiscard]] ParseResult parse_iana_csv(std::string_view text, std::uint32_t source = 0,
                                          std::uint32_t first_line = 1);
 [[nodiscard]] ParseResult parse(std::string_view text, Format format, std::uint32_t source = 0,
@@ -61,9 +62,9 @@ struct ParseResult
 // it: whether it makes an entry, which is then in `entry`. For services(5) its aliases are
 // appended to `aliases` and the entry's own span is left empty; problems are appended to
 // `diagnostics`.
-[[nodiscard]] bool parse_line(std::string_view line, Format format, std::uint32_t number, std::uint32_t source,
-                              std::vector<std::string_view>& aliases, std::vector<Diagnostic>& diagnostics,
-                              Entry& entry);
+[[nodiscard]] bool parse_line(std::string_view line, Format format, std::uint32_t number,
+                              std::uint32_t source, std::vector<std::string_view>& aliases,
+                              std::vector<Diagnostic>& diagnostics, Entry& entry);
 
 // Whether `text` may hold a port that glibc reads as octal or hexadecimal (010, 0x50): a port
 // written otherwise holds its decimal digits.
@@ -75,6 +76,10 @@ inline constexpr std::size_t format_detection_size = std::size_t{1} << 16U;
 // Guesses the format from the first record: the IANA header or a 12-column CSV row, an
 // nmap-services line (third field a decimal frequency), otherwise services(5).
 [[nodiscard]] Format detect_format(std::string_view text);
+// Why `text` is plainly not in `format`, when a user names the format (--db-format): its first
+// record is no IANA CSV row for iana_csv, or is one for the others; nullopt when it may be.
+// Like detect_format(), it looks at the first format_detection_size bytes.
+[[nodiscard]] std::optional<std::string> format_mismatch(std::string_view text, Format format);
 // Whether the start of a text is enough for detect_format() to decide as it would on the
 // whole text: it holds the deciding line whole, or format_detection_size bytes.
 [[nodiscard]] bool enough_to_detect_format(std::string_view prefix);

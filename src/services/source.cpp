@@ -9,6 +9,7 @@
 #include <memory>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <utility>
 
 namespace portent::services {
 
@@ -21,7 +22,8 @@ namespace {
 
 [[noreturn]] void fail_too_large(const std::string& path)
 {
-    throw SourceError("cannot read " + path + ": larger than " + std::to_string(max_source_size >> 20U) + " MiB");
+    throw SourceError("cannot read " + path + ": larger than " + std::to_string(max_source_size >> 20U) +
+                      " MiB");
 }
 
 // An open source file, checked as every source is: it exists, may be read, is not a
@@ -29,20 +31,23 @@ namespace {
 class SourceFile
 {
 public:
-    explicit SourceFile(std::string path) : path_(std::move(path)), file_(::open(path_.c_str(), O_RDONLY | O_CLOEXEC))
+    explicit SourceFile(std::string path)
+        : path_(std::move(path)), file_(::open(path_.c_str(), O_RDONLY | O_CLOEXEC))
     {
-        struct stat status
-        {
-        };
-        if (file_.get() < 0 || ::fstat(file_.get(), &status) != 0)
-            fail(path_, errno);
-        if (S_ISDIR(status.st_mode))
-            fail(path_, EISDIR);
-        // Pipes and /proc files report no size.
-        regular_ = S_ISREG(status.st_mode);
-        size_ = regular_ && status.st_size > 0 ? static_cast<std::uint64_t>(status.st_size) : 0;
-        if (size_ > max_source_size)
-            fail_too_large(path_);
+        check();
+    }
+
+    // Standard input, through a descriptor of its own. It is read as a stream, once, whatever
+    // it is: its offset is shared with whoever gave it.
+    struct StandardInput
+    {
+    };
+    explicit SourceFile(StandardInput)
+        : path_(standard_input_name), file_(::fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0))
+    {
+        check();
+        regular_ = false;
+        size_ = 0;
     }
 
     [[nodiscard]] const std::string& path() const { return path_; }
@@ -62,6 +67,23 @@ public:
     }
 
 private:
+    // The descriptor is open (errno says why not), no directory, and not too large.
+    void check()
+    {
+        struct stat status
+        {
+        };
+        if (file_.get() < 0 || ::fstat(file_.get(), &status) != 0)
+            fail(path_, errno);
+        if (S_ISDIR(status.st_mode))
+            fail(path_, EISDIR);
+        // Pipes and /proc files report no size.
+        regular_ = S_ISREG(status.st_mode);
+        size_ = regular_ && status.st_size > 0 ? static_cast<std::uint64_t>(status.st_size) : 0;
+        if (size_ > max_source_size)
+            fail_too_large(path_);
+    }
+
     std::string path_;
     FileDescriptor file_;
     bool regular_ = false;
@@ -73,7 +95,8 @@ private:
 class LineBlocks
 {
 public:
-    LineBlocks(SourceFile& file, std::size_t block_size) : file_(file), block_size_(std::max<std::size_t>(block_size, 1))
+    LineBlocks(SourceFile& file, std::size_t block_size)
+        : file_(file), block_size_(std::max<std::size_t>(block_size, 1))
     {
     }
 
@@ -93,7 +116,8 @@ public:
             const std::string_view lines = buffered();
             const std::size_t last_newline = lines.rfind('\n');
             if (last_newline != std::string_view::npos || end_of_file_) {
-                const std::size_t length = last_newline != std::string_view::npos ? last_newline + 1 : lines.size();
+                const std::size_t length =
+                    last_newline != std::string_view::npos ? last_newline + 1 : lines.size();
                 begin_ += length;
                 return lines.substr(0, length);
             }
@@ -141,14 +165,23 @@ struct OpenSource
 };
 
 // Opens every source in order, so that an unreadable one is an error whether or not a lookup
-// reaches it. With none given: "system" when it can be opened, otherwise "embedded" and `note`
-// says why.
-std::vector<OpenSource> open_sources(std::span<const std::string> specs, std::string* note)
+// reaches it; with `errors`, it is left out and its message goes there. With none given:
+// "system" when it can be opened, otherwise "embedded" and `note` says why.
+std::vector<OpenSource> open_sources(std::span<const std::string> specs, std::string* note,
+                                     std::vector<std::string>* errors = nullptr)
 {
     std::vector<OpenSource> sources;
+    bool standard_input_read = false;
     auto open = [&](const std::string& spec) {
         if (spec == "embedded") {
             sources.push_back({"embedded", nullptr});
+            return;
+        }
+        if (spec == "-") {
+            if (std::exchange(standard_input_read, true))
+                throw SourceError("standard input can be read only once: give '-' once");
+            auto file = std::make_unique<SourceFile>(SourceFile::StandardInput{});
+            sources.push_back({file->path(), std::move(file)});
             return;
         }
         std::string path = spec == "system" ? std::string(system_path) : spec;
@@ -164,9 +197,26 @@ std::vector<OpenSource> open_sources(std::span<const std::string> specs, std::st
             open("embedded");
         }
     }
-    for (const std::string& spec : specs)
-        open(spec);
+    for (const std::string& spec : specs) {
+        try {
+            open(spec);
+        } catch (const SourceError& error) {
+            if (!errors)
+                throw;
+            errors->push_back(error.what());
+        }
+    }
     return sources;
+}
+
+// A --db-format that the text plainly is not in is an error.
+void check_format(const std::string& name, std::string_view text, std::optional<Format> format)
+{
+    if (!format)
+        return;
+    if (const auto why = format_mismatch(text, *format))
+        throw SourceError(name + " is not in the format " + std::string(to_string(*format)) +
+                          " (--db-format): " + *why);
 }
 
 std::string read_whole(SourceFile& file)
@@ -210,7 +260,8 @@ std::size_t find(std::string_view text, std::string_view needle, std::size_t fro
     if (from > text.size())
         return std::string_view::npos;
     const void* found = ::memmem(text.data() + from, text.size() - from, needle.data(), needle.size());
-    return found ? static_cast<std::size_t>(static_cast<const char*>(found) - text.data()) : std::string_view::npos;
+    return found ? static_cast<std::size_t>(static_cast<const char*>(found) - text.data())
+                 : std::string_view::npos;
 }
 
 std::size_t line_count_of(std::string_view lines)
@@ -235,9 +286,11 @@ void scan_lines(std::uint32_t source, Format format, NextLines&& next_lines, std
             break;
         // A port written in octal or hexadecimal lacks its decimal digits: then every line of
         // the run is a candidate (an empty needle is found everywhere).
-        const bool every_line = std::ranges::any_of(open, [](const OpenQuery& open_query) {
-            return open_query.query->kind == Query::Kind::port;
-        }) && may_hold_non_decimal_port(run);
+        const bool every_line = std::ranges::any_of(open,
+                                                    [](const OpenQuery& open_query) {
+                                                        return open_query.query->kind == Query::Kind::port;
+                                                    }) &&
+                                may_hold_non_decimal_port(run);
         auto next_candidate = [&](const OpenQuery& open_query, std::size_t from) {
             return find(run, every_line ? std::string_view() : std::string_view(open_query.needle), from);
         };
@@ -252,18 +305,22 @@ void scan_lines(std::uint32_t source, Format format, NextLines&& next_lines, std
                 break;
             }
             // The line that holds the candidate, after the lines skipped before it.
-            const std::size_t previous_newline = candidate == position ? std::string_view::npos : run.rfind('\n', candidate - 1);
+            const std::size_t previous_newline =
+                candidate == position ? std::string_view::npos : run.rfind('\n', candidate - 1);
             const std::size_t line_start =
-                previous_newline == std::string_view::npos || previous_newline < position ? position : previous_newline + 1;
-            number += static_cast<std::uint32_t>(line_count_of(run.substr(position, line_start - position))) + 1;
+                previous_newline == std::string_view::npos || previous_newline < position
+                    ? position
+                    : previous_newline + 1;
+            number +=
+                static_cast<std::uint32_t>(line_count_of(run.substr(position, line_start - position))) + 1;
             const std::string_view line = run.substr(line_start, run.find('\n', line_start) - line_start);
             position = std::min(line_start + line.size() + 1, run.size());
             aliases.clear();
             diagnostics.clear();
             if (parse_line(line, format, number, source, aliases, diagnostics, entry)) {
                 entry.aliases = aliases;
-                const auto answered =
-                    std::ranges::remove_if(open, [&](const OpenQuery& open_query) { return open_query.query->matches(entry); });
+                const auto answered = std::ranges::remove_if(
+                    open, [&](const OpenQuery& open_query) { return open_query.query->matches(entry); });
                 if (answered.begin() != open.end()) {
                     open.erase(answered.begin(), answered.end());
                     matches.push_back({source, number, std::string(line)});
@@ -284,32 +341,45 @@ std::string read_file(const std::string& path)
     return read_whole(file);
 }
 
-Table load_database(std::span<const std::string> specs, std::optional<Format> format, std::string* note)
+Table load_database(std::span<const std::string> specs, std::optional<Format> format, std::string* note,
+                    std::vector<std::string>* errors)
 {
     std::vector<Table::Part> parts;
-    for (OpenSource& source : open_sources(specs, note)) {
-        // Read, not mapped: a mapped file that shrinks while it is parsed would kill portent (SIGBUS).
-        if (source.file)
-            parts.push_back(Table::Part::holding(std::move(source.name), format, read_whole(*source.file)));
-        else
+    for (OpenSource& source : open_sources(specs, note, errors)) {
+        if (!source.file) {
             parts.push_back({std::move(source.name), Format::services, embedded_database(), nullptr});
+            continue;
+        }
+        try {
+            // Read, not mapped: a mapped file that shrinks while it is parsed would kill portent (SIGBUS).
+            std::string text = read_whole(*source.file);
+            check_format(source.name, text, format);
+            parts.push_back(Table::Part::holding(std::move(source.name), format, std::move(text)));
+        } catch (const SourceError& error) {
+            if (!errors)
+                throw;
+            errors->push_back(error.what());
+        }
     }
     return Table(std::move(parts));
 }
 
 std::optional<Table> load_first_matches(std::span<const std::string> specs, std::optional<Format> format,
-                                        std::span<const Query> queries, std::string* note, std::size_t block_size)
+                                        std::span<const Query> queries, std::string* note,
+                                        std::size_t block_size)
 {
     if (std::ranges::any_of(queries, [](const Query& query) { return query.kind == Query::Kind::range; }))
         return std::nullopt;
     std::vector<OpenSource> sources = open_sources(specs, note);
     // Pipes and the like are read whole by load_database(), which also enforces the size limit.
-    if (std::ranges::any_of(sources, [](const OpenSource& source) { return source.file && !source.file->regular(); }))
+    if (std::ranges::any_of(sources,
+                            [](const OpenSource& source) { return source.file && !source.file->regular(); }))
         return std::nullopt;
 
     std::vector<OpenQuery> open;
     for (const Query& query : queries)
-        open.push_back({&query, query.kind == Query::Kind::port ? std::to_string(query.port_first) : query.name});
+        open.push_back(
+            {&query, query.kind == Query::Kind::port ? std::to_string(query.port_first) : query.name});
     std::vector<Match> matches;
     std::vector<Format> formats;
     for (std::uint32_t index = 0; index < sources.size() && !open.empty(); ++index) {
@@ -317,16 +387,20 @@ std::optional<Table> load_first_matches(std::span<const std::string> specs, std:
         if (!source.file) {
             formats.push_back(Format::services);
             bool given = false;
-            scan_lines(index, Format::services,
-                       [&] { return std::exchange(given, true) ? std::string_view() : embedded_database(); }, open,
-                       matches);
+            scan_lines(
+                index, Format::services,
+                [&] { return std::exchange(given, true) ? std::string_view() : embedded_database(); }, open,
+                matches);
             continue;
         }
         LineBlocks blocks(*source.file, block_size);
-        formats.push_back(format ? *format : detect_format(blocks.peek(enough_to_detect_format)));
+        const std::string_view start = blocks.peek(enough_to_detect_format);
+        check_format(source.name, start, format);
+        formats.push_back(format ? *format : detect_format(start));
         if (formats.back() == Format::iana_csv) // records may span lines
             return std::nullopt;
-        scan_lines(index, formats.back(), [&] { return blocks.next_lines(); }, open, matches);
+        scan_lines(
+            index, formats.back(), [&] { return blocks.next_lines(); }, open, matches);
     }
     if (!open.empty()) // a query without an answer: load_database() tells which sources lack it
         return std::nullopt;

@@ -322,7 +322,8 @@ Table::Table(std::vector<Part> parts) : data_(std::make_unique<Data>())
         const auto source_index = static_cast<std::uint32_t>(data.sources.size());
         const std::string_view text = part.text;
         data.owners.push_back(std::move(part.owner));
-        data.sources.push_back({std::move(part.name), part.format.value_or(detect_format(text))});
+        data.sources.push_back(
+            {std::move(part.name), part.format.value_or(detect_format(text)), text, part.first_line});
         data.results.push_back(parse(text, data.sources.back().format, source_index, part.first_line));
     }
     for (ParseResult& result : data.results) {
@@ -389,7 +390,8 @@ std::vector<std::uint32_t> Table::find_by_name(std::string_view name, ProtocolFi
     return found;
 }
 
-std::uint32_t Table::first_index_by_name(std::string_view name, bool filtered, std::string_view protocol) const
+std::uint32_t Table::first_index_by_name(std::string_view name, bool filtered,
+                                         std::string_view protocol) const
 {
     std::uint32_t first = no_entry;
     data_->visit_name(name, filtered ? ProtocolFilter(protocol) : std::nullopt, [&](std::uint32_t index) {
@@ -440,18 +442,28 @@ std::vector<std::string_view> Table::names_with_prefix(std::string_view prefix) 
 
 std::vector<std::uint32_t> Table::search(std::string_view text, ProtocolFilter protocol) const
 {
-    std::string needle(text);
-    std::ranges::transform(needle, needle.begin(), lower);
+    std::vector<std::string> words; // lower-case
+    for (std::size_t end = 0;;) {
+        const std::size_t begin = text.find_first_not_of(" \t\n\v\f\r", end);
+        if (begin == std::string_view::npos)
+            break;
+        end = std::min(text.find_first_of(" \t\n\v\f\r", begin), text.size());
+        std::string& word = words.emplace_back(text.substr(begin, end - begin));
+        std::ranges::transform(word, word.begin(), lower);
+    }
     std::vector<std::uint32_t> found;
+    if (words.empty())
+        return found;
     for (std::uint32_t index = 0; index < data_->entries.size(); ++index) {
         const Entry& entry = data_->entries[index];
         if (!protocol_matches(entry, protocol))
             continue;
-        const bool hit = contains_ignoring_case(entry.name, needle) ||
-                         contains_ignoring_case(entry.comment, needle) ||
-                         std::ranges::any_of(entry.aliases, [&](std::string_view alias) {
-                             return contains_ignoring_case(alias, needle);
-                         });
+        const bool hit = std::ranges::all_of(words, [&](const std::string& word) {
+            return contains_ignoring_case(entry.name, word) || contains_ignoring_case(entry.comment, word) ||
+                   std::ranges::any_of(entry.aliases, [&](std::string_view alias) {
+                       return contains_ignoring_case(alias, word);
+                   });
+        });
         if (hit)
             found.push_back(index);
     }

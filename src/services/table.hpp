@@ -14,11 +14,13 @@
 
 namespace portent::services {
 
-// Where entries came from: a file path, "embedded", … and, for the file, its text.
+// Where entries came from: a file path, "embedded", … and its text, which the table keeps.
 struct Source
 {
     std::string name;
     Format format = Format::services;
+    std::string_view text;
+    std::uint32_t first_line = 1; // the line number of the text's first line in its file
 };
 
 // An optional protocol filter. nullopt matches every protocol; "" matches only entries without
@@ -78,7 +80,8 @@ public:
                                                            ProtocolFilter protocol = {}) const;
     // Distinct names and aliases that start with `prefix`, sorted.
     [[nodiscard]] std::vector<std::string_view> names_with_prefix(std::string_view prefix) const;
-    // Entries whose name, an alias or the comment holds `text`, ignoring ASCII case.
+    // Entries that hold every word of `text` (split at white space) in the name, an alias or
+    // the comment, each word anywhere in any of them, ignoring ASCII case; none for no word.
     [[nodiscard]] std::vector<std::uint32_t> search(std::string_view text,
                                                     ProtocolFilter protocol = {}) const;
 

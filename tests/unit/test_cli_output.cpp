@@ -43,3 +43,21 @@ TEST_CASE("JSON numbers are written in plain decimal", "[output]")
     CHECK(to_json_text(boost::json::object{{"x", 1e-3}}) == "{\"x\":0.001}");
     CHECK(to_json_text(boost::json::value(std::nan(""))) == "null");
 }
+
+TEST_CASE("tables align wide characters and give way at the terminal's width", "[output]")
+{
+    std::ostringstream aligned;
+    write_table(aligned, {"NAME", "PORT"}, {{"\u65e5\u672c", "1"}, {"abc", "2"}, {"\U0001f600", "3"}});
+    CHECK(aligned.str() == "NAME  PORT\n"
+                           "\u65e5\u672c  1\n"
+                           "abc   2\n"
+                           "\U0001f600    3\n");
+    std::ostringstream narrow;
+    write_table(narrow, {"NAME", "NOTE"}, {{"a", "a long note"}, {"b", "short"}}, 12);
+    CHECK(narrow.str() == "NAME  NOTE\n"
+                          "a     a lon\u2026\n"
+                          "b     short\n");
+    std::ostringstream uncut;
+    write_table(uncut, {"NAME", "NOTE"}, {{"a", "a long note"}}, 0);
+    CHECK(uncut.str() == "NAME  NOTE\na     a long note\n");
+}

@@ -199,6 +199,8 @@ TEST_CASE("services(5): ports are read as glibc's strtoul(…, 0) reads them", "
     CHECK(result.entries[2].name == "zero");
     CHECK(result.entries[2].port_first == 0);
     CHECK(result.entries[3].protocol == "tcp"); // glibc skips every '/'
+    CHECK(has_diagnostic(result, 5, "several slashes in '40//tcp'"));
+    CHECK(result.diagnostics.size() == 4);
     CHECK(has_diagnostic(result, 1, "octal"));
     CHECK(has_diagnostic(result, 2, "hexadecimal"));
     CHECK(has_diagnostic(result, 3, "not a number")); // '8' is no octal digit: glibc refuses it too
@@ -216,4 +218,20 @@ TEST_CASE("nmap-services: NaN and infinity are not frequencies", "[parse][nmap]"
 TEST_CASE("format detection: commas in a services(5) comment do not make a CSV row", "[parse]")
 {
     CHECK(detect_format("foo 1/tcp # a,b,c,d,e,f,g,h,i,j,k,l\nbar 2/tcp\n") == Format::services);
+}
+
+TEST_CASE("a format named by the user that plainly does not fit is said", "[parse]")
+{
+    const std::string csv = "Service Name,Port Number,Transport Protocol,Description\n";
+    CHECK(format_mismatch("# comment\nhttp 80/tcp www\n", Format::iana_csv) ==
+          "its first record is not a CSV row of 12 fields but a line without commas");
+    CHECK(format_mismatch("a,b,c\n", Format::iana_csv) ==
+          "its first record is not a CSV row of 12 fields but one of 3 fields");
+    CHECK(format_mismatch(csv, Format::services) ==
+          "its first record is a row of the IANA CSV (read it with --db-format iana-csv)");
+    CHECK_FALSE(format_mismatch(csv, Format::iana_csv));
+    CHECK_FALSE(format_mismatch("http 80/tcp\n", Format::nmap)); // nmap-services without frequencies
+    CHECK_FALSE(format_mismatch("http\t80/tcp\t0.5\n", Format::services)); // glibc's reading of it
+    CHECK_FALSE(format_mismatch("", Format::iana_csv));
+    CHECK_FALSE(format_mismatch("# only a comment\n", Format::iana_csv));
 }

@@ -51,3 +51,17 @@ TEST_CASE("ranges are LO-HI with LO <= HI", "[query]")
     CHECK(parse_query("x11-ssh").kind == Kind::name);
     CHECK(parse_query("1-").kind == Kind::name);
 }
+
+TEST_CASE("digits-digits that is no range says why, and is still a name", "[query]")
+{
+    auto query = parse_query("100-50/tcp");
+    CHECK(query.kind == Kind::name);
+    CHECK(query.name == "100-50");
+    CHECK(query.not_a_range == "its first port is above its last; did you mean 50-100/tcp?");
+    CHECK(parse_query("1-70000").not_a_range == "port 70000 is over 65535");
+    CHECK(parse_query("99999999999999999999-1").not_a_range == "port 99999999999999999999 is over 65535");
+    CHECK(parse_query("50-100").not_a_range.empty());
+    CHECK(parse_query("x-1").not_a_range.empty());
+    CHECK(parse_query("-1").not_a_range.empty());
+    CHECK(parse_query("1-").not_a_range.empty());
+}

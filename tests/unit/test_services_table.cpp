@@ -1,20 +1,13 @@
-#include "services/lint.hpp"
 #include "services/query.hpp"
 #include "services/source.hpp"
 #include "services/table.hpp"
+#include "table_of.hpp"
 
 #include <catch2/catch.hpp>
 
 using namespace portent::services;
 
 namespace {
-
-Table table_of(std::string text, std::optional<Format> format = Format::services)
-{
-    std::vector<Table::Part> parts;
-    parts.push_back(Table::Part::holding("test", format, std::move(text)));
-    return Table(std::move(parts));
-}
 
 std::vector<std::uint32_t> lines_of(const Table& table, const std::vector<std::uint32_t>& indices)
 {
@@ -102,6 +95,21 @@ TEST_CASE("text search ignores case and looks at names, aliases and comments", "
     CHECK(table.search("nothing-like-it").empty());
 }
 
+TEST_CASE("text search finds entries that hold every word, in any order and any field", "[table]")
+{
+    const Table table = table_of("ssh 22/tcp # SSH Remote Login Protocol\n"
+                                 "login 513/tcp # BSD rlogind\n"
+                                 "shell 514/tcp cmd # no passwords used\n");
+    CHECK(lines_of(table, table.search("remote login")) == Lines{1});
+    CHECK(lines_of(table, table.search("  LOGIN\tremote ")) == Lines{1});
+    CHECK(lines_of(table, table.search("ssh protocol")) == Lines{1});
+    CHECK(lines_of(table, table.search("login")) == Lines{1, 2});
+    CHECK(lines_of(table, table.search("cmd passwords")) == Lines{3});
+    CHECK(table.search("remote shell").empty());
+    CHECK(table.search("").empty());
+    CHECK(table.search(" \t ").empty());
+}
+
 TEST_CASE("merged sources: the first listed wins", "[table][source]")
 {
     std::vector<Table::Part> parts;
@@ -169,15 +177,4 @@ TEST_CASE("files out of port order are indexed by port all the same", "[table]")
     CHECK(lines_of(table, table.find_by_port(1)) == Lines{2, 5});
     CHECK(lines_of(table, table.find_in_range(2, 300)) == Lines{1, 3, 4, 7});
     CHECK(lines_of(table, table.find_by_port(65535)) == Lines{6});
-}
-
-TEST_CASE("lint: duplicates in one pass, the first of each name/protocol wins", "[lint]")
-{
-    const Table table = table_of("x 1/udp\nx 2/tcp\nx 3/udp\nhttp 80/tcp http www www\ny 4/tcp x\n");
-    const auto found = lint(table);
-    REQUIRE(found.size() == 2);
-    CHECK(found[0].line == 3);
-    CHECK(found[0].message == "duplicate 'x/udp': line 1 defines it first");
-    CHECK(found[1].line == 5);
-    CHECK(found[1].message == "duplicate 'x/tcp': line 2 defines it first");
 }

@@ -19,6 +19,7 @@
 #include <optional>
 #include <poll.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 namespace portent::probe {
 

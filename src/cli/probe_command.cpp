@@ -177,10 +177,11 @@ const Command& probe_command()
         "line, written as each target ends, in that order, and not kept).\n\n"
         "Exit status: 0 every target answered and passed its dialogue, 2 some did not (an unknown\n"
         "host included), 1 usage error (a QUERY that names no service included).\n\n"
-        "Examples:\n"
-        "  portent probe localhost daytime              13/tcp and 13/udp\n"
-        "  portent probe localhost 8080 --as http       HTTP on a port the database names otherwise\n"
-        "  portent probe -4 --open 127.0.0.1 1-65535/tcp   the open TCP ports\n",
+        "Examples, in a private network namespace (unshare -n, then ip link set lo up):\n"
+        "  portent probe localhost daytime                13/tcp and 13/udp\n"
+        "  portent probe localhost 8080 --as http         HTTP on a port the database names otherwise\n"
+        "  portent probe -4 --open 127.0.0.1 1-65535/tcp  the open TCP ports\n"
+        "  portent probe 127.0.0.1 1-65535/udp --format jsonl | head   the first results at once\n",
         probe_options(),
         run_probe,
         {OutputFormat::table, OutputFormat::json, OutputFormat::jsonl},

@@ -207,7 +207,7 @@ void write_sockets(const Context& context, OutputFormat format, const std::vecto
 int run_local(Context& context)
 {
     context.refuse_options("local", {"first"});
-    const OutputFormat format = context.output_format(OutputFormat::table);
+    const OutputFormat format = context.output_format();
     const local::ListRequest request = read_request(context);
     const services::Table table = context.load_table();
     std::vector<local::PortQuery> queries;
@@ -283,7 +283,8 @@ const Command& local_command()
         "  portent local --all 443       listeners on 443 and connections to it\n",
         local_options(),
         run_local,
-        {OutputFormat::table, OutputFormat::json, OutputFormat::jsonl}};
+        {OutputFormat::table, OutputFormat::json, OutputFormat::jsonl},
+        OutputFormat::table};
     return command;
 }
 

@@ -36,7 +36,7 @@ enum class OutputFormat
     table,
     services,
     json,
-    jsonl
+    jsonl // one JSON object a line, each written as it is ready
 };
 
 struct OutputFormatName
@@ -81,9 +81,9 @@ struct Context
     // of a --first lookup: only the lines that answer them when every one has an answer
     // (services::load_first_matches), otherwise the whole database.
     [[nodiscard]] services::Table load_table(std::span<const services::Query> first_matches_of = {}) const;
-    // --format, or table on a terminal and `fallback` elsewhere; a format that the command does
-    // not write (Command::formats) is a usage error.
-    [[nodiscard]] OutputFormat output_format(OutputFormat fallback = OutputFormat::services) const;
+    // --format, or table on a terminal and the command's piped_format elsewhere; a format that
+    // the command does not write (Command::formats) is a usage error.
+    [[nodiscard]] OutputFormat output_format() const;
     // The -p/--proto filter for keys without their own /PROTO.
     [[nodiscard]] services::ProtocolFilter protocol() const;
     // A QUERY argument, with -p/--proto as its protocol when it names none.
@@ -122,13 +122,17 @@ struct Command
     std::string_view details; // the rest of `portent NAME --help`
     boost::program_options::options_description options;
     int (*run)(Context&) = nullptr;
-    std::vector<OutputFormat> formats = {}; // what --format may name for it
+    // The --format values the command writes, as its help lists them, and what it writes when
+    // --format is not given and stdout is not a terminal (a terminal gets a table).
+    std::vector<OutputFormat> formats{OutputFormat::table, OutputFormat::services, OutputFormat::json};
+    OutputFormat piped_format = OutputFormat::services;
 };
 
 // Every command, in the order `portent --help` lists them.
 [[nodiscard]] std::span<const Command* const> commands();
-// The options of every command (--db, --format, …).
-[[nodiscard]] boost::program_options::options_description global_options();
+// The options every command takes (--db, --format, …); --format is described as `command`
+// writes it, or for every command when there is none.
+[[nodiscard]] boost::program_options::options_description global_options(const Command* command = nullptr);
 
 const Command& lookup_command();
 const Command& list_command();

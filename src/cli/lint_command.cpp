@@ -19,7 +19,7 @@ void collect(const services::Table& table, std::vector<Finding>& findings)
 int run_lint(Context& context)
 {
     context.refuse_options("lint", {"first", "proto"});
-    const OutputFormat format = context.output_format(OutputFormat::table);
+    const OutputFormat format = context.output_format();
     std::vector<Finding> findings;
     std::size_t entry_count = 0;
     std::size_t unreadable = 0;
@@ -65,7 +65,8 @@ const Command& lint_command()
         "that cannot be read is reported and the others still checked.\n",
         {},
         run_lint,
-        {OutputFormat::table, OutputFormat::json}};
+        {OutputFormat::table, OutputFormat::json},
+        OutputFormat::table};
     return command;
 }
 

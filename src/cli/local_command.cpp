@@ -76,7 +76,7 @@ std::vector<bool> keep_matching(std::vector<NamedSocket>& sockets,
 int run_local(Context& context)
 {
     context.refuse_options("local", {"first"});
-    const OutputFormat format = context.output_format(OutputFormat::table);
+    const OutputFormat format = context.output_format();
     const local::ListRequest request = read_request(context);
     const services::Table table = context.load_table();
     std::vector<local::PortQuery> queries;
@@ -153,7 +153,8 @@ const Command& local_command()
         "  portent local --all 443       listeners on 443 and connections to it\n",
         local_options(),
         run_local,
-        {OutputFormat::table, OutputFormat::json, OutputFormat::jsonl}};
+        {OutputFormat::table, OutputFormat::json, OutputFormat::jsonl},
+        OutputFormat::table};
     return command;
 }
 

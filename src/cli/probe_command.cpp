@@ -1,19 +1,16 @@
 #include "cli/command.hpp"
+#include "cli/interrupt.hpp"
 #include "cli/output.hpp"
-#include "cli/text.hpp"
+#include "cli/probe_output.hpp"
+#include "cli/probe_targets.hpp"
 #include "probe/dialogue/dialogue.hpp"
 #include "probe/duration.hpp"
 #include "probe/run.hpp"
-#include "services/query.hpp"
-
-#include <boost/json/object.hpp>
 
 #include <algorithm>
-#include <charconv>
-#include <chrono>
-#include <cmath>
-#include <cstdio>
+#include <csignal>
 #include <ostream>
+#include <span>
 
 namespace portent::cli {
 
@@ -23,11 +20,6 @@ namespace po = boost::program_options;
 using probe::DialogueKind;
 using probe::ProbeResult;
 using probe::Target;
-using probe::Transport;
-
-// Raw bytes of an answer shown in a table cell; JSON has all of it.
-constexpr std::size_t table_answer_bytes = 200;
-constexpr auto progress_after = std::chrono::seconds(1);
 
 struct ProbeSettings
 {
@@ -58,9 +50,10 @@ ProbeSettings read_settings(const Context& context)
     }
     if (options.count("timeout")) {
         const auto& text = options["timeout"].as<std::string>();
-        const auto timeout = probe::parse_duration(text);
+        std::string why;
+        const auto timeout = probe::parse_duration(text, &why);
         if (!timeout)
-            throw UsageError("--timeout: '" + text + "' is not a duration such as 500ms, 2s or 1.5s");
+            throw UsageError("--timeout: '" + text + "' " + why);
         settings.run.timeout = *timeout;
     }
     const bool ipv4 = options.count("ipv4") > 0;
@@ -76,317 +69,83 @@ ProbeSettings read_settings(const Context& context)
     return settings;
 }
 
-std::optional<Transport> transport_named(std::string_view protocol)
+std::string_view signal_name(int signal)
 {
-    if (protocol == "tcp")
-        return Transport::tcp;
-    if (protocol == "udp")
-        return Transport::udp;
-    return std::nullopt;
+    return signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : "a signal";
 }
-
-// http, https and banner are spoken over TCP only.
-bool tcp_only(DialogueKind dialogue)
-{
-    return probe::dialogue_over(dialogue, Transport::udp) != dialogue;
-}
-
-bool looks_like_ports(std::string_view text)
-{
-    return !text.empty() &&
-           std::all_of(text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || c == '-'; });
-}
-
-// Turns the QUERY arguments into targets, each port/protocol once, in the order given.
-class TargetList
-{
-public:
-    TargetList(const Context& context, const services::Table& table, const ProbeSettings& settings)
-        : context_(context), table_(table), settings_(settings), seen_(std::size_t{2} * 65536, false)
-    {
-    }
-
-    void add_query(const std::string& text)
-    {
-        const services::Query query = context_.query(text);
-        std::optional<Transport> only;
-        if (query.protocol) {
-            only = transport_named(*query.protocol);
-            if (!only)
-                throw UsageError(text + ": only tcp and udp ports can be probed");
-        }
-        // --as http, https or banner: a query without its own /PROTO means its TCP ports.
-        if (!only && settings_.dialogue && tcp_only(*settings_.dialogue))
-            only = Transport::tcp;
-        if (query.kind == services::Query::Kind::name)
-            add_named(text, query, only);
-        else
-            add_ports(text, query, only);
-    }
-
-    std::vector<Target> take() { return std::move(targets_); }
-
-private:
-    void add_named(const std::string& text, const services::Query& query, std::optional<Transport> only)
-    {
-        if (looks_like_ports(query.name))
-            throw UsageError(text + ": not a port (1-65535), a range LO-HI or a service name");
-        const std::vector<std::uint32_t> found = query.find_in(table_);
-        if (found.empty())
-            throw std::runtime_error(text + ": no such service in " + source_names(table_));
-        // A service whose dialogue is TCP only (http, ssh, …) is probed on its TCP ports, when it
-        // has any, even where the database also registers it for UDP.
-        const bool has_tcp = std::ranges::any_of(
-            found, [&](std::uint32_t index) { return table_.entry(index).protocol == "tcp"; });
-        bool added = false;
-        for (const std::uint32_t index : found) {
-            const services::Entry& entry = table_.entry(index);
-            const auto transport = transport_named(entry.protocol);
-            if (!transport || !entry.has_port || (only && *transport != *only))
-                continue;
-            if (!only && has_tcp && *transport == Transport::udp && !settings_.dialogue &&
-                tcp_only(dialogue_of(entry)))
-                continue;
-            for (std::uint32_t port = entry.port_first; port <= entry.port_last; ++port)
-                add(static_cast<std::uint16_t>(port), *transport, &entry);
-            added = true;
-            if (context_.global.first)
-                break;
-        }
-        if (!added)
-            throw std::runtime_error(text + ": the database lists no tcp or udp port for it");
-    }
-
-    // A port or range: every port in it, over the protocol asked for, or else over the
-    // protocols the database lists for the port, or else tcp.
-    void add_ports(const std::string& text, const services::Query& query, std::optional<Transport> only)
-    {
-        if (query.port_last == 0)
-            throw UsageError(text + ": port 0 cannot be probed");
-        for (std::uint32_t port = std::max<std::uint16_t>(query.port_first, 1); port <= query.port_last;
-             ++port) {
-            const auto number = static_cast<std::uint16_t>(port);
-            bool listed = false;
-            for (const Transport transport : {Transport::tcp, Transport::udp}) {
-                if (only && transport != *only)
-                    continue;
-                const std::vector<std::uint32_t> entries =
-                    table_.find_by_port(number, probe::to_string(transport));
-                if (!entries.empty()) {
-                    add(number, transport, &table_.entry(entries.front()));
-                    listed = true;
-                } else if (only) {
-                    add(number, transport, nullptr);
-                    listed = true;
-                }
-            }
-            if (!listed)
-                add(number, Transport::tcp, nullptr);
-        }
-    }
-
-    void add(std::uint16_t port, Transport transport, const services::Entry* entry)
-    {
-        const std::size_t key = port * 2U + (transport == Transport::udp ? 1U : 0U);
-        if (seen_[key])
-            return;
-        seen_[key] = true;
-        Target& target = targets_.emplace_back();
-        target.host = settings_.host;
-        target.port = port;
-        target.transport = transport;
-        if (entry)
-            target.service = std::string(entry->name);
-        const DialogueKind dialogue = settings_.dialogue ? *settings_.dialogue
-                                      : entry            ? dialogue_of(*entry)
-                                                         : DialogueKind::generic;
-        target.dialogue = probe::dialogue_over(dialogue, transport);
-    }
-
-    static DialogueKind dialogue_of(const services::Entry& entry)
-    {
-        DialogueKind dialogue = probe::dialogue_for_service(entry.name);
-        for (std::string_view alias : entry.aliases)
-            if (dialogue == DialogueKind::generic)
-                dialogue = probe::dialogue_for_service(alias);
-        return dialogue;
-    }
-
-    const Context& context_;
-    const services::Table& table_;
-    const ProbeSettings& settings_;
-    std::vector<bool> seen_;
-    std::vector<Target> targets_;
-};
-
-std::string target_label(const Target& target)
-{
-    const bool ipv6_literal = target.host.find(':') != std::string::npos;
-    std::string label = ipv6_literal ? "[" + target.host + "]" : target.host;
-    label += ':';
-    label += std::to_string(target.port);
-    label += '/';
-    label += probe::to_string(target.transport);
-    return label;
-}
-
-double milliseconds(std::chrono::nanoseconds duration)
-{
-    return std::round(static_cast<double>(duration.count()) / 1e3) / 1e3;
-}
-
-std::string rtt_text(const std::optional<std::chrono::nanoseconds>& round_trip)
-{
-    if (!round_trip)
-        return "";
-    const double ms = milliseconds(*round_trip);
-    char text[32];
-    std::snprintf(text, sizeof text, ms < 10 ? "%.2g ms" : "%.0f ms", ms);
-    if (ms < 0.001)
-        std::snprintf(text, sizeof text, "<0.001 ms");
-    return text;
-}
-
-std::string_view verdict_text(const ProbeResult& result)
-{
-    if (!result.passed)
-        return "";
-    return *result.passed ? "passed" : "failed";
-}
-
-// At most table_answer_bytes of the answer, cut at a character boundary, with "…" when cut.
-std::string table_answer(const std::string& answer)
-{
-    if (answer.size() <= table_answer_bytes)
-        return answer;
-    std::size_t cut = table_answer_bytes;
-    while (cut > 0 && (static_cast<unsigned char>(answer[cut]) & 0xC0U) == 0x80)
-        --cut;
-    return answer.substr(0, cut) + "\u2026";
-}
-
-void write_results_table(std::ostream& out, const std::vector<Target>& targets,
-                         const std::vector<ProbeResult>& results, std::size_t max_width)
-{
-    std::vector<Row> rows;
-    rows.reserve(results.size());
-    for (const ProbeResult& result : results) {
-        const Target& target = targets[result.target];
-        const std::string address = result.address && *result.address != target.host ? *result.address : "";
-        rows.push_back({target_label(target), address, std::string(probe::to_string(result.state)),
-                        std::string(verdict_text(result)), rtt_text(result.round_trip),
-                        table_answer(result.answer), result.detail});
-    }
-    write_table(out, {"TARGET", "ADDRESS", "STATE", "VERDICT", "RTT", "ANSWER", "DETAIL"}, rows, max_width);
-}
-
-void write_results_json(std::ostream& out, const std::vector<Target>& targets,
-                        const std::vector<ProbeResult>& results)
-{
-    JsonArrayWriter document(out);
-    for (const ProbeResult& result : results) {
-        const Target& target = targets[result.target];
-        boost::json::object object;
-        object["host"] = valid_utf8(target.host);
-        object["address"] =
-            result.address ? boost::json::value(*result.address) : boost::json::value(nullptr);
-        object["port"] = target.port;
-        object["protocol"] = probe::to_string(target.transport);
-        object["service"] = valid_utf8(target.service);
-        object["dialogue"] = probe::to_string(target.dialogue);
-        object["state"] = probe::to_string(result.state);
-        object["verdict"] =
-            result.passed ? boost::json::value(verdict_text(result)) : boost::json::value(nullptr);
-        object["rtt_ms"] = result.round_trip ? boost::json::value(milliseconds(*result.round_trip))
-                                             : boost::json::value(nullptr);
-        object["answer"] = valid_utf8(result.answer);
-        object["detail"] = result.detail.empty() ? boost::json::value(nullptr)
-                                                 : boost::json::value(valid_utf8(result.detail));
-        document.add(object);
-    }
-    document.finish();
-}
-
-// The progress line on a terminal's stderr, once a run has lasted a second; cleared at the end.
-class ProgressLine
-{
-public:
-    ProgressLine(std::ostream& err, std::string host) : err_(err), host_(std::move(host)) {}
-    ProgressLine(const ProgressLine&) = delete;
-    ProgressLine& operator=(const ProgressLine&) = delete;
-    ~ProgressLine() { clear(); }
-
-    void show(const probe::Progress& progress)
-    {
-        if (progress.elapsed < progress_after)
-            return;
-        std::string line = "probing " + visible(host_) + ": " + std::to_string(progress.done) + '/' +
-                           std::to_string(progress.total) + " done, " + std::to_string(progress.answered) +
-                           " answered";
-        if (shown_ && line == last_line_)
-            return;
-        err_ << "\r\033[K" << line << std::flush;
-        last_line_ = std::move(line);
-        shown_ = true;
-    }
-
-    void clear()
-    {
-        if (shown_)
-            err_ << "\r\033[K" << std::flush;
-        shown_ = false;
-    }
-
-private:
-    std::ostream& err_;
-    std::string host_;
-    std::string last_line_;
-    bool shown_ = false;
-};
 
 int run_probe(Context& context)
 {
+    // Ctrl-C or SIGTERM stops the run: what has finished is written, the rest is marked.
+    const InterruptCatcher interrupts;
     ProbeSettings settings = read_settings(context);
-    const OutputFormat format = context.output_format(OutputFormat::table);
+    const OutputFormat format = context.output_format();
     const services::Table table = context.load_table();
-    TargetList list(context, table, settings);
-    for (auto query = context.arguments.begin() + 1; query != context.arguments.end(); ++query)
-        list.add_query(*query);
-    const std::vector<Target> targets = list.take();
+    const std::vector<Target> targets = make_targets(context, table, settings.host, settings.dialogue,
+                                                     std::span(context.arguments).subspan(1));
 
-    std::vector<ProbeResult> shown;
-    bool every_target_answered = true;
-    settings.run.on_result = [&](ProbeResult&& result) {
-        every_target_answered = every_target_answered && result.answered();
-        if (!settings.only_open || result.state == probe::State::open)
-            shown.push_back(std::move(result));
-    };
     ProgressLine progress(context.err, settings.host);
     if (context.err_is_terminal)
         settings.run.on_progress = [&](const probe::Progress& now) { progress.show(now); };
-    probe::run_probes(targets, settings.run); // an unknown host throws: one line, exit 1
-    progress.clear();
+    settings.run.stop_descriptor = interrupts.descriptor();
+    // JSON lines are written as each target ends and kept no longer; a table or a JSON array
+    // is written at the end, in the order of the targets. A table leaves out the targets a
+    // stopped run did not finish; JSON shows them with state interrupted.
+    std::vector<ProbeResult> shown;
+    bool every_target_answered = true;
+    std::size_t unfinished = 0;
+    settings.run.on_result = [&](ProbeResult&& result) {
+        every_target_answered = every_target_answered && result.answered();
+        const bool stopped = result.state == probe::State::interrupted;
+        unfinished += stopped ? 1 : 0;
+        if ((settings.only_open && result.state != probe::State::open) ||
+            (stopped && format == OutputFormat::table))
+            return;
+        if (format != OutputFormat::jsonl) {
+            shown.push_back(std::move(result));
+            return;
+        }
+        progress.clear();
+        context.out << to_json_text(probe_result_json(targets[result.target], result)) << '\n' << std::flush;
+    };
+    probe::run_probes(targets, settings.run);
+    if (interrupts.signal() != 0)
+        progress.end();
+    else
+        progress.clear();
 
     std::ranges::sort(shown, {}, &ProbeResult::target);
     if (format == OutputFormat::json)
-        write_results_json(context.out, targets, shown);
-    else if (!shown.empty())
-        write_results_table(context.out, targets, shown, context.table_width);
-    return every_target_answered ? exit_code::ok : exit_code::not_found;
+        write_probe_json(context.out, targets, shown);
+    else if (format == OutputFormat::table && !shown.empty())
+        write_probe_table(context.out, targets, shown, context.table_width);
+    if (interrupts.signal() == 0)
+        return every_target_answered ? exit_code::ok : exit_code::not_found;
+    context.out.flush();
+    context.err << "portent: interrupted by " << signal_name(interrupts.signal()) << ": " << unfinished
+                << " of " << targets.size() << " targets unfinished"
+                << (format == OutputFormat::table || settings.only_open ? ", left out"
+                                                                        : ", marked interrupted")
+                << '\n';
+    return 128 + interrupts.signal(); // as a shell reports a program that the signal ended
 }
 
 po::options_description probe_options()
 {
+    const std::string timeout =
+        "deadline of each target, from its start to its end: " + probe::duration_syntax() +
+        ", e.g. 500us, 500ms, 1.5s, 2m; above zero, at most 24h (default 2s)";
     po::options_description options("Probe options");
-    options.add_options()(
-        "as", po::value<std::string>()->value_name("DIALOGUE"),
+    auto add = options.add_options();
+    add("as", po::value<std::string>()->value_name("DIALOGUE"),
         "speak DIALOGUE on every port: daytime, time, echo, http, https, banner, generic, or a service "
-        "name that has one (ssh, www, …)")("timeout", po::value<std::string>()->value_name("DURATION"),
-                                           "deadline of each target, e.g. 500ms, 2s, 1.5s (default 2s)")(
-        "ipv4,4", "only IPv4 addresses of HOST")("ipv6,6", "only IPv6 addresses of HOST")(
-        "parallel", po::value<std::string>()->value_name("N"),
-        "targets in flight at once (default: as many as the open-file limit safely allows, at most 4096)")(
-        "open", "show only the targets that answered (state open)");
+        "name that has one (ssh, www, …)");
+    add("timeout", po::value<std::string>()->value_name("DURATION"), timeout.c_str());
+    add("ipv4,4", "only IPv4 addresses of HOST");
+    add("ipv6,6", "only IPv6 addresses of HOST");
+    add("parallel", po::value<std::string>()->value_name("N"),
+        "targets in flight at once (default: as many as the open-file limit safely allows, at most 4096)");
+    add("open", "show only the targets that answered (state open)");
     return options;
 }
 
@@ -400,24 +159,33 @@ const Command& probe_command()
         "check that services answer on a host, over TCP and UDP",
         "HOST is a name or an IPv4 or IPv6 address (::1 or [::1]). QUERY is as in lookup:\n"
         "`daytime` probes 13/tcp and 13/udp, `http` 80/tcp, `13/udp` one port, `1-1024/tcp` a range.\n"
-        "A port or range without /PROTO is probed over the protocols the database lists for each\n"
-        "port, or tcp. Each target speaks its service's dialogue (daytime, time, echo, http, https,\n"
-        "or the first line of ssh, smtp, ftp, pop3, imap, …), or just connects (TCP) or sends an\n"
-        "empty datagram (UDP).\n\n"
+        "A port or range without /PROTO is probed over TCP, and over UDP as well where the database\n"
+        "lists the port for UDP; a name over the protocols the database lists for it. /PROTO, -p and\n"
+        "a TCP-only --as (http, https, banner) narrow to one protocol.\n\n"
+        "Each target speaks its service's dialogue (daytime, time, echo, http, https, or the first\n"
+        "line of ssh, smtp, ftp, pop3, imap, …), or the generic one: a connect and what the server\n"
+        "says unasked within 100 ms (TCP), or an empty datagram and its reply (UDP). The verdict says\n"
+        "whether the answer is one the protocol allows (README.md, Probing, has each rule).\n\n"
         "States: open (connected, or a UDP reply came; the dialogue's verdict is beside it),\n"
         "closed (refused, or ICMP port unreachable), filtered (nothing before the deadline; for\n"
-        "UDP: open or filtered), error (with the reason). At most 4 KiB of each answer is read,\n"
+        "UDP: open or filtered), error (with the reason: a host that cannot be looked up gives\n"
+        "each of its targets state error), interrupted (Ctrl-C or SIGTERM stopped the run first:\n"
+        "finished results are written, the others marked in JSON or left out of a table, exit\n"
+        "status 130 or 143). At most 4 KiB of each answer is read,\n"
         "and control characters in it are shown as escapes.\n\n"
-        "Output: --format table (default) or json. Exit status: 0 every target answered and\n"
-        "passed its dialogue, 2 some did not, 1 usage error (a QUERY that names no service\n"
-        "included) or unknown host.\n\n"
-        "Examples:\n"
-        "  portent probe localhost daytime              13/tcp and 13/udp\n"
-        "  portent probe localhost 8080 --as http       HTTP on a port the database names otherwise\n"
-        "  portent probe -4 --open 127.0.0.1 1-65535/tcp   the open TCP ports\n",
+        "Output: --format table (default), json (one array, at the end) or jsonl (one object a\n"
+        "line, written as each target ends, in that order, and not kept).\n\n"
+        "Exit status: 0 every target answered and passed its dialogue, 2 some did not (an unknown\n"
+        "host included), 1 usage error (a QUERY that names no service included).\n\n"
+        "Examples, in a private network namespace (unshare -n, then ip link set lo up):\n"
+        "  portent probe localhost daytime                13/tcp and 13/udp\n"
+        "  portent probe localhost 8080 --as http         HTTP on a port the database names otherwise\n"
+        "  portent probe -4 --open 127.0.0.1 1-65535/tcp  the open TCP ports\n"
+        "  portent probe 127.0.0.1 1-65535/udp --format jsonl | head   the first results at once\n",
         probe_options(),
         run_probe,
-        {OutputFormat::table, OutputFormat::json}};
+        {OutputFormat::table, OutputFormat::json, OutputFormat::jsonl},
+        OutputFormat::table};
     return command;
 }
 

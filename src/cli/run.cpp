@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
+#include <span>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -32,10 +33,31 @@ const Command* find_command(std::string_view name)
     return nullptr;
 }
 
+// "'table', 'json' or 'jsonl'"
+std::string quoted_formats(std::span<const OutputFormat> formats)
+{
+    std::string text;
+    for (std::size_t i = 0; i < formats.size(); ++i)
+        text += (i == 0                    ? "'"
+                 : i + 1 == formats.size() ? " or '"
+                                           : ", '") +
+                std::string(to_string(formats[i])) + "'";
+    return text;
+}
+
 } // namespace
 
-po::options_description global_options()
+po::options_description global_options(const Command* command)
 {
+    std::string format =
+        "output as 'table', 'services', 'json' or 'jsonl', as the command writes them (see its "
+        "--help; default: table on a terminal)";
+    if (command) {
+        format = "output as " + quoted_formats(command->formats) + " (default: table";
+        format += command->piped_format == OutputFormat::table
+                      ? ")"
+                      : " on a terminal, " + std::string(to_string(command->piped_format)) + " otherwise)";
+    }
     po::options_description options("Global options");
     options.add_options()(
         "db", po::value<std::vector<std::string>>()->value_name("SOURCE"),
@@ -45,9 +67,7 @@ po::options_description global_options()
         "read --db files as 'services', 'nmap' or 'iana-csv' (default: detected from the content)")(
         "proto,p", po::value<std::string>()->value_name("PROTO"),
         "only entries of this protocol (tcp, udp, …), for queries without their own /PROTO")(
-        "format", po::value<std::string>()->value_name("FORMAT"),
-        "output as 'table', 'services' (as getent prints), 'json' or 'jsonl' (an object a line; local) "
-        "(default: table on a terminal, services otherwise)")(
+        "format", po::value<std::string>()->value_name("FORMAT"), format.c_str())(
         "first",
         "only the first match of each query in file order, as getservbyname(3) answers (lookup, probe)")(
         "help,h", "show this help, or a command's help after its name")("version", "print the version");
@@ -183,7 +203,7 @@ int run_command(int argc, char** argv)
     }
     if (values.count("help")) {
         if (explicit_command)
-            print_command_help(std::cout, *command, global);
+            print_command_help(std::cout, *command, global_options(command));
         else
             print_main_help(std::cout, global);
         return exit_code::ok;
@@ -230,11 +250,13 @@ services::Table Context::load_table(std::span<const services::Query> first_match
     return std::move(*table);
 }
 
-OutputFormat Context::output_format(OutputFormat fallback) const
+OutputFormat Context::output_format() const
 {
-    const OutputFormat format = global.format.value_or(out_is_terminal ? OutputFormat::table : fallback);
+    const OutputFormat format =
+        global.format.value_or(out_is_terminal ? OutputFormat::table : command->piped_format);
     if (std::ranges::find(command->formats, format) == command->formats.end())
-        throw UsageError("--format: this command does not write that format");
+        throw UsageError("--format: " + std::string(command->name) + " writes " +
+                         quoted_formats(command->formats) + ", not '" + std::string(to_string(format)) + "'");
     return format;
 }
 

@@ -33,6 +33,7 @@ public:
         disarm();
         state_->at = at;
         state_->expired = false;
+        state_->interrupted = false;
     }
 
     void disarm()
@@ -46,6 +47,37 @@ public:
     }
 
     [[nodiscard]] bool expired() const { return state_->expired; }
+
+    // Makes the armed deadline pass now, as the run is being stopped; interrupted() tells it
+    // from a deadline that passed by itself until the next arm().
+    void interrupt()
+    {
+        State& state = *state_;
+        state.interrupted = true;
+        if (state.expired)
+            return;
+        state.expired = true;
+        if (state.on_expiry)
+            state.on_expiry();
+    }
+    [[nodiscard]] bool interrupted() const { return state_->interrupted; }
+    // The armed time.
+    [[nodiscard]] Clock::time_point at() const { return state_->at; }
+
+    // Brings the armed deadline forward to `at` when that is earlier; a watch goes on.
+    void shorten(Clock::time_point at)
+    {
+        State& state = *state_;
+        if (at >= state.at)
+            return;
+        state.at = at;
+        if (!state.timer_started)
+            return;
+        ++state.generation; // the wait for the old time, cancelled, must not expire the new one
+        state.timer.cancel();
+        state.timer_started = false;
+        start_timer();
+    }
 
     // Until the returned guard is destroyed, the deadline's passing runs `on_expiry`; if it has
     // passed already, `on_expiry` runs at once.
@@ -73,6 +105,7 @@ private:
         unsigned long generation = 0;
         bool timer_started = false;
         bool expired = false;
+        bool interrupted = false;
     };
 
     void start_timer()

@@ -1,16 +1,17 @@
 #include "probe/exchange.hpp"
 
-#include "probe/dialogue/dialogue.hpp"
 #include "services/file_descriptor.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ip/udp.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
 #include <cerrno>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <optional>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -22,7 +23,6 @@ namespace {
 
 namespace asio = boost::asio;
 using asio::ip::tcp;
-using asio::ip::udp;
 using Clock = std::chrono::steady_clock;
 using boost::system::error_code;
 
@@ -37,13 +37,6 @@ void close_quietly(auto& socket)
 {
     error_code ignored;
     socket.close(ignored);
-}
-
-void apply(ProbeResult& result, Judgement&& judgement)
-{
-    result.passed = judgement.passed;
-    result.answer = std::move(judgement.answer);
-    result.detail = std::move(judgement.detail);
 }
 
 // Reads into `received` until the dialogue finds the answer whole, the byte cap, the end of
@@ -126,6 +119,19 @@ error_code socket_error(int descriptor)
     return {value, boost::system::system_category()};
 }
 
+// How far a non-blocking connect has got, without waiting.
+ConnectProgress connect_progress(int descriptor, error_code& error)
+{
+    error = socket_error(descriptor);
+    if (error)
+        return ConnectProgress::failed;
+    pollfd writable{descriptor, POLLOUT, 0};
+    if (::poll(&writable, 1, 0) != 1)
+        return ConnectProgress::pending;
+    error = socket_error(descriptor);
+    return error ? ConnectProgress::failed : ConnectProgress::connected;
+}
+
 // Starts a non-blocking connect and sees how far it got without waiting. On loopback the
 // kernel has usually handled the answer (SYN-ACK or RST) before connect() returns, so most
 // probes of a range end here, without the event loop: four system calls a port.
@@ -137,14 +143,18 @@ ConnectProgress start_connect(int descriptor, const tcp::endpoint& endpoint, err
         error = {errno, boost::system::system_category()};
         return ConnectProgress::failed;
     }
-    error = socket_error(descriptor);
-    if (error)
-        return ConnectProgress::failed;
-    pollfd writable{descriptor, POLLOUT, 0};
-    if (::poll(&writable, 1, 0) != 1)
-        return ConnectProgress::pending;
-    error = socket_error(descriptor);
-    return error ? ConnectProgress::failed : ConnectProgress::connected;
+    return connect_progress(descriptor, error);
+}
+
+// The kernel's round trip of a connected socket: after the handshake, from SYN to SYN-ACK.
+// nullopt when it has no sample (a retransmitted SYN gives none).
+std::optional<std::chrono::nanoseconds> handshake_round_trip(int descriptor)
+{
+    tcp_info info{};
+    socklen_t size = sizeof info;
+    if (::getsockopt(descriptor, IPPROTO_TCP, TCP_INFO, &info, &size) != 0 || info.tcpi_rtt == 0)
+        return std::nullopt;
+    return std::chrono::microseconds(info.tcpi_rtt);
 }
 
 std::string connect_failure_text(const error_code& error)
@@ -168,13 +178,17 @@ asio::awaitable<ProbeResult> exchange_tcp(const Target& target, const tcp::endpo
             "cannot open a socket: " + error_code(errno, boost::system::system_category()).message();
         co_return result;
     }
+    // A connect that the kernel settles at once (on loopback, nearly all) is timed around the
+    // system call; one that has to wait takes the kernel's own handshake round trip when it
+    // has one, so that time spent waiting for the event loop is never counted.
     const auto start = Clock::now();
     error_code error;
-    const ConnectProgress progress = start_connect(descriptor.get(), endpoint, error);
+    ConnectProgress progress = start_connect(descriptor.get(), endpoint, error);
+    std::chrono::nanoseconds took = Clock::now() - start;
     const auto refused_or_failed = [&] {
         result.state = is_refusal(error) ? State::closed : State::error;
         if (result.state == State::closed)
-            result.round_trip = Clock::now() - start;
+            result.round_trip = reported_round_trip(took, tools.timeout);
         result.detail = connect_failure_text(error);
     };
     if (progress == ConnectProgress::failed) {
@@ -189,22 +203,36 @@ asio::awaitable<ProbeResult> exchange_tcp(const Target& target, const tcp::endpo
         co_return result;
     }
     (void)descriptor.release();
-    const auto watch = tools.deadline.watch([&socket] { close_quietly(socket); });
     if (progress == ConnectProgress::pending) {
-        std::tie(error) = co_await socket.async_wait(tcp::socket::wait_write, use_tuple);
-        if (tools.deadline.expired()) {
+        while (progress == ConnectProgress::pending && !tools.deadline.expired()) {
+            {
+                // The deadline cancels the wait but leaves the socket open for one last look.
+                const auto watch = tools.deadline.watch([&socket] {
+                    error_code ignored;
+                    socket.cancel(ignored);
+                });
+                (void)co_await socket.async_wait(tcp::socket::wait_write, use_tuple);
+            }
+            took = Clock::now() - start;
+            progress = connect_progress(socket.native_handle(), error);
+            if (progress == ConnectProgress::connected)
+                took = handshake_round_trip(socket.native_handle()).value_or(took);
+        }
+        // Past the deadline, a handshake the kernel finished in time still counts (the event
+        // loop may have come to the socket late), and a refusal is one whenever it came.
+        if (progress == ConnectProgress::pending ||
+            (progress == ConnectProgress::connected && start + took > tools.deadline.at())) {
             result.state = State::filtered;
             result.detail = "no answer before the deadline";
             co_return result;
         }
-        if (!error)
-            error = socket_error(socket.native_handle());
-        if (error) {
-            refused_or_failed();
-            co_return result;
-        }
     }
-    result.round_trip = Clock::now() - start;
+    if (progress == ConnectProgress::failed) {
+        refused_or_failed();
+        co_return result;
+    }
+    const auto watch = tools.deadline.watch([&socket] { close_quietly(socket); });
+    result.round_trip = reported_round_trip(took, tools.timeout);
     if (socket.local_endpoint(error) == endpoint) {
         result.state = State::closed;
         result.detail = "nothing listening (the probe connected to itself)";
@@ -212,60 +240,12 @@ asio::awaitable<ProbeResult> exchange_tcp(const Target& target, const tcp::endpo
     }
     result.state = State::open;
     const std::unique_ptr<Dialogue> dialogue = make_dialogue(target);
-    if (!dialogue->reads_answer())
-        co_return result;
+    if (const auto wait = dialogue->answer_wait())
+        tools.deadline.shorten(Clock::now() + *wait);
     if (dialogue_over(target.dialogue, target.transport) == DialogueKind::https)
         apply(result, co_await converse_over_tls(socket, target, *dialogue, tools));
     else
         apply(result, co_await converse(socket, *dialogue, tools.deadline));
-    co_return result;
-}
-
-asio::awaitable<ProbeResult> exchange_udp(const Target& target, const udp::endpoint& endpoint,
-                                          ExchangeTools& tools)
-{
-    ProbeResult result;
-    result.address = endpoint.address().to_string();
-    udp::socket socket(tools.executor);
-    error_code error;
-    socket.open(endpoint.protocol(), error);
-    if (!error)
-        socket.connect(endpoint, error);
-    if (error) {
-        result.detail = error.message();
-        co_return result;
-    }
-    if (socket.local_endpoint(error) == endpoint) {
-        result.state = State::closed;
-        result.detail = "nothing listening (the probe would talk to itself)";
-        co_return result;
-    }
-    const auto watch = tools.deadline.watch([&socket] { close_quietly(socket); });
-    const std::unique_ptr<Dialogue> dialogue = make_dialogue(target);
-    const std::string request = dialogue->request();
-    const auto start = Clock::now();
-    std::size_t count = 0;
-    std::tie(error, count) = co_await socket.async_send(asio::buffer(request), use_tuple);
-    std::string received;
-    if (!error) {
-        received.resize(answer_byte_cap);
-        std::tie(error, count) = co_await socket.async_receive(asio::buffer(received), use_tuple);
-        received.resize(error ? 0 : count);
-    }
-    if (tools.deadline.expired()) {
-        result.state = State::filtered;
-        result.detail = "no reply: open or filtered";
-    } else if (error == asio::error::connection_refused) {
-        result.state = State::closed;
-        result.round_trip = Clock::now() - start;
-        result.detail = "port unreachable";
-    } else if (error) {
-        result.detail = error.message();
-    } else {
-        result.state = State::open;
-        result.round_trip = Clock::now() - start;
-        apply(result, dialogue->judge({received, ReadEnd::datagram, std::chrono::system_clock::now(), {}}));
-    }
     co_return result;
 }
 
@@ -276,7 +256,7 @@ asio::awaitable<ProbeResult> exchange(const Target& target, const asio::ip::addr
 {
     if (target.transport == Transport::tcp)
         co_return co_await exchange_tcp(target, tcp::endpoint(address, target.port), tools);
-    co_return co_await exchange_udp(target, udp::endpoint(address, target.port), tools);
+    co_return co_await exchange_udp(target, asio::ip::udp::endpoint(address, target.port), tools);
 }
 
 } // namespace portent::probe

@@ -1,12 +1,17 @@
 #pragma once
 
 #include "probe/deadline.hpp"
+#include "probe/dialogue/dialogue.hpp"
 #include "probe/result.hpp"
 #include "probe/target.hpp"
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/udp.hpp>
 #include <boost/asio/ssl/context.hpp>
+
+#include <algorithm>
+#include <chrono>
 
 // Internal to the probe runner: the socket side of one probe.
 namespace portent::probe {
@@ -17,12 +22,40 @@ struct ExchangeTools
     boost::asio::any_io_executor executor;
     Deadline& deadline;                       // armed by the caller for the target
     boost::asio::ssl::context* tls = nullptr; // for https targets
+    std::chrono::nanoseconds timeout{};       // the target's whole time: no round trip is longer
 };
 
 // Probes `target` at one of its addresses: connects (TCP) or sends a datagram (UDP), then speaks
 // the target's dialogue, all until the armed deadline. Never throws for network failures: they
-// are states of the result. The result's `target` index is left for the caller.
+// are states of the result. The result's `target` index is left for the caller. The round trip
+// is timed at the system calls, or taken from the kernel's own timestamps, never from when the
+// event loop got round to the socket.
 [[nodiscard]] boost::asio::awaitable<ProbeResult>
 exchange(const Target& target, const boost::asio::ip::address& address, ExchangeTools& tools);
+
+// The UDP side of exchange() (exchange_udp.cpp).
+[[nodiscard]] boost::asio::awaitable<ProbeResult>
+exchange_udp(const Target& target, const boost::asio::ip::udp::endpoint& endpoint, ExchangeTools& tools);
+
+// A socket that asks for receive timestamps, held for a whole run: the kernel turns its
+// timestamping on a moment after the first socket asks (in a work queue), and off when the
+// last one closes; without it, the first replies of a run would be stamped when read. The
+// caller owns the descriptor (-1 when none could be opened).
+[[nodiscard]] int keep_receive_timestamps_on();
+
+// A measured round trip as reported: never below zero, never above `timeout`.
+[[nodiscard]] inline std::chrono::nanoseconds reported_round_trip(std::chrono::nanoseconds measured,
+                                                                  std::chrono::nanoseconds timeout)
+{
+    return std::clamp(measured, std::chrono::nanoseconds::zero(), timeout);
+}
+
+// Puts a dialogue's judgement into the result.
+inline void apply(ProbeResult& result, Judgement&& judgement)
+{
+    result.passed = judgement.passed;
+    result.answer = std::move(judgement.answer);
+    result.detail = std::move(judgement.detail);
+}
 
 } // namespace portent::probe

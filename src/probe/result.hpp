@@ -10,10 +10,11 @@ namespace portent::probe {
 
 enum class State
 {
-    open,     // TCP connected, or a UDP reply came
-    closed,   // refused or reset, or ICMP port unreachable for UDP
-    filtered, // nothing before the deadline
-    error     // the probe could not be made: network unreachable, no address, …
+    open,       // TCP connected, or a UDP reply came
+    closed,     // refused or reset, or ICMP port unreachable for UDP
+    filtered,   // nothing before the deadline
+    error,      // the probe could not be made: network unreachable, no address, …
+    interrupted // the run was stopped (ProbeOptions::stop_descriptor) before this probe ended
 };
 
 [[nodiscard]] std::string_view to_string(State state);

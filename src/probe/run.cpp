@@ -2,22 +2,24 @@
 
 #include "probe/dialogue/dialogue.hpp"
 #include "probe/exchange.hpp"
+#include "probe/resolve.hpp"
+#include "services/file_descriptor.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
-#include <future>
 #include <map>
 #include <memory>
-#include <netdb.h>
 #include <optional>
+#include <poll.h>
 #include <sys/resource.h>
-#include <thread>
+#include <unistd.h>
 
 namespace portent::probe {
 
@@ -25,58 +27,9 @@ namespace {
 
 namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
-using Addresses = std::vector<asio::ip::address>;
 
 constexpr std::size_t most_default_parallelism = 4096;
 constexpr auto progress_interval = std::chrono::milliseconds(100);
-
-asio::ip::address address_of(const sockaddr* socket_address)
-{
-    if (socket_address->sa_family == AF_INET) {
-        const auto& ipv4 = *reinterpret_cast<const sockaddr_in*>(socket_address);
-        return asio::ip::address_v4(ntohl(ipv4.sin_addr.s_addr));
-    }
-    const auto& ipv6 = *reinterpret_cast<const sockaddr_in6*>(socket_address);
-    asio::ip::address_v6::bytes_type bytes;
-    std::copy(std::begin(ipv6.sin6_addr.s6_addr), std::end(ipv6.sin6_addr.s6_addr), bytes.begin());
-    return asio::ip::address_v6(bytes, ipv6.sin6_scope_id);
-}
-
-// The addresses of `host` in the resolver's order of preference, each once. Literals resolve
-// to themselves. Throws ResolveError.
-Addresses resolve(const std::string& host, AddressFamily family)
-{
-    const std::string name(host_without_brackets(host));
-    addrinfo hints{};
-    hints.ai_family = family == AddressFamily::ipv4   ? AF_INET
-                      : family == AddressFamily::ipv6 ? AF_INET6
-                                                      : AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    addrinfo* found = nullptr;
-    const int status = ::getaddrinfo(name.c_str(), nullptr, &hints, &found);
-    if (status != 0) {
-        const bool wrong_family = family != AddressFamily::any &&
-                                  (status == EAI_ADDRFAMILY || status == EAI_NODATA || status == EAI_NONAME);
-        std::string reason = ::gai_strerror(status);
-        if (wrong_family && ::getaddrinfo(name.c_str(), nullptr, nullptr, &found) == 0) {
-            ::freeaddrinfo(found);
-            reason = family == AddressFamily::ipv4 ? "no IPv4 address" : "no IPv6 address";
-        }
-        throw ResolveError(host + ": " + reason);
-    }
-    Addresses addresses;
-    for (const addrinfo* entry = found; entry; entry = entry->ai_next) {
-        if (entry->ai_family != AF_INET && entry->ai_family != AF_INET6)
-            continue;
-        const asio::ip::address address = address_of(entry->ai_addr);
-        if (std::find(addresses.begin(), addresses.end(), address) == addresses.end())
-            addresses.push_back(address);
-    }
-    ::freeaddrinfo(found);
-    if (addresses.empty())
-        throw ResolveError(host + ": no address");
-    return addresses;
-}
 
 // Shared by the workers of one run; they all run on the one thread of the event loop.
 struct Run
@@ -85,47 +38,87 @@ struct Run
 
     std::span<const Target> targets;
     const ProbeOptions& options;
-    std::vector<Addresses> hosts;          // the addresses of each distinct host
+    std::vector<HostAddresses> hosts;      // the addresses of each distinct host
     std::vector<std::uint32_t> host_of;    // index into `hosts` for each target
     std::optional<asio::ssl::context> tls; // when some target speaks https
     std::size_t next = 0;
     std::size_t done = 0;
     std::size_t answered = 0;
     Clock::time_point start = Clock::now();
+    std::size_t live_workers = 0;
+    std::vector<Deadline*> deadlines; // of the live workers, to end their targets when stopped
+    bool stopped = false;
     asio::steady_timer* progress_timer = nullptr;
+    asio::posix::stream_descriptor* stop_watch = nullptr;
 
     Progress progress() const { return {done, targets.size(), answered, Clock::now() - start}; }
 };
 
-// resolve() under the run's deadline. getaddrinfo() cannot be cancelled, so it runs on a thread
-// of its own, which is left behind when the deadline passes (a black-holed DNS server would
-// otherwise hold the run for the resolver's own timeouts, up to half a minute).
-Addresses resolve_within(const std::string& host, AddressFamily family, std::chrono::nanoseconds timeout)
-{
-    auto promise = std::make_shared<std::promise<Addresses>>();
-    std::future<Addresses> answer = promise->get_future();
-    std::thread([promise, host, family] {
-        try {
-            promise->set_value(resolve(host, family));
-        } catch (...) {
-            promise->set_exception(std::current_exception());
-        }
-    }).detach();
-    if (answer.wait_for(timeout) != std::future_status::ready)
-        throw ResolveError(host + ": no answer from the resolver before the deadline");
-    return answer.get();
-}
-
-void resolve_hosts(Run& run)
+// Looks up each distinct host once, in the order of the targets, until the run is stopped.
+void look_up_hosts(Run& run)
 {
     std::map<std::string, std::uint32_t, std::less<>> known;
     run.host_of.reserve(run.targets.size());
     for (const Target& target : run.targets) {
         auto [place, added] = known.try_emplace(target.host, static_cast<std::uint32_t>(run.hosts.size()));
-        if (added)
-            run.hosts.push_back(resolve_within(target.host, run.options.family, run.options.timeout));
+        if (added) {
+            run.hosts.push_back(
+                look_up(target.host, run.options.family, run.options.timeout, run.options.stop_descriptor));
+            if (run.hosts.back().interrupted) {
+                run.stopped = true;
+                return;
+            }
+        }
         run.host_of.push_back(place->second);
     }
+}
+
+bool readable(int descriptor)
+{
+    pollfd watched{descriptor, POLLIN, 0};
+    return descriptor >= 0 && ::poll(&watched, 1, 0) == 1;
+}
+
+void report(Run& run, ProbeResult&& result)
+{
+    ++run.done;
+    run.answered += result.answered() ? 1 : 0;
+    if (run.options.on_result)
+        run.options.on_result(std::move(result));
+}
+
+ProbeResult interrupted(std::size_t index, std::string detail)
+{
+    ProbeResult result;
+    result.target = index;
+    result.state = State::interrupted;
+    result.detail = std::move(detail);
+    return result;
+}
+
+// Stops the run: no worker starts another target, and those in flight end at once.
+void stop(Run& run)
+{
+    run.stopped = true;
+    for (Deadline* deadline : run.deadlines)
+        if (deadline)
+            deadline->interrupt();
+}
+
+asio::awaitable<void> watch_for_stop(Run& run)
+{
+    if (run.live_workers == 0) // the workers may all have ended before this started
+        co_return;
+    const int copy = ::dup(run.options.stop_descriptor); // the stream closes what it is given
+    if (copy < 0)
+        co_return;
+    asio::posix::stream_descriptor watched(co_await asio::this_coro::executor, copy);
+    run.stop_watch = &watched;
+    auto [error] = co_await watched.async_wait(asio::posix::stream_descriptor::wait_read,
+                                               asio::as_tuple(asio::use_awaitable));
+    run.stop_watch = nullptr;
+    if (!error)
+        stop(run);
 }
 
 // Tries the target's addresses in order until one answers, refuses no more, or the deadline passes.
@@ -137,9 +130,15 @@ asio::awaitable<ProbeResult> probe_target(Run& run, std::size_t index, ExchangeT
         result.detail = "port 0 cannot be probed";
         co_return result;
     }
+    const HostAddresses& host = run.hosts[run.host_of[index]];
+    if (host.addresses.empty()) {
+        ProbeResult result;
+        result.detail = host.failure;
+        co_return result;
+    }
     tools.deadline.arm(Clock::now() + run.options.timeout);
     ProbeResult result;
-    for (const asio::ip::address& address : run.hosts[run.host_of[index]]) {
+    for (const asio::ip::address& address : host.addresses) {
         result = co_await exchange(target, address, tools);
         if (result.state == State::open || result.state == State::filtered || tools.deadline.expired())
             break;
@@ -148,11 +147,13 @@ asio::awaitable<ProbeResult> probe_target(Run& run, std::size_t index, ExchangeT
     co_return result;
 }
 
-asio::awaitable<void> work(Run& run)
+asio::awaitable<void> work(Run& run, std::size_t worker)
 {
     Deadline deadline(co_await asio::this_coro::executor);
-    ExchangeTools tools{co_await asio::this_coro::executor, deadline, run.tls ? &*run.tls : nullptr};
-    while (run.next < run.targets.size()) {
+    run.deadlines[worker] = &deadline;
+    ExchangeTools tools{co_await asio::this_coro::executor, deadline, run.tls ? &*run.tls : nullptr,
+                        run.options.timeout};
+    while (!run.stopped && run.next < run.targets.size()) {
         const std::size_t index = run.next++;
         ProbeResult result;
         try {
@@ -162,13 +163,20 @@ asio::awaitable<void> work(Run& run)
             result = ProbeResult{};
             result.detail = failure.what();
         }
+        if (deadline.interrupted()) {
+            std::optional<std::string> address = std::move(result.address);
+            result = interrupted(index, "interrupted before the probe ended");
+            result.address = std::move(address);
+        }
         result.target = index;
-        ++run.done;
-        run.answered += result.answered() ? 1 : 0;
-        if (run.options.on_result)
-            run.options.on_result(std::move(result));
-        if (run.done == run.targets.size() && run.progress_timer)
+        report(run, std::move(result));
+    }
+    run.deadlines[worker] = nullptr;
+    if (--run.live_workers == 0) {
+        if (run.progress_timer)
             run.progress_timer->cancel();
+        if (run.stop_watch)
+            run.stop_watch->cancel();
     }
 }
 
@@ -176,10 +184,10 @@ asio::awaitable<void> report_progress(Run& run)
 {
     asio::steady_timer timer(co_await asio::this_coro::executor);
     run.progress_timer = &timer;
-    while (run.done < run.targets.size()) {
+    while (run.live_workers > 0) {
         timer.expires_after(progress_interval);
         co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
-        if (run.done < run.targets.size())
+        if (run.live_workers > 0)
             run.options.on_progress(run.progress());
     }
     run.progress_timer = nullptr;
@@ -205,6 +213,7 @@ std::string_view to_string(State state)
     case State::closed: return "closed";
     case State::filtered: return "filtered";
     case State::error: return "error";
+    case State::interrupted: return "interrupted";
     }
     return "";
 }
@@ -227,7 +236,12 @@ std::size_t default_parallelism()
 void run_probes(std::span<const Target> targets, const ProbeOptions& options)
 {
     Run run{targets, options};
-    resolve_hosts(run);
+    const bool any_udp = std::any_of(targets.begin(), targets.end(),
+                                     [](const Target& target) { return target.transport == Transport::udp; });
+    const services::FileDescriptor timestamps(any_udp ? keep_receive_timestamps_on() : -1);
+    run.stopped = readable(options.stop_descriptor);
+    if (!run.stopped)
+        look_up_hosts(run);
     if (std::any_of(targets.begin(), targets.end(), speaks_https)) {
         run.tls.emplace(asio::ssl::context::tls_client);
         run.tls->set_verify_mode(asio::ssl::verify_none);
@@ -235,12 +249,18 @@ void run_probes(std::span<const Target> targets, const ProbeOptions& options)
     run.start = Clock::now();
     asio::io_context loop(1);
     const std::size_t parallel = options.parallel == 0 ? default_parallelism() : options.parallel;
-    const std::size_t workers = std::min({parallel, parallelism_limit(), targets.size()});
+    const std::size_t workers = run.stopped ? 0 : std::min({parallel, parallelism_limit(), targets.size()});
+    run.deadlines.assign(workers, nullptr);
+    run.live_workers = workers;
     for (std::size_t i = 0; i < workers; ++i)
-        asio::co_spawn(loop, work(run), rethrow_failure);
-    if (options.on_progress && !targets.empty())
+        asio::co_spawn(loop, work(run, i), rethrow_failure);
+    if (workers > 0 && options.on_progress)
         asio::co_spawn(loop, report_progress(run), rethrow_failure);
+    if (workers > 0 && options.stop_descriptor >= 0)
+        asio::co_spawn(loop, watch_for_stop(run), rethrow_failure);
     loop.run();
+    for (std::size_t index = run.next; index < targets.size(); ++index)
+        report(run, interrupted(index, "interrupted before it was probed"));
 }
 
 } // namespace portent::probe

@@ -7,7 +7,6 @@
 #include <cstddef>
 #include <functional>
 #include <span>
-#include <stdexcept>
 
 // The probe runner. This header keeps Asio out: it is what the CLI includes.
 namespace portent::probe {
@@ -36,14 +35,10 @@ struct ProbeOptions
     std::function<void(ProbeResult&&)> on_result;
     // Called about ten times a second while the run lasts, when set.
     std::function<void(const Progress&)> on_progress;
-};
-
-// A host that cannot be resolved, or that has no address of the family asked for.
-// what() is one line: "HOST: reason".
-class ResolveError : public std::runtime_error
-{
-public:
-    using std::runtime_error::runtime_error;
+    // When this descriptor (if >= 0) becomes readable, the run stops: no target is started any
+    // more, those in flight end at once, and every target not finished gets a result with state
+    // interrupted (in flight first, then the rest in order).
+    int stop_descriptor = -1;
 };
 
 // The most targets in flight that the open-file limit allows, with a margin for everything else.
@@ -52,9 +47,10 @@ public:
 // What --parallel defaults to: parallelism_limit(), at most a few thousand.
 [[nodiscard]] std::size_t default_parallelism();
 
-// Resolves every host, then probes every target, on one event loop with at most
-// `options.parallel` (capped at parallelism_limit()) in flight; each target ends by its
-// deadline. Throws ResolveError before probing anything when a host cannot be resolved.
+// Looks up every host (see look_up() in resolve.hpp: a literal never goes through the resolver),
+// then probes every target, on one event loop with at most `options.parallel` (capped at
+// parallelism_limit()) in flight; each target ends by its deadline. Every target gets one result:
+// the targets of a host that cannot be looked up get state error and the reason.
 void run_probes(std::span<const Target> targets, const ProbeOptions& options);
 
 } // namespace portent::probe

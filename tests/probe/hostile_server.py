@@ -17,6 +17,9 @@ Serves every behaviour below on its own free port of --host (loopback only), pri
   badecho       TCP: echoes with the first byte of each chunk altered (same length)
   halfecho      TCP: echoes the first half of what it gets, then closes
   extraecho     TCP: echoes, then sends more ("EXTRA\r\n")
+  letters       TCP: sends "HHHH" (as an RFC 868 time: 2074) and closes
+  status999     TCP: answers any request with "HTTP/1.1 999 Whatever" and an empty header section
+  nuls          TCP: sends two NUL bytes (as an RFC 867 daytime) and closes
   udp_echo      UDP: replies with the datagram it got
   udp_badecho   UDP: replies with the datagram, first byte altered
   udp_big       UDP: replies with a 60000-byte datagram
@@ -172,6 +175,25 @@ def handle_extraecho(conn, _):
     echo_loop(conn, lambda d: d, b"EXTRA\r\n")
 
 
+def handle_letters(conn, _):
+    conn.sendall(b"HHHH")
+
+
+def handle_status999(conn, _):
+    conn.settimeout(5)
+    data = b""
+    while b"\r\n\r\n" not in data and len(data) < 65536:
+        chunk = conn.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    conn.sendall(b"HTTP/1.1 999 Whatever\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+
+
+def handle_nuls(conn, _):
+    conn.sendall(b"\0\0")
+
+
 UDP_REPLIES = {
     "udp_echo": lambda d: d,
     "udp_badecho": lambda d: alter(d) if d else b"?",
@@ -237,6 +259,9 @@ HANDLERS = {
     "badecho": handle_badecho,
     "halfecho": handle_halfecho,
     "extraecho": handle_extraecho,
+    "letters": handle_letters,
+    "status999": handle_status999,
+    "nuls": handle_nuls,
 }
 
 

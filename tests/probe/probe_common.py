@@ -29,7 +29,7 @@ NETNS_MARKER = "PORTENT_PROBE_TEST_IN_NETNS"
 
 RESULT_KEYS = {"host", "address", "port", "protocol", "service", "dialogue", "state", "verdict",
                "rtt_ms", "answer", "detail"}
-STATES = {"open", "closed", "filtered", "error"}
+STATES = {"open", "closed", "filtered", "error", "interrupted"}
 
 
 def skip(reason):

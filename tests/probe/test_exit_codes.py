@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """portent probe exit codes: 0 every target answered and passed, 2 some did not, 1 usage error
-(one line on stderr, nothing probed). Usage: test_exit_codes.py PORTENT_BINARY
+(one line on stderr, nothing probed). Runs in a private network namespace (unshare -n, needs root).
+Usage: test_exit_codes.py PORTENT_BINARY
 """
 
 import sys
@@ -13,6 +14,7 @@ import tempfile  # noqa: E402
 import probe_common as pc  # noqa: E402
 
 PORTENT = pc.portent_binary()
+pc.enter_private_netns()
 
 
 def main():

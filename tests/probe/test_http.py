@@ -2,8 +2,8 @@
 """portent probe --as http against python's http.server on 127.0.0.1 and ::1, compared with http.client;
 the request portent writes is checked on a recording server. Usage: test_http.py PORTENT_BINARY
 
-Needs no root, except the `localhost -6` case on machines whose /etc/hosts has no `::1 localhost`:
-there, as root, portent runs in a private mount namespace with its own /etc/hosts bind-mounted.
+Runs inside a private network namespace (unshare -n, needs root); on machines whose /etc/hosts has no
+`::1 localhost`, the `localhost -6` case runs portent in a private mount namespace with its own /etc/hosts.
 """
 
 import sys
@@ -22,6 +22,7 @@ import hostile_server  # noqa: E402
 import probe_common as pc  # noqa: E402
 
 PORTENT = pc.portent_binary()
+pc.enter_private_netns()
 STATUS_LINE = re.compile(r"^HTTP/1\.[01] (\d{3})\b")
 
 

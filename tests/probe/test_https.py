@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """portent probe --as https against a TLS HTTP server on 127.0.0.1 with a throw-away self-signed certificate
-(made with the openssl command), compared with http.client over TLS. Usage: test_https.py PORTENT_BINARY
+(made with the openssl command), compared with http.client over TLS, in a private network namespace (unshare -n, needs root).
+Usage: test_https.py PORTENT_BINARY
 """
 
 import sys
@@ -19,6 +20,7 @@ import threading  # noqa: E402
 import probe_common as pc  # noqa: E402
 
 PORTENT = pc.portent_binary()
+pc.enter_private_netns()
 pc.require_tools("openssl")
 SERVER_NAME = "portent-test-tls/1.0"
 requests = []

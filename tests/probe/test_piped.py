@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """portent probe progress goes to stderr only on a terminal: piped runs have no progress noise.
-Usage: test_piped.py PORTENT_BINARY
+Runs in a private network namespace (unshare -n, needs root). Usage: test_piped.py PORTENT_BINARY
 """
 
 import sys
@@ -17,6 +17,7 @@ import time  # noqa: E402
 import probe_common as pc  # noqa: E402
 
 PORTENT = pc.portent_binary()
+pc.enter_private_netns()
 
 
 def run_with_terminal_stderr(argv, timeout=30):

@@ -4,7 +4,7 @@
 In private mount and network namespaces, /etc/resolv.conf names 127.0.0.1 (where a UDP socket
 takes queries and never answers) with the resolver's own timeouts at 5 s x 3 attempts, and
 nsswitch.conf asks DNS only. `portent probe --timeout 500ms` on a name must then end in about
-half a second: exit 1, one line on stderr. Usage: test_resolver_deadline.py PORTENT_BINARY
+half a second, with the target's result (state error, the reason) on stdout and exit 2. Usage: test_resolver_deadline.py PORTENT_BINARY
 """
 
 import os
@@ -34,21 +34,50 @@ def inner(portent, workdir):
     black_hole = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     black_hole.bind(("127.0.0.1", 53))  # takes every query, answers none
     started = time.monotonic()
-    run = subprocess.run([portent, "probe", "--timeout", "500ms", "service.portent.test", "80"],
-                         capture_output=True, timeout=30)
+    run = subprocess.run([portent, "probe", "--timeout", "500ms", "service.portent.test", "80/tcp",
+                          "--format", "json"], capture_output=True, timeout=30)
     elapsed = time.monotonic() - started
     black_hole.close()
     stderr = run.stderr.decode("utf-8", "replace")
-    if run.returncode != 1:
-        fail("exit code %d, expected 1; stderr: %r" % (run.returncode, stderr))
+    if run.returncode != 2:
+        fail("exit code %d, expected 2; stderr: %r" % (run.returncode, stderr))
     if elapsed > 3:
         fail("took %.1f s with --timeout 500ms: the resolver held the run" % elapsed)
-    lines = stderr.strip().split("\n")
-    if len(lines) != 1 or not lines[0].startswith("portent: service.portent.test:"):
-        fail("expected one line 'portent: service.portent.test: ...' on stderr, got %r" % stderr)
-    if run.stdout:
-        fail("expected nothing on stdout, got %r" % run.stdout)
-    print("probe.resolver_deadline: ended in %.2f s: %s" % (elapsed, lines[0]))
+    import json
+    try:
+        results = json.loads(run.stdout)
+    except ValueError as error:
+        fail("stdout is not JSON (%s): %r" % (error, run.stdout))
+    if len(results) != 1 or results[0]["state"] != "error" or results[0]["address"] is not None \
+            or "resolver" not in (results[0]["detail"] or ""):
+        fail("expected one result, state error, no address, a detail naming the resolver: %r" % results)
+    if stderr:
+        fail("expected nothing on stderr, got %r" % stderr)
+    print("probe.resolver_deadline: ended in %.2f s: %s" % (elapsed, results[0]["detail"]))
+
+    # Ctrl-C while the resolver is silent: the run stops at once, its target marked interrupted.
+    import signal
+    black_hole = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    black_hole.bind(("127.0.0.1", 53))
+    probe = subprocess.Popen([portent, "probe", "--timeout", "10s", "service.portent.test", "80/tcp",
+                              "--format", "json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(0.5)
+    signalled = time.monotonic()
+    probe.send_signal(signal.SIGINT)
+    try:
+        out, err = probe.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        probe.kill()
+        fail("SIGINT during the host look-up did not stop the run within 10 s")
+    black_hole.close()
+    took = time.monotonic() - signalled
+    if probe.returncode != 130 or took > 2:
+        fail("SIGINT during the look-up: exit code %d after %.1f s, expected 130 at once; stderr %r"
+             % (probe.returncode, took, err))
+    results = json.loads(out)
+    if len(results) != 1 or results[0]["state"] != "interrupted":
+        fail("SIGINT during the look-up: expected one result, state interrupted: %r" % results)
+    print("probe.resolver_deadline: SIGINT during the look-up ended the run %.2f s later" % took)
 
 
 def main():

@@ -115,6 +115,7 @@ def main():
             check_table(suite, db)
             check_single_udp_port(suite, db)
             check_chargen(suite, db)
+            check_generic_tcp(suite, db)
             check_default_database(suite)
     suite.finish()
 
@@ -232,6 +233,21 @@ def check_chargen(suite, db):
         suite.check(r["state"] == "open", f"state {r['state']!r}, expected open", repr(r))
         size = len(r["answer"].encode("utf-8"))
         suite.check(0 < size <= 4096, f"answer is {size} bytes, expected 1..4096", repr(r)[:500])
+
+
+def check_generic_tcp(suite, db):
+    with suite.case("chargen 19/tcp, generic: shows what the server sends unasked, and ends quickly"):
+        run = pc.run([PORTENT, "--db", db, "probe", "127.0.0.1", "19/tcp", "--timeout", "5s", "--format", "json"],
+                     timeout=30)
+        (r,) = pc.parse_json_run(suite, run, expect_count=1)
+        suite.check((r["state"], r["dialogue"], r["verdict"]) == ("open", "generic", None),
+                    "expected open, the generic dialogue, no verdict", repr(r))
+        answer = r["answer"].encode("utf-8")
+        chars = bytes(range(33, 127))
+        first_line = bytes(chars[k % len(chars)] for k in range(72)) + b"\r\n"  # RFC 864's first line
+        suite.check(len(answer) > 0 and (answer.startswith(first_line) or first_line.startswith(answer)),
+                    "the answer is not the beginning of chargen's stream", repr(r)[:600])
+        suite.check(run.elapsed < 2.5, f"took {run.elapsed:.2f} s with --timeout 5s", run.describe())
 
 
 def check_default_database(suite):

@@ -132,7 +132,7 @@ TEST_CASE("completion: option values from the program's definitions", "[completi
     Fixture fixture;
     CHECK(fixture.words({"--format", ""}) == Words{"table", "services", "json"});
     CHECK(fixture.words({"local", "--format", ""}) == Words{"table", "json", "jsonl"});
-    CHECK(fixture.words({"probe", "--format", "j"}) == Words{"json"});
+    CHECK(fixture.words({"probe", "--format", "j"}) == Words{"json", "jsonl"});
     CHECK(fixture.words({"--format=j"}) == Words{"--format=json"});
     CHECK(fixture.words({"--db-format", ""}) == Words{"services", "nmap", "iana-csv"});
     CHECK(fixture.words({"-p", ""}) == Words{"sctp", "tcp", "udp"});

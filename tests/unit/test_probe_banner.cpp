@@ -18,11 +18,27 @@ TEST_CASE("banner is the first line the server sends", "[probe][banner]")
     CHECK(judgement.detail.empty());
 }
 
-TEST_CASE("banner keeps control bytes raw for the writers to show", "[probe][banner]")
+TEST_CASE("banner keeps control bytes raw for the writers to show, and fails them", "[probe][banner]")
 {
     auto dialogue = make_banner_dialogue();
     const std::string nasty = "hello\x00world \x1b[2J cr:\r end\r\n"s;
-    CHECK(dialogue->judge({nasty, ReadEnd::complete}).answer == "hello\x00world \x1b[2J cr:\r end"s);
+    const Judgement judgement = dialogue->judge({nasty, ReadEnd::complete});
+    CHECK(judgement.answer == "hello\x00world \x1b[2J cr:\r end"s);
+    CHECK(judgement.passed == false);
+    CHECK(judgement.detail == "not a line of text: byte 0x00 at offset 5");
+}
+
+TEST_CASE("banner passes a line of UTF-8 text, and fails other bytes", "[probe][banner]")
+{
+    auto dialogue = make_banner_dialogue();
+    CHECK(dialogue->judge({"220 mail\tready \xe2\x9c\x93\r\n", ReadEnd::complete}).passed == true);
+    CHECK(dialogue->judge({"SSH-2.0-x\x7f\r\n", ReadEnd::complete}).detail ==
+          "not a line of text: byte 0x7f at offset 9");
+    CHECK(dialogue->judge({"220 \xc2\x9b" "1m\r\n", ReadEnd::complete}).detail ==
+          "not a line of text: byte 0xc2 at offset 4");
+    CHECK(dialogue->judge({"220 \x9b" "2m\r\n", ReadEnd::complete}).passed == false);
+    CHECK(dialogue->judge({"220 \xff\xfe\r\n", ReadEnd::complete}).passed == false);
+    CHECK(dialogue->judge({"220 a\rb\r\n", ReadEnd::complete}).passed == false);
 }
 
 TEST_CASE("banner without a line end", "[probe][banner]")

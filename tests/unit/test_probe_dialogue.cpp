@@ -46,12 +46,21 @@ TEST_CASE("every dialogue has a name that names it back", "[probe][dialogue]")
     CHECK(to_string(Transport::udp) == "udp");
 }
 
-TEST_CASE("generic: a TCP connect reads nothing, a UDP reply is the answer", "[probe][dialogue]")
+TEST_CASE("generic: what a TCP server says unasked within a short wait, a UDP reply", "[probe][dialogue]")
 {
     auto tcp = make_generic_dialogue(Transport::tcp);
-    CHECK_FALSE(tcp->reads_answer());
+    CHECK(tcp->answer_wait() == unasked_answer_wait);
+    CHECK(unasked_answer_wait <= std::chrono::milliseconds(250));
+    CHECK(tcp->request().empty());
+    CHECK_FALSE(tcp->complete(""));
+    CHECK(tcp->complete("!\"#$%&'()*+,-./0123"));
+    const Judgement chargen = tcp->judge({"!\"#$%&'()*+,-./0123", ReadEnd::complete});
+    CHECK_FALSE(chargen.passed.has_value());
+    CHECK(chargen.answer == "!\"#$%&'()*+,-./0123");
+    CHECK(tcp->judge({"", ReadEnd::deadline}).answer.empty());
+
     auto udp = make_generic_dialogue(Transport::udp);
-    CHECK(udp->reads_answer());
+    CHECK_FALSE(udp->answer_wait().has_value());
     CHECK(udp->request().empty());
     const Judgement judgement = udp->judge({"pong", ReadEnd::datagram});
     CHECK_FALSE(judgement.passed.has_value());

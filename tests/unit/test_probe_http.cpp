@@ -39,7 +39,7 @@ TEST_CASE("http takes any status and no Server header", "[probe][http]")
     CHECK(not_found.passed == true);
     CHECK(not_found.answer == "HTTP/1.0 404 Not Found");
     CHECK(not_found.detail.empty());
-    CHECK(dialogue->judge({"HTTP/2 204\r\n", ReadEnd::end_of_stream}).passed == true);
+    CHECK(dialogue->judge({"HTTP/1.1 204\r\n\r\n", ReadEnd::end_of_stream}).passed == true);
     // A Server line in the body is not a header.
     CHECK(dialogue->judge({"HTTP/1.1 200 OK\r\n\r\nServer: fake\r\n", ReadEnd::complete}).detail.empty());
 }
@@ -48,8 +48,9 @@ TEST_CASE("http fails on what is not HTTP", "[probe][http]")
 {
     auto dialogue = make_http_dialogue("localhost", 80);
     CHECK_FALSE(dialogue->complete("HTTP/1.1 200 OK\r\n"));
-    for (const char* answer : {"SSH-2.0-OpenSSH_9.2\r\n", "HTTP/1.1 2000 OK\r\n", "HTTP/x 200 OK\r\n",
-                               "HTTP/1.1 20 OK\r\n", "http/1.1 200 OK\r\n", "HTTP/1.1200 OK\r\n"}) {
+    for (const char* answer :
+         {"SSH-2.0-OpenSSH_9.2\r\n", "HTTP/1.1 2000 OK\r\n", "HTTP/x 200 OK\r\n", "HTTP/1.1 20 OK\r\n",
+          "http/1.1 200 OK\r\n", "HTTP/1.1200 OK\r\n", "HTTP/2 200\r\n\r\n", "HTTP/1.10 200 OK\r\n\r\n"}) {
         const Judgement judgement = dialogue->judge({answer, ReadEnd::end_of_stream});
         CHECK(judgement.passed == false);
         CHECK(judgement.detail == "not an HTTP status line");
@@ -68,4 +69,52 @@ TEST_CASE("https names the TLS version beside the Server header", "[probe][http]
     CHECK(judgement.passed == true);
     CHECK(judgement.answer == "HTTP/1.1 301 Moved");
     CHECK(judgement.detail == "TLSv1.3, Server: x");
+}
+
+TEST_CASE("http passes only the status codes RFC 9110 defines, 100-599", "[probe][http]")
+{
+    auto dialogue = make_http_dialogue("localhost", 80);
+    for (const char* code : {"999", "600", "099", "000"}) {
+        const Judgement judgement =
+            dialogue->judge({"HTTP/1.1 " + std::string(code) + " Whatever\r\n\r\n", ReadEnd::complete});
+        CHECK(judgement.passed == false);
+        CHECK(judgement.detail == "status code " + std::string(code) + " is outside 100-599 (RFC 9110)");
+    }
+    for (const char* code : {"100", "101", "599"})
+        CHECK(dialogue->judge({"HTTP/1.1 " + std::string(code) + " x\r\n\r\n", ReadEnd::complete}).passed ==
+              true);
+}
+
+TEST_CASE("http fails a status line or header section that RFC 9112 forbids", "[probe][http]")
+{
+    auto dialogue = make_http_dialogue("localhost", 80);
+    const auto detail_of = [&](std::string_view answer, ReadEnd end = ReadEnd::complete) {
+        const Judgement judgement = dialogue->judge({answer, end});
+        CHECK(judgement.passed == false);
+        return judgement.detail;
+    };
+    CHECK(detail_of("HTTP/1.1 200 O\x1bK\r\n\r\n") ==
+          "not an HTTP status line: byte 0x1b at offset 14 in the reason phrase");
+    CHECK(detail_of("HTTP/1.1 200 OK\r\nthis is not a header\r\n\r\n") ==
+          "header line 1 is not a field (name: value)");
+    CHECK(detail_of("HTTP/1.1 200 OK\r\nServer: x\r\n: empty name\r\n\r\n") ==
+          "header line 2 is not a field (name: value)");
+    CHECK(detail_of(std::string("HTTP/1.1 200 OK\r\nX-A: a\0b\r\n\r\n", 32)) ==
+          "header line 1: byte 0x00 at offset 6");
+    CHECK(detail_of("HTTP/1.1 200 OK\r\nServer: x\r\n", ReadEnd::end_of_stream) ==
+          "connection closed inside the header section");
+    CHECK(detail_of("HTTP/1.1 200 OK\r\nServer: x\r\n", ReadEnd::deadline).find("deadline") !=
+          std::string::npos);
+}
+
+TEST_CASE("http takes what RFC 9112 allows in a header section", "[probe][http]")
+{
+    auto dialogue = make_http_dialogue("localhost", 80);
+    const Judgement folded = dialogue->judge(
+        {"HTTP/1.1 200 OK\r\nX-Long: one\r\n\ttwo\r\nServer: a\tb \xc3\xa9\r\n\r\n", ReadEnd::complete});
+    CHECK(folded.passed == true);
+    CHECK(folded.detail == "Server: a\tb \xc3\xa9");
+    // A header section longer than what is read is judged on the lines that came whole.
+    const std::string long_headers = "HTTP/1.1 200 OK\r\nX-Pad: " + std::string(answer_byte_cap, 'p');
+    CHECK(dialogue->judge({long_headers, ReadEnd::byte_cap}).passed == true);
 }

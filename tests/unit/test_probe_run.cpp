@@ -1,3 +1,4 @@
+#include "private_network.hpp"
 #include "probe/run.hpp"
 
 #include <catch2/catch.hpp>
@@ -77,6 +78,7 @@ std::size_t open_descriptors()
 
 TEST_CASE("run_probes: open, closed and filtered on 127.0.0.1", "[probe][run]")
 {
+    enter_private_network();
     LocalSocket listening(SOCK_STREAM);
     listening.listen();
     LocalSocket not_listening(SOCK_STREAM); // bound, so nothing else takes the port: connect is refused
@@ -106,6 +108,7 @@ TEST_CASE("run_probes: open, closed and filtered on 127.0.0.1", "[probe][run]")
 
 TEST_CASE("run_probes: a UDP port with nothing bound is closed", "[probe][run]")
 {
+    enter_private_network();
     std::uint16_t port = 0;
     {
         LocalSocket released(SOCK_DGRAM);
@@ -120,6 +123,7 @@ TEST_CASE("run_probes: a UDP port with nothing bound is closed", "[probe][run]")
 
 TEST_CASE("run_probes: a silent server ends at the deadline", "[probe][run]")
 {
+    enter_private_network();
     LocalSocket silent(SOCK_STREAM); // the kernel completes the handshake; nobody ever speaks
     silent.listen();
     ProbeOptions options;
@@ -136,6 +140,7 @@ TEST_CASE("run_probes: a silent server ends at the deadline", "[probe][run]")
 
 TEST_CASE("run_probes: a banner server passes", "[probe][run]")
 {
+    enter_private_network();
     LocalSocket server(SOCK_STREAM);
     server.listen();
     std::thread serve([&] {
@@ -157,6 +162,7 @@ TEST_CASE("run_probes: a banner server passes", "[probe][run]")
 
 TEST_CASE("run_probes: wall time follows timeout x ceil(targets / parallel)", "[probe][run]")
 {
+    enter_private_network();
     LocalSocket black_hole(SOCK_DGRAM);
     const std::vector<Target> targets(40, target(black_hole.port(), Transport::udp));
     ProbeOptions options;
@@ -178,12 +184,32 @@ TEST_CASE("run_probes: wall time follows timeout x ceil(targets / parallel)", "[
 
 TEST_CASE("run_probes: a host without an address of the family asked for", "[probe][run]")
 {
+    enter_private_network();
     ProbeOptions options;
     options.family = AddressFamily::ipv6;
-    CHECK_THROWS_AS(run({target(80, Transport::tcp)}, options), ResolveError);
+    auto results = run({target(80, Transport::tcp)}, options);
+    CHECK(results[0].state == State::error);
+    CHECK(results[0].detail == "the host has no IPv6 address");
+    CHECK_FALSE(results[0].address.has_value());
     options.family = AddressFamily::ipv4;
     const std::vector<Target> literal{{"[::1]", 80, Transport::tcp, DialogueKind::generic, ""}};
-    CHECK_THROWS_WITH(run(literal, options), "[::1]: no IPv4 address");
+    results = run(literal, options);
+    CHECK(results[0].state == State::error);
+    CHECK(results[0].detail == "the host has no IPv4 address");
+}
+
+TEST_CASE("run_probes: a literal address never waits for the resolver", "[probe][run]")
+{
+    enter_private_network();
+    LocalSocket listening(SOCK_STREAM);
+    listening.listen();
+    ProbeOptions options;
+    options.timeout = 1us; // the thread of a resolver would not even have started
+    for (const char* host : {"127.0.0.1", "127.1"}) {
+        const auto results =
+            run({{host, listening.port(), Transport::tcp, DialogueKind::generic, ""}}, options);
+        CHECK(results[0].detail.find("resolver") == std::string::npos);
+    }
 }
 
 TEST_CASE("parallelism stays inside the open-file limit", "[probe][run]")
@@ -191,4 +217,51 @@ TEST_CASE("parallelism stays inside the open-file limit", "[probe][run]")
     CHECK(default_parallelism() >= 1);
     CHECK(default_parallelism() <= parallelism_limit());
     CHECK(default_parallelism() <= 4096);
+}
+
+TEST_CASE("run_probes: a readable stop descriptor ends the run, every unfinished target interrupted",
+          "[probe][run]")
+{
+    enter_private_network();
+    LocalSocket black_hole(SOCK_DGRAM);
+    int stop[2];
+    REQUIRE(::pipe(stop) == 0);
+    ProbeOptions options;
+    options.timeout = 5s;
+    options.parallel = 2;
+    options.stop_descriptor = stop[0];
+    std::thread stopper([&] {
+        std::this_thread::sleep_for(300ms);
+        CHECK(::write(stop[1], "x", 1) == 1);
+    });
+    const auto start = std::chrono::steady_clock::now();
+    const auto results = run(std::vector<Target>(10, target(black_hole.port(), Transport::udp)), options);
+    const double elapsed = seconds_since(start);
+    stopper.join();
+    CHECK(elapsed >= 0.25);
+    CHECK(elapsed < 2.0);
+    CHECK(std::all_of(results.begin(), results.end(),
+                      [](const ProbeResult& r) { return r.state == State::interrupted && !r.answered(); }));
+    CHECK(std::count_if(results.begin(), results.end(), [](const ProbeResult& r) {
+              return r.detail == "interrupted before the probe ended";
+          }) == 2);
+    CHECK(results[9].detail == "interrupted before it was probed");
+    ::close(stop[0]);
+    ::close(stop[1]);
+}
+
+TEST_CASE("run_probes: a stop descriptor never holds a run whose targets end at once", "[probe][run]")
+{
+    enter_private_network();
+    int stop[2];
+    REQUIRE(::pipe(stop) == 0);
+    ProbeOptions options;
+    options.family = AddressFamily::ipv6; // 127.0.0.1 has none: every target ends without waiting
+    options.stop_descriptor = stop[0];
+    const auto start = std::chrono::steady_clock::now();
+    const auto results = run({target(80, Transport::tcp), target(81, Transport::tcp)}, options);
+    CHECK(seconds_since(start) < 1.0);
+    CHECK(results[1].state == State::error);
+    ::close(stop[0]);
+    ::close(stop[1]);
 }

@@ -78,3 +78,21 @@ TEST_CASE("time wants exactly four bytes", "[probe][time]")
 
     CHECK(dialogue->judge({"", ReadEnd::deadline}).detail.find("deadline") != std::string::npos);
 }
+
+TEST_CASE("time fails bytes that are no plausible time, and shows their offset", "[probe][time]")
+{
+    auto dialogue = make_time_dialogue();
+    const Judgement letters = dialogue->judge({"HHHH", ReadEnd::complete, known_instant});
+    CHECK(letters.passed == false);
+    CHECK(letters.answer == "2074-07-13 02:39:04 UTC"); // 0x48484848 s after 1900, past the 2036 wrap
+    CHECK(letters.detail.starts_with("offset from the local clock: +"));
+    CHECK(letters.detail.ends_with(" s, more than a day: not a plausible time"));
+
+    CHECK(dialogue->judge({network_order(2'208'988'800U), ReadEnd::datagram, known_instant}).passed == false);
+    CHECK(dialogue->judge({count_of(known_instant + 25h), ReadEnd::complete, known_instant}).passed == false);
+    CHECK(dialogue->judge({count_of(known_instant - 25h), ReadEnd::complete, known_instant}).passed == false);
+    const Judgement wrong_zone =
+        dialogue->judge({count_of(known_instant - 5h), ReadEnd::complete, known_instant});
+    CHECK(wrong_zone.passed == true);
+    CHECK(wrong_zone.detail == "offset from the local clock: -18000 s");
+}

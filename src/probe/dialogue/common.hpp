@@ -15,6 +15,17 @@ namespace portent::probe::dialogue_text {
 // `bytes` without the '\r' and '\n' at its end.
 [[nodiscard]] std::string_view without_line_end(std::string_view bytes);
 
+// Where `bytes` leaves RFC 867's "ASCII printing characters, space, carriage return, and line
+// feed": the offset of the first other byte, or npos.
+[[nodiscard]] std::size_t first_not_printable_ascii(std::string_view bytes);
+
+// Where `bytes` stops being a line of text: the offset of the first control character other
+// than TAB (C0, DEL, or C1 as UTF-8) or of the first byte that is not valid UTF-8, or npos.
+[[nodiscard]] std::size_t first_not_text(std::string_view bytes);
+
+// "byte 0x1b at offset 5", for details.
+[[nodiscard]] std::string byte_at(std::string_view bytes, std::size_t offset);
+
 // Why an answer that ended this way is not whole: "no complete answer before the deadline", …
 [[nodiscard]] std::string unfinished(ReadEnd end);
 

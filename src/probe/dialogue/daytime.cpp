@@ -6,7 +6,9 @@ namespace portent::probe {
 namespace {
 
 // RFC 867: over TCP the server sends its time as text and closes; over UDP it answers any
-// datagram with one. The answer is that text.
+// datagram with one. Passed when the whole answer came and is "ASCII printing characters,
+// space, carriage return, and line feed" with at least one printing character; the answer is
+// that text without its line end.
 class DaytimeDialogue final : public Dialogue
 {
 public:
@@ -16,12 +18,16 @@ public:
     bool complete(std::string_view) const override { return transport_ == Transport::udp; }
     Judgement judge(const Reception& reception) const override
     {
-        Judgement judgement{false, std::string(dialogue_text::without_line_end(reception.bytes)), ""};
+        const std::string_view bytes = reception.bytes;
+        Judgement judgement{false, std::string(dialogue_text::without_line_end(bytes)), ""};
         const bool whole = reception.end == ReadEnd::end_of_stream || reception.end == ReadEnd::datagram ||
                            reception.end == ReadEnd::complete;
+        const std::size_t bad = dialogue_text::first_not_printable_ascii(bytes);
         if (!whole)
             judgement.detail = dialogue_text::unfinished(reception.end);
-        else if (judgement.answer.empty())
+        else if (bad != std::string_view::npos)
+            judgement.detail = "not printable ASCII text (RFC 867): " + dialogue_text::byte_at(bytes, bad);
+        else if (judgement.answer.find_first_not_of(" \r\n") == std::string::npos)
             judgement.detail = "empty answer";
         else
             judgement.passed = true;

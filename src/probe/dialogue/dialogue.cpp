@@ -2,7 +2,10 @@
 
 #include "probe/dialogue/common.hpp"
 
+#include <boost/locale/utf.hpp>
+
 #include <array>
+#include <cstdio>
 #include <span>
 #include <utility>
 
@@ -106,6 +109,37 @@ std::string_view without_line_end(std::string_view bytes)
     while (!bytes.empty() && (bytes.back() == '\n' || bytes.back() == '\r'))
         bytes.remove_suffix(1);
     return bytes;
+}
+
+std::size_t first_not_printable_ascii(std::string_view bytes)
+{
+    for (std::size_t offset = 0; offset < bytes.size(); ++offset) {
+        const char byte = bytes[offset];
+        if ((byte < 0x20 || byte > 0x7E) && byte != '\r' && byte != '\n')
+            return offset;
+    }
+    return std::string_view::npos;
+}
+
+std::size_t first_not_text(std::string_view bytes)
+{
+    using utf8 = boost::locale::utf::utf_traits<char>;
+    for (auto position = bytes.begin(); position != bytes.end();) {
+        const auto start = position;
+        const boost::locale::utf::code_point code = utf8::decode(position, bytes.end());
+        const bool control = (code < 0x20 && code != '\t') || (code >= 0x7F && code <= 0x9F);
+        if (code == boost::locale::utf::illegal || code == boost::locale::utf::incomplete || control)
+            return static_cast<std::size_t>(start - bytes.begin());
+    }
+    return std::string_view::npos;
+}
+
+std::string byte_at(std::string_view bytes, std::size_t offset)
+{
+    char text[48];
+    std::snprintf(text, sizeof text, "byte 0x%02x at offset %zu", static_cast<unsigned char>(bytes[offset]),
+                  offset);
+    return text;
 }
 
 std::string unfinished(ReadEnd end)

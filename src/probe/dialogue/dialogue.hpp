@@ -14,6 +14,11 @@ namespace portent::probe {
 // The most bytes of an answer a probe reads; whatever follows is never read.
 inline constexpr std::size_t answer_byte_cap = 4096;
 
+// How long a generic TCP probe waits, within its deadline, for what a server says unasked: a
+// banner, or chargen's first lines from a server that forks for each connection. Only open
+// ports that stay silent wait this long, side by side, so a scan of many ports stays quick.
+inline constexpr std::chrono::milliseconds unasked_answer_wait{100};
+
 // Why reading an answer stopped.
 enum class ReadEnd
 {
@@ -56,8 +61,12 @@ public:
     virtual ~Dialogue() = default;
     // Bytes to send first: on TCP after connecting (nothing when empty), on UDP the datagram.
     [[nodiscard]] virtual std::string request() = 0;
-    // Whether an answer is read at all (a bare TCP connect does not read).
-    [[nodiscard]] virtual bool reads_answer() const { return true; }
+    // How long the answer is waited for when not until the deadline: a server that may say
+    // nothing (a bare TCP connect) is given only this long, and the probe ends after it.
+    [[nodiscard]] virtual std::optional<std::chrono::milliseconds> answer_wait() const
+    {
+        return std::nullopt;
+    }
     // True when `received` already holds the whole answer, so that reading can stop early.
     [[nodiscard]] virtual bool complete(std::string_view received) const = 0;
     [[nodiscard]] virtual Judgement judge(const Reception& reception) const = 0;

@@ -15,23 +15,54 @@ bool is_digit(char c)
     return c >= '0' && c <= '9';
 }
 
-// "HTTP/1.1 200 OK", "HTTP/1.0 404", "HTTP/2 200": a version, a space, three digits, and
-// nothing or a space and a reason after them.
-bool is_status_line(std::string_view line)
+bool is_token_character(char c)
 {
-    if (!line.starts_with("HTTP/"))
-        return false;
-    line.remove_prefix(5);
-    const std::size_t space = line.find(' ');
-    const std::string_view version = line.substr(0, space);
-    const bool version_ok =
-        (version.size() == 1 && is_digit(version[0])) ||
-        (version.size() == 3 && is_digit(version[0]) && version[1] == '.' && is_digit(version[2]));
-    if (!version_ok || space == std::string_view::npos)
-        return false;
-    const std::string_view rest = line.substr(space + 1);
-    return rest.size() >= 3 && std::all_of(rest.begin(), rest.begin() + 3, is_digit) &&
-           (rest.size() == 3 || rest[3] == ' ');
+    return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+}
+
+// A control character other than HTAB (RFC 9110 field values and RFC 9112 reason phrases allow
+// HTAB, SP, VCHAR and obs-text); npos when none.
+std::size_t first_control(std::string_view text)
+{
+    for (std::size_t offset = 0; offset < text.size(); ++offset)
+        if ((static_cast<unsigned char>(text[offset]) < 0x20 && text[offset] != '\t') || text[offset] == 0x7F)
+            return offset;
+    return std::string_view::npos;
+}
+
+// RFC 9112: status-line = HTTP-version SP status-code SP [ reason-phrase ], with HTTP-version
+// "HTTP/" DIGIT "." DIGIT; RFC 9110: a status code is 100-599. The SP before an empty reason
+// phrase, often left out, is not required. "" when `line` is one, else why not.
+std::string status_line_problem(std::string_view line)
+{
+    const bool shaped = line.size() >= 12 && line.starts_with("HTTP/") && is_digit(line[5]) &&
+                        line[6] == '.' && is_digit(line[7]) && line[8] == ' ' && is_digit(line[9]) &&
+                        is_digit(line[10]) && is_digit(line[11]) && (line.size() == 12 || line[12] == ' ');
+    if (!shaped)
+        return "not an HTTP status line";
+    const std::string_view code = line.substr(9, 3);
+    if (code < "100" || code > "599")
+        return "status code " + std::string(code) + " is outside 100-599 (RFC 9110)";
+    const std::string_view reason = line.size() > 12 ? line.substr(13) : "";
+    if (const std::size_t bad = first_control(reason); bad != std::string_view::npos)
+        return "not an HTTP status line: " + dialogue_text::byte_at(line, 13 + bad) + " in the reason phrase";
+    return "";
+}
+
+// RFC 9112: field-line = field-name ":" OWS field-value OWS, the name a token; a line that
+// starts with SP or HTAB continues the one before (obsolete, still read). "" when it is one.
+std::string field_line_problem(std::string_view line, std::size_t number)
+{
+    const bool continued = line.starts_with(' ') || line.starts_with('\t');
+    const std::size_t colon = line.find(':');
+    const std::string_view name = line.substr(0, colon);
+    if (!continued && (colon == std::string_view::npos || name.empty() ||
+                       !std::all_of(name.begin(), name.end(), is_token_character)))
+        return "header line " + std::to_string(number) + " is not a field (name: value)";
+    if (const std::size_t bad = first_control(line); bad != std::string_view::npos)
+        return "header line " + std::to_string(number) + ": " + dialogue_text::byte_at(line, bad);
+    return "";
 }
 
 bool equals_ignoring_case(std::string_view a, std::string_view b)
@@ -91,20 +122,42 @@ Judgement judge(const Reception& reception)
 {
     const std::string_view bytes = reception.bytes;
     const std::string_view status_line = dialogue_text::first_line(bytes);
-    const bool line_whole = status_line.size() < bytes.size() || reception.end == ReadEnd::end_of_stream;
     Judgement judgement{false, std::string(status_line), ""};
-    if (line_whole && is_status_line(status_line)) {
-        judgement.passed = true;
-        if (auto server = header_value(bytes, "Server"))
-            judgement.detail = "Server: " + std::string(*server);
-    } else if (bytes.empty()) {
-        judgement.detail = reception.end == ReadEnd::end_of_stream ? "connection closed without an answer"
-                                                                   : dialogue_text::unfinished(reception.end);
-    } else if (!line_whole) {
-        judgement.detail = dialogue_text::unfinished(reception.end);
-    } else {
-        judgement.detail = "not an HTTP status line";
+    const auto fail = [&judgement](std::string reason) {
+        judgement.detail = std::move(reason);
+        return judgement;
+    };
+    if (bytes.empty())
+        return fail(reception.end == ReadEnd::end_of_stream ? "connection closed without an answer"
+                                                            : dialogue_text::unfinished(reception.end));
+    const bool line_whole = status_line.size() < bytes.size() || reception.end == ReadEnd::end_of_stream;
+    if (!line_whole)
+        return fail(dialogue_text::unfinished(reception.end));
+    if (std::string problem = status_line_problem(status_line); !problem.empty())
+        return fail(std::move(problem));
+
+    // The header section: field lines up to an empty line.
+    std::size_t start = bytes.find('\n');
+    bool ended = false;
+    for (std::size_t number = 1; start != std::string_view::npos && start + 1 < bytes.size(); ++number) {
+        const std::string_view rest = bytes.substr(start + 1);
+        const std::string_view line = dialogue_text::first_line(rest);
+        if (line.size() == rest.size() && reception.end != ReadEnd::end_of_stream)
+            break; // a line still arriving
+        if (line.empty()) {
+            ended = true;
+            break;
+        }
+        if (std::string problem = field_line_problem(line, number); !problem.empty())
+            return fail(std::move(problem));
+        start = bytes.find('\n', start + 1);
     }
+    if (!ended && reception.end != ReadEnd::byte_cap)
+        return fail(reception.end == ReadEnd::end_of_stream ? "connection closed inside the header section"
+                                                            : dialogue_text::unfinished(reception.end));
+    judgement.passed = true;
+    if (auto server = header_value(bytes, "Server"))
+        judgement.detail = "Server: " + std::string(*server);
     return judgement;
 }
 

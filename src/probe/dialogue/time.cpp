@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 
 namespace portent::probe {
 
@@ -12,6 +13,11 @@ namespace {
 using namespace std::chrono;
 
 constexpr std::int64_t seconds_from_1900_to_1970 = 2'208'988'800;
+
+// The most a time server's clock may differ from the local one and still pass: a day, so that
+// a clock set to the wrong time zone passes with its offset shown, and bytes that are not a
+// time (1970, 2074, …) fail.
+constexpr std::chrono::seconds plausible_clock_offset = std::chrono::hours(24);
 
 // RFC 868 counts seconds since 1900 in 32 bits, which wrap on 2036-02-07. A count that would
 // fall before 1970 is read as one after the wrap: no live clock is set before 1970.
@@ -38,16 +44,22 @@ std::string utc_text(sys_seconds instant)
 
 // The server's clock minus the local one, in whole seconds; the server's count is truncated
 // to the second, so half a second is added before rounding.
-std::string offset_text(sys_seconds server, system_clock::time_point local)
+long long offset_seconds(sys_seconds server, system_clock::time_point local)
 {
     const auto difference = duration_cast<milliseconds>(server + milliseconds(500) - local);
-    const long long seconds = std::llround(static_cast<double>(difference.count()) / 1000.0);
+    return std::llround(static_cast<double>(difference.count()) / 1000.0);
+}
+
+std::string offset_text(long long seconds)
+{
     return "offset from the local clock: " + std::string(seconds > 0 ? "+" : "") + std::to_string(seconds) +
            " s";
 }
 
 // RFC 868: the server sends 4 bytes, the seconds since 1900 in network order, on connection
-// (TCP) or in answer to any datagram (UDP).
+// (TCP) or in answer to any datagram (UDP). Passed when exactly 4 bytes came and they tell a
+// time within plausible_clock_offset of the local clock; the answer is that time in UTC and
+// the detail its offset, passed or not.
 class TimeDialogue final : public Dialogue
 {
 public:
@@ -66,7 +78,10 @@ public:
         for (const char byte : bytes)
             count = (count << 8U) | static_cast<unsigned char>(byte);
         const sys_seconds server = instant_of(count);
-        return {true, utc_text(server), offset_text(server, reception.received_at)};
+        const long long offset = offset_seconds(server, reception.received_at);
+        if (std::llabs(offset) > plausible_clock_offset.count())
+            return {false, utc_text(server), offset_text(offset) + ", more than a day: not a plausible time"};
+        return {true, utc_text(server), offset_text(offset)};
     }
 };
 

@@ -1,0 +1,142 @@
+#include "cli/probe_output.hpp"
+
+#include "cli/output.hpp"
+#include "cli/text.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <ostream>
+
+namespace portent::cli {
+
+namespace {
+
+using probe::ProbeResult;
+using probe::Target;
+
+// Raw bytes of an answer shown in a table cell; JSON has all of it.
+constexpr std::size_t table_answer_bytes = 200;
+constexpr auto progress_after = std::chrono::seconds(1);
+
+std::string target_label(const Target& target)
+{
+    const bool ipv6_literal = target.host.find(':') != std::string::npos;
+    std::string label = ipv6_literal ? "[" + target.host + "]" : target.host;
+    label += ':';
+    label += std::to_string(target.port);
+    label += '/';
+    label += probe::to_string(target.transport);
+    return label;
+}
+
+double milliseconds(std::chrono::nanoseconds duration)
+{
+    return std::round(static_cast<double>(duration.count()) / 1e3) / 1e3;
+}
+
+std::string rtt_text(const std::optional<std::chrono::nanoseconds>& round_trip)
+{
+    if (!round_trip)
+        return "";
+    const double ms = milliseconds(*round_trip);
+    char text[32];
+    std::snprintf(text, sizeof text, ms < 10 ? "%.2g ms" : "%.0f ms", ms);
+    if (ms < 0.001)
+        std::snprintf(text, sizeof text, "<0.001 ms");
+    return text;
+}
+
+std::string_view verdict_text(const ProbeResult& result)
+{
+    if (!result.passed)
+        return "";
+    return *result.passed ? "passed" : "failed";
+}
+
+// At most table_answer_bytes of the answer, cut at a character boundary, with "…" when cut.
+std::string table_answer(const std::string& answer)
+{
+    if (answer.size() <= table_answer_bytes)
+        return answer;
+    std::size_t cut = table_answer_bytes;
+    while (cut > 0 && (static_cast<unsigned char>(answer[cut]) & 0xC0U) == 0x80)
+        --cut;
+    return answer.substr(0, cut) + "\u2026";
+}
+
+} // namespace
+
+void write_probe_table(std::ostream& out, std::span<const Target> targets,
+                       std::span<const ProbeResult> results, std::size_t max_width)
+{
+    std::vector<Row> rows;
+    rows.reserve(results.size());
+    for (const ProbeResult& result : results) {
+        const Target& target = targets[result.target];
+        const std::string address = result.address && *result.address != target.host ? *result.address : "";
+        rows.push_back({target_label(target), address, std::string(probe::to_string(result.state)),
+                        std::string(verdict_text(result)), rtt_text(result.round_trip),
+                        table_answer(result.answer), result.detail});
+    }
+    write_table(out, {"TARGET", "ADDRESS", "STATE", "VERDICT", "RTT", "ANSWER", "DETAIL"}, rows, max_width);
+}
+
+boost::json::object probe_result_json(const Target& target, const ProbeResult& result)
+{
+    boost::json::object object;
+    object["host"] = valid_utf8(target.host);
+    object["address"] = result.address ? boost::json::value(*result.address) : boost::json::value(nullptr);
+    object["port"] = target.port;
+    object["protocol"] = probe::to_string(target.transport);
+    object["service"] = valid_utf8(target.service);
+    object["dialogue"] = probe::to_string(target.dialogue);
+    object["state"] = probe::to_string(result.state);
+    object["verdict"] =
+        result.passed ? boost::json::value(verdict_text(result)) : boost::json::value(nullptr);
+    object["rtt_ms"] = result.round_trip ? boost::json::value(milliseconds(*result.round_trip))
+                                         : boost::json::value(nullptr);
+    object["answer"] = valid_utf8(result.answer);
+    object["detail"] =
+        result.detail.empty() ? boost::json::value(nullptr) : boost::json::value(valid_utf8(result.detail));
+    return object;
+}
+
+void write_probe_json(std::ostream& out, std::span<const Target> targets,
+                      std::span<const ProbeResult> results)
+{
+    JsonArrayWriter document(out);
+    for (const ProbeResult& result : results)
+        document.add(probe_result_json(targets[result.target], result));
+    document.finish();
+}
+
+void ProgressLine::show(const probe::Progress& progress)
+{
+    if (progress.elapsed < progress_after)
+        return;
+    std::string line = "probing " + visible(host_) + ": " + std::to_string(progress.done) + '/' +
+                       std::to_string(progress.total) + " done, " + std::to_string(progress.answered) +
+                       " answered";
+    if (shown_ && line == last_line_)
+        return;
+    err_ << "\r\033[K" << line << std::flush;
+    last_line_ = std::move(line);
+    shown_ = true;
+}
+
+void ProgressLine::clear()
+{
+    if (shown_)
+        err_ << "\r\033[K" << std::flush;
+    shown_ = false;
+}
+
+void ProgressLine::end()
+{
+    if (shown_)
+        err_ << '\n' << std::flush;
+    shown_ = false;
+}
+
+} // namespace portent::cli

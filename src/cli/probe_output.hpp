@@ -1,0 +1,54 @@
+#pragma once
+
+#include "probe/result.hpp"
+#include "probe/run.hpp"
+#include "probe/target.hpp"
+
+#include <boost/json/object.hpp>
+
+#include <iosfwd>
+#include <span>
+#include <string>
+#include <vector>
+
+// The writers of `portent probe`: a result as a table row or a JSON object, and the progress line.
+namespace portent::cli {
+
+// The JSON object of one result: host, address, port, protocol, service, dialogue, state,
+// verdict, rtt_ms, answer, detail. The same for --format json (an array of them) and jsonl (one
+// a line).
+[[nodiscard]] boost::json::object probe_result_json(const probe::Target& target,
+                                                    const probe::ProbeResult& result);
+
+// TARGET ADDRESS STATE VERDICT RTT ANSWER DETAIL, one row per result, in the order given, at
+// most `max_width` columns wide (0: no limit; see write_table()).
+void write_probe_table(std::ostream& out, std::span<const probe::Target> targets,
+                       std::span<const probe::ProbeResult> results, std::size_t max_width);
+
+// One JSON array of probe_result_json() objects, in the order given.
+void write_probe_json(std::ostream& out, std::span<const probe::Target> targets,
+                      std::span<const probe::ProbeResult> results);
+
+// The progress line on a terminal's stderr, once a run has lasted a second.
+class ProgressLine
+{
+public:
+    ProgressLine(std::ostream& err, std::string host) : err_(err), host_(std::move(host)) {}
+    ProgressLine(const ProgressLine&) = delete;
+    ProgressLine& operator=(const ProgressLine&) = delete;
+    ~ProgressLine() { clear(); }
+
+    void show(const probe::Progress& progress);
+    // Takes the line off the terminal, so that other output can follow.
+    void clear();
+    // Leaves the line as it stands, ended by a newline: what a stopped run got to.
+    void end();
+
+private:
+    std::ostream& err_;
+    std::string host_;
+    std::string last_line_;
+    bool shown_ = false;
+};
+
+} // namespace portent::cli

@@ -34,9 +34,16 @@ TEST_CASE("banner passes a line of UTF-8 text, and fails other bytes", "[probe][
     CHECK(dialogue->judge({"220 mail\tready \xe2\x9c\x93\r\n", ReadEnd::complete}).passed == true);
     CHECK(dialogue->judge({"SSH-2.0-x\x7f\r\n", ReadEnd::complete}).detail ==
           "not a line of text: byte 0x7f at offset 9");
-    CHECK(dialogue->judge({"220 \xc2\x9b" "1m\r\n", ReadEnd::complete}).detail ==
-          "not a line of text: byte 0xc2 at offset 4");
-    CHECK(dialogue->judge({"220 \x9b" "2m\r\n", ReadEnd::complete}).passed == false);
+    CHECK(dialogue
+              ->judge({"220 \xc2\x9b"
+                       "1m\r\n",
+                       ReadEnd::complete})
+              .detail == "not a line of text: byte 0xc2 at offset 4");
+    CHECK(dialogue
+              ->judge({"220 \x9b"
+                       "2m\r\n",
+                       ReadEnd::complete})
+              .passed == false);
     CHECK(dialogue->judge({"220 \xff\xfe\r\n", ReadEnd::complete}).passed == false);
     CHECK(dialogue->judge({"220 a\rb\r\n", ReadEnd::complete}).passed == false);
 }

@@ -54,7 +54,11 @@ TEST_CASE("daytime fails what is not printable ASCII text (RFC 867)", "[probe][d
     CHECK(dialogue->judge({"24 NOV 2026 \x1b[2J\r\n", ReadEnd::datagram}).detail ==
           "not printable ASCII text (RFC 867): byte 0x1b at offset 12");
     CHECK(dialogue->judge({"24\tNOV 2026\r\n", ReadEnd::datagram}).passed == false);
-    CHECK(dialogue->judge({"24 D\xc3\x89" "C 2026\r\n", ReadEnd::datagram}).passed == false);
+    CHECK(dialogue
+              ->judge({"24 D\xc3\x89"
+                       "C 2026\r\n",
+                       ReadEnd::datagram})
+              .passed == false);
     CHECK(dialogue->judge({"  \r\n", ReadEnd::datagram}).detail == "empty answer");
     CHECK(dialogue->judge({"Tuesday, November 26, 2024 22:39:07-UTC\r\n", ReadEnd::datagram}).passed == true);
 }

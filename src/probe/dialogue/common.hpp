@@ -2,6 +2,8 @@
 
 #include "probe/dialogue/dialogue.hpp"
 
+#include <chrono>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -33,6 +35,17 @@ namespace portent::probe::dialogue_text {
 // unless it is `default_port`.
 [[nodiscard]] std::string host_and_port(std::string_view host, std::uint16_t port,
                                         std::uint16_t default_port);
+
+// Seconds from 1900-01-01 to 1970-01-01: where RFC 868 and NTP (RFC 5905) count from.
+inline constexpr std::int64_t seconds_from_1900_to_1970 = 2'208'988'800;
+
+// RFC 868 and NTP count seconds since 1900 in 32 bits, which wrap on 2036-02-07. A count that
+// would fall before 1970 is read as one after the wrap: no live clock is set before 1970.
+[[nodiscard]] std::chrono::sys_seconds instant_of_1900_seconds(std::uint32_t seconds_since_1900);
+
+// A number no one can guess from the last one, for the IDs of UDP requests: a reply must carry
+// it back, so that a stray or spoofed datagram is not taken for the answer.
+[[nodiscard]] std::uint32_t random_number();
 
 } // namespace portent::probe::dialogue_text
 

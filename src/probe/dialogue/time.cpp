@@ -1,9 +1,9 @@
 #include "probe/dialogue/common.hpp"
 #include "probe/dialogue/dialogue.hpp"
+#include "util/utc_time.hpp"
 
 #include <cmath>
 #include <cstdint>
-#include <cstdio>
 #include <cstdlib>
 
 namespace portent::probe {
@@ -12,35 +12,10 @@ namespace {
 
 using namespace std::chrono;
 
-constexpr std::int64_t seconds_from_1900_to_1970 = 2'208'988'800;
-
 // The most a time server's clock may differ from the local one and still pass: a day, so that
 // a clock set to the wrong time zone passes with its offset shown, and bytes that are not a
 // time (1970, 2074, …) fail.
 constexpr std::chrono::seconds plausible_clock_offset = std::chrono::hours(24);
-
-// RFC 868 counts seconds since 1900 in 32 bits, which wrap on 2036-02-07. A count that would
-// fall before 1970 is read as one after the wrap: no live clock is set before 1970.
-sys_seconds instant_of(std::uint32_t seconds_since_1900)
-{
-    std::int64_t seconds = seconds_since_1900;
-    if (seconds < seconds_from_1900_to_1970)
-        seconds += std::int64_t{1} << 32;
-    return sys_seconds{std::chrono::seconds{seconds - seconds_from_1900_to_1970}};
-}
-
-std::string utc_text(sys_seconds instant)
-{
-    const sys_days day = floor<days>(instant);
-    const year_month_day date{day};
-    const hh_mm_ss time{instant - day};
-    char text[48];
-    std::snprintf(text, sizeof text, "%04d-%02u-%02u %02d:%02d:%02d UTC", static_cast<int>(date.year()),
-                  static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
-                  static_cast<int>(time.hours().count()), static_cast<int>(time.minutes().count()),
-                  static_cast<int>(time.seconds().count()));
-    return text;
-}
 
 // The server's clock minus the local one, in whole seconds; the server's count is truncated
 // to the second, so half a second is added before rounding.
@@ -77,15 +52,28 @@ public:
         std::uint32_t count = 0;
         for (const char byte : bytes)
             count = (count << 8U) | static_cast<unsigned char>(byte);
-        const sys_seconds server = instant_of(count);
+        const sys_seconds server = dialogue_text::instant_of_1900_seconds(count);
         const long long offset = offset_seconds(server, reception.received_at);
         if (std::llabs(offset) > plausible_clock_offset.count())
-            return {false, utc_text(server), offset_text(offset) + ", more than a day: not a plausible time"};
-        return {true, utc_text(server), offset_text(offset)};
+            return {false, util::utc_time_text(server, ' ', " UTC"),
+                    offset_text(offset) + ", more than a day: not a plausible time"};
+        return {true, util::utc_time_text(server, ' ', " UTC"), offset_text(offset)};
     }
 };
 
 } // namespace
+
+namespace dialogue_text {
+
+sys_seconds instant_of_1900_seconds(std::uint32_t seconds_since_1900)
+{
+    std::int64_t seconds = seconds_since_1900;
+    if (seconds < seconds_from_1900_to_1970)
+        seconds += std::int64_t{1} << 32;
+    return sys_seconds{std::chrono::seconds{seconds - seconds_from_1900_to_1970}};
+}
+
+} // namespace dialogue_text
 
 std::unique_ptr<Dialogue> make_time_dialogue()
 {

@@ -21,6 +21,9 @@ using probe::DialogueKind;
 using probe::ProbeResult;
 using probe::Target;
 
+// A hundred years: more is no certificate's lifetime.
+constexpr std::size_t most_warn_expiry_days = 36'500;
+
 struct ProbeSettings
 {
     std::string host;
@@ -66,6 +69,14 @@ ProbeSettings read_settings(const Context& context)
     if (options.count("parallel"))
         settings.run.parallel = read_whole_number("--parallel", options["parallel"].as<std::string>(), true);
     settings.only_open = options.count("open") > 0;
+    if (options.count("warn-expiry")) {
+        const auto& text = options["warn-expiry"].as<std::string>();
+        const std::size_t days = read_whole_number("--warn-expiry", text, false);
+        if (days > most_warn_expiry_days)
+            throw UsageError("--warn-expiry: '" + text + "' is more than " +
+                             std::to_string(most_warn_expiry_days) + " days");
+        settings.run.warn_expiry_days = static_cast<long long>(days);
+    }
     return settings;
 }
 
@@ -146,6 +157,8 @@ po::options_description probe_options()
     add("parallel", po::value<std::string>()->value_name("N"),
         "targets in flight at once (default: as many as the open-file limit safely allows, at most 4096)");
     add("open", "show only the targets that answered (state open)");
+    add("warn-expiry", po::value<std::string>()->value_name("DAYS"),
+        "fail a TLS target whose certificate expires in fewer than DAYS days (exit status 2)");
     return options;
 }
 

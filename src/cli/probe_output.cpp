@@ -1,6 +1,7 @@
 #include "cli/probe_output.hpp"
 
 #include "cli/output.hpp"
+#include "cli/output/tls.hpp"
 #include "cli/text.hpp"
 
 #include <chrono>
@@ -99,6 +100,7 @@ boost::json::object probe_result_json(const Target& target, const ProbeResult& r
     object["answer"] = valid_utf8(result.answer);
     object["detail"] =
         result.detail.empty() ? boost::json::value(nullptr) : boost::json::value(valid_utf8(result.detail));
+    object["tls"] = tls_json(result.tls);
     return object;
 }
 

@@ -15,8 +15,8 @@
 namespace portent::cli {
 
 // The JSON object of one result: host, address, port, protocol, service, dialogue, state,
-// verdict, rtt_ms, answer, detail. The same for --format json (an array of them) and jsonl (one
-// a line).
+// verdict, rtt_ms, answer, detail, tls (see tls_json()). The same for --format json (an array of them) and
+// jsonl (one a line).
 [[nodiscard]] boost::json::object probe_result_json(const probe::Target& target,
                                                     const probe::ProbeResult& result);
 

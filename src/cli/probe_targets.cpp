@@ -22,10 +22,15 @@ std::optional<Transport> transport_named(std::string_view protocol)
     return std::nullopt;
 }
 
-// http, https and banner are spoken over TCP only.
-bool tcp_only(DialogueKind dialogue)
+// The one transport a dialogue is spoken over (http, https, banner and the STARTTLS ones over
+// TCP, ntp and snmp over UDP), or nullopt when it is spoken over both.
+std::optional<Transport> only_transport_of(DialogueKind dialogue)
 {
-    return probe::dialogue_over(dialogue, Transport::udp) != dialogue;
+    if (probe::dialogue_over(dialogue, Transport::udp) != dialogue)
+        return Transport::tcp;
+    if (probe::dialogue_over(dialogue, Transport::tcp) != dialogue)
+        return Transport::udp;
+    return std::nullopt;
 }
 
 bool looks_like_ports(std::string_view text)
@@ -62,8 +67,8 @@ public:
             if (!only)
                 throw UsageError(text + ": only tcp and udp ports can be probed");
         }
-        if (!only && dialogue_ && tcp_only(*dialogue_))
-            only = Transport::tcp;
+        if (!only && dialogue_)
+            only = only_transport_of(*dialogue_);
         if (query.kind == services::Query::Kind::name)
             add_named(text, query, only);
         else

@@ -1,12 +1,13 @@
 #include "probe/exchange.hpp"
 
+#include "probe/converse.hpp"
+#include "probe/dialogue/starttls.hpp"
+
 #include "services/file_descriptor.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
 
 #include <cerrno>
 #include <netinet/in.h>
@@ -37,70 +38,6 @@ void close_quietly(auto& socket)
 {
     error_code ignored;
     socket.close(ignored);
-}
-
-// Reads into `received` until the dialogue finds the answer whole, the byte cap, the end of
-// the stream, a failure or the deadline, and says which.
-template <class Stream>
-asio::awaitable<ReadEnd> read_answer(Stream& stream, const Dialogue& dialogue, std::string& received,
-                                     const Deadline& deadline)
-{
-    for (;;) {
-        if (dialogue.complete(received))
-            co_return ReadEnd::complete;
-        if (received.size() >= answer_byte_cap)
-            co_return ReadEnd::byte_cap;
-        const std::size_t before = received.size();
-        received.resize(answer_byte_cap);
-        auto [error, count] = co_await stream.async_read_some(
-            asio::buffer(received.data() + before, answer_byte_cap - before), use_tuple);
-        received.resize(before + count);
-        if (!error)
-            continue;
-        if (deadline.expired())
-            co_return ReadEnd::deadline;
-        if (error == asio::error::eof || error == asio::ssl::error::stream_truncated)
-            co_return ReadEnd::end_of_stream;
-        co_return ReadEnd::reset;
-    }
-}
-
-// Sends the dialogue's request, reads the answer and has the dialogue judge it.
-template <class Stream>
-asio::awaitable<Judgement> converse(Stream& stream, Dialogue& dialogue, const Deadline& deadline,
-                                    std::string_view tls_version = {})
-{
-    std::string received;
-    const std::string request = dialogue.request();
-    ReadEnd end = ReadEnd::reset;
-    auto [write_error, written] = co_await asio::async_write(stream, asio::buffer(request), use_tuple);
-    if (write_error)
-        end = deadline.expired() ? ReadEnd::deadline : ReadEnd::reset;
-    else
-        end = co_await read_answer(stream, dialogue, received, deadline);
-    co_return dialogue.judge({received, end, std::chrono::system_clock::now(), tls_version});
-}
-
-bool is_address_literal(const std::string& host)
-{
-    error_code error;
-    (void)asio::ip::make_address(host, error);
-    return !error;
-}
-
-asio::awaitable<Judgement> converse_over_tls(tcp::socket& socket, const Target& target, Dialogue& dialogue,
-                                             ExchangeTools& tools)
-{
-    asio::ssl::stream<tcp::socket&> stream(socket, *tools.tls);
-    if (!is_address_literal(target.host))
-        SSL_set_tlsext_host_name(stream.native_handle(), target.host.c_str());
-    auto [error] = co_await stream.async_handshake(asio::ssl::stream_base::client, use_tuple);
-    if (error) {
-        const std::string reason = tools.deadline.expired() ? "no TLS handshake before the deadline"
-                                                            : "TLS handshake failed: " + error.message();
-        co_return Judgement{false, "", reason};
-    }
-    co_return co_await converse(stream, dialogue, tools.deadline, SSL_get_version(stream.native_handle()));
 }
 
 enum class ConnectProgress
@@ -239,13 +176,19 @@ asio::awaitable<ProbeResult> exchange_tcp(const Target& target, const tcp::endpo
         co_return result;
     }
     result.state = State::open;
+    const DialogueKind kind = dialogue_over(target.dialogue, target.transport);
+    if (std::optional<StartTls> start_tls = StartTls::of(kind)) {
+        co_await converse_then_tls(socket, target, std::move(*start_tls), tools, result);
+        co_return result;
+    }
     const std::unique_ptr<Dialogue> dialogue = make_dialogue(target);
+    if (kind == DialogueKind::https || kind == DialogueKind::tls) {
+        co_await converse_over_tls(socket, target, *dialogue, tools, result);
+        co_return result;
+    }
     if (const auto wait = dialogue->answer_wait())
         tools.deadline.shorten(Clock::now() + *wait);
-    if (dialogue_over(target.dialogue, target.transport) == DialogueKind::https)
-        apply(result, co_await converse_over_tls(socket, target, *dialogue, tools));
-    else
-        apply(result, co_await converse(socket, *dialogue, tools.deadline));
+    apply(result, co_await converse(socket, *dialogue, tools.deadline));
     co_return result;
 }
 

@@ -7,11 +7,13 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/udp.hpp>
 #include <boost/asio/ssl/context.hpp>
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 
 // Internal to the probe runner: the socket side of one probe.
 namespace portent::probe {
@@ -20,10 +22,13 @@ namespace portent::probe {
 struct ExchangeTools
 {
     boost::asio::any_io_executor executor;
-    Deadline& deadline;                       // armed by the caller for the target
-    boost::asio::ssl::context* tls = nullptr; // for https targets
-    std::chrono::nanoseconds timeout{};       // the target's whole time: no round trip is longer
+    Deadline& deadline;                        // armed by the caller for the target
+    boost::asio::ssl::context* tls = nullptr;  // for https targets
+    std::chrono::nanoseconds timeout{};        // the target's whole time: no round trip is longer
+    std::optional<long long> warn_expiry_days; // ProbeOptions::warn_expiry_days
 };
+
+class StartTls;
 
 // Probes `target` at one of its addresses: connects (TCP) or sends a datagram (UDP), then speaks
 // the target's dialogue, all until the armed deadline. Never throws for network failures: they
@@ -36,6 +41,22 @@ exchange(const Target& target, const boost::asio::ip::address& address, Exchange
 // The UDP side of exchange() (exchange_udp.cpp).
 [[nodiscard]] boost::asio::awaitable<ProbeResult>
 exchange_udp(const Target& target, const boost::asio::ip::udp::endpoint& endpoint, ExchangeTools& tools);
+
+// The TLS side of exchange() (exchange_tls.cpp), on a connected socket, into `result`: the
+// handshake, the TLS facts, then `dialogue` inside TLS (an HTTP/2 preface instead of https's
+// HTTP/1.1 request when the server chose h2).
+[[nodiscard]] boost::asio::awaitable<void> converse_over_tls(boost::asio::ip::tcp::socket& socket,
+                                                             const Target& target, Dialogue& dialogue,
+                                                             ExchangeTools& tools, ProbeResult& result);
+
+// The plain-text start of `start_tls` (the greeting, the commands), then, when the server agrees,
+// the handshake and the TLS facts (exchange_tls.cpp).
+[[nodiscard]] boost::asio::awaitable<void> converse_then_tls(boost::asio::ip::tcp::socket& socket,
+                                                             const Target& target, StartTls start_tls,
+                                                             ExchangeTools& tools, ProbeResult& result);
+
+// Sets up the TLS client context of a run (see tls::prepare_client_context()).
+void prepare_tls_context(boost::asio::ssl::context& context);
 
 // A socket that asks for receive timestamps, held for a whole run: the kernel turns its
 // timestamping on a moment after the first socket asks (in a work queue), and off when the

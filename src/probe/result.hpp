@@ -1,5 +1,7 @@
 #pragma once
 
+#include "probe/tls.hpp"
+
 #include <chrono>
 #include <cstddef>
 #include <optional>
@@ -29,6 +31,7 @@ struct ProbeResult
     std::optional<std::chrono::nanoseconds> round_trip; // connect (TCP) or request to reply (UDP)
     std::string answer;                                 // raw bytes, at most answer_byte_cap of them
     std::string detail;                                 // a reason or an addition, or ""
+    std::optional<TlsFacts> tls;                        // when a TLS handshake was made
 
     // Open, and not failed by its dialogue.
     [[nodiscard]] bool answered() const { return state == State::open && passed.value_or(true); }

@@ -1,6 +1,7 @@
 #include "probe/run.hpp"
 
 #include "probe/dialogue/dialogue.hpp"
+#include "probe/dialogue/starttls.hpp"
 #include "probe/exchange.hpp"
 #include "probe/resolve.hpp"
 #include "services/file_descriptor.hpp"
@@ -40,7 +41,7 @@ struct Run
     const ProbeOptions& options;
     std::vector<HostAddresses> hosts;      // the addresses of each distinct host
     std::vector<std::uint32_t> host_of;    // index into `hosts` for each target
-    std::optional<asio::ssl::context> tls; // when some target speaks https
+    std::optional<asio::ssl::context> tls; // when some target speaks TLS
     std::size_t next = 0;
     std::size_t done = 0;
     std::size_t answered = 0;
@@ -152,7 +153,7 @@ asio::awaitable<void> work(Run& run, std::size_t worker)
     Deadline deadline(co_await asio::this_coro::executor);
     run.deadlines[worker] = &deadline;
     ExchangeTools tools{co_await asio::this_coro::executor, deadline, run.tls ? &*run.tls : nullptr,
-                        run.options.timeout};
+                        run.options.timeout, run.options.warn_expiry_days};
     while (!run.stopped && run.next < run.targets.size()) {
         const std::size_t index = run.next++;
         ProbeResult result;
@@ -199,9 +200,10 @@ void rethrow_failure(const std::exception_ptr& failure)
         std::rethrow_exception(failure);
 }
 
-bool speaks_https(const Target& target)
+bool speaks_tls(const Target& target)
 {
-    return dialogue_over(target.dialogue, target.transport) == DialogueKind::https;
+    const DialogueKind dialogue = dialogue_over(target.dialogue, target.transport);
+    return dialogue == DialogueKind::https || dialogue == DialogueKind::tls || StartTls::of(dialogue);
 }
 
 } // namespace
@@ -242,9 +244,9 @@ void run_probes(std::span<const Target> targets, const ProbeOptions& options)
     run.stopped = readable(options.stop_descriptor);
     if (!run.stopped)
         look_up_hosts(run);
-    if (std::any_of(targets.begin(), targets.end(), speaks_https)) {
+    if (std::any_of(targets.begin(), targets.end(), speaks_tls)) {
         run.tls.emplace(asio::ssl::context::tls_client);
-        run.tls->set_verify_mode(asio::ssl::verify_none);
+        prepare_tls_context(*run.tls);
     }
     run.start = Clock::now();
     asio::io_context loop(1);

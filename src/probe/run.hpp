@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <span>
 
 // The probe runner. This header keeps Asio out: it is what the CLI includes.
@@ -31,6 +32,8 @@ struct ProbeOptions
     std::chrono::nanoseconds timeout = std::chrono::seconds(2); // per target, from its start to its end
     AddressFamily family = AddressFamily::any;
     std::size_t parallel = 0; // targets in flight at once; 0: default_parallelism()
+    // A TLS certificate that expires in fewer days than this fails its target's verdict.
+    std::optional<long long> warn_expiry_days;
     // Called with each result as it is ready, in the order they finish.
     std::function<void(ProbeResult&&)> on_result;
     // Called about ten times a second while the run lasts, when set.

@@ -21,7 +21,15 @@ enum class DialogueKind
     echo,    // RFC 862
     http,
     https,
-    banner // the first line the server sends: ssh, smtp, ftp, pop3, imap, …
+    tls,    // a TLS handshake and the TLS facts, then what the server says unasked: imaps, pop3s, …
+    banner, // the first line the server sends: ssh, nntp, …
+    smtp,   // the greeting, then STARTTLS (RFC 3207) and the TLS facts
+    imap,   // the greeting, then STARTTLS (RFC 2595)
+    pop3,   // the greeting, then STLS (RFC 2595)
+    ftp,    // the greeting, then AUTH TLS (RFC 4217)
+    dns,    // a query for version.bind CH TXT (RFC 1035)
+    ntp,    // a mode-3 client packet (RFC 5905)
+    snmp    // SNMPv2c GetRequest for sysDescr.0, community public (RFC 3416); only when asked
 };
 
 [[nodiscard]] std::string_view to_string(Transport transport);

@@ -4,8 +4,10 @@
 
 #include <boost/locale/utf.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
+#include <random>
 #include <span>
 #include <utility>
 
@@ -23,19 +25,29 @@ constexpr std::array dialogue_kinds = {
     NamedDialogue{"generic", DialogueKind::generic}, NamedDialogue{"daytime", DialogueKind::daytime},
     NamedDialogue{"time", DialogueKind::time},       NamedDialogue{"echo", DialogueKind::echo},
     NamedDialogue{"http", DialogueKind::http},       NamedDialogue{"https", DialogueKind::https},
-    NamedDialogue{"banner", DialogueKind::banner},
+    NamedDialogue{"banner", DialogueKind::banner},   NamedDialogue{"smtp", DialogueKind::smtp},
+    NamedDialogue{"imap", DialogueKind::imap},       NamedDialogue{"pop3", DialogueKind::pop3},
+    NamedDialogue{"ftp", DialogueKind::ftp},         NamedDialogue{"dns", DialogueKind::dns},
+    NamedDialogue{"ntp", DialogueKind::ntp},         NamedDialogue{"snmp", DialogueKind::snmp},
+    NamedDialogue{"tls", DialogueKind::tls},
 };
+
+// Dialogues spoken only when asked for with --as, never for a service's port alone.
+constexpr std::array only_when_asked = {DialogueKind::snmp};
 
 // Services whose name differs from their dialogue's.
 constexpr std::array services_with_dialogues = {
-    NamedDialogue{"www", DialogueKind::http},          NamedDialogue{"www-http", DialogueKind::http},
-    NamedDialogue{"http-alt", DialogueKind::http},     NamedDialogue{"webcache", DialogueKind::http},
-    NamedDialogue{"ssh", DialogueKind::banner},        NamedDialogue{"smtp", DialogueKind::banner},
-    NamedDialogue{"submission", DialogueKind::banner}, NamedDialogue{"ftp", DialogueKind::banner},
-    NamedDialogue{"pop3", DialogueKind::banner},       NamedDialogue{"pop2", DialogueKind::banner},
-    NamedDialogue{"imap", DialogueKind::banner},       NamedDialogue{"imap2", DialogueKind::banner},
-    NamedDialogue{"nntp", DialogueKind::banner},       NamedDialogue{"lmtp", DialogueKind::banner},
-    NamedDialogue{"sieve", DialogueKind::banner},
+    NamedDialogue{"www", DialogueKind::http},        NamedDialogue{"www-http", DialogueKind::http},
+    NamedDialogue{"http-alt", DialogueKind::http},   NamedDialogue{"webcache", DialogueKind::http},
+    NamedDialogue{"ssh", DialogueKind::banner},      NamedDialogue{"submission", DialogueKind::smtp},
+    NamedDialogue{"pop2", DialogueKind::banner},     NamedDialogue{"imap2", DialogueKind::imap},
+    NamedDialogue{"nntp", DialogueKind::banner},     NamedDialogue{"lmtp", DialogueKind::banner},
+    NamedDialogue{"sieve", DialogueKind::banner},    NamedDialogue{"domain", DialogueKind::dns},
+    NamedDialogue{"imaps", DialogueKind::tls},       NamedDialogue{"pop3s", DialogueKind::tls},
+    NamedDialogue{"submissions", DialogueKind::tls}, NamedDialogue{"smtps", DialogueKind::tls},
+    NamedDialogue{"ssmtp", DialogueKind::tls},       NamedDialogue{"ldaps", DialogueKind::tls},
+    NamedDialogue{"ftps", DialogueKind::tls},        NamedDialogue{"nntps", DialogueKind::tls},
+    NamedDialogue{"ircs-u", DialogueKind::tls},      NamedDialogue{"domain-s", DialogueKind::tls},
 };
 
 } // namespace
@@ -55,7 +67,7 @@ std::string_view to_string(DialogueKind dialogue)
 
 std::string_view dialogue_names()
 {
-    return "generic, daytime, time, echo, http, https, banner";
+    return "generic, daytime, time, echo, http, https, tls, banner, smtp, imap, pop3, ftp, dns, ntp, snmp";
 }
 
 std::optional<DialogueKind> dialogue_named(std::string_view name)
@@ -70,14 +82,26 @@ std::optional<DialogueKind> dialogue_named(std::string_view name)
 
 DialogueKind dialogue_for_service(std::string_view service)
 {
-    return dialogue_named(service).value_or(DialogueKind::generic);
+    const DialogueKind dialogue = dialogue_named(service).value_or(DialogueKind::generic);
+    return std::ranges::find(only_when_asked, dialogue) == only_when_asked.end() ? dialogue
+                                                                                 : DialogueKind::generic;
 }
 
 DialogueKind dialogue_over(DialogueKind dialogue, Transport transport)
 {
-    const bool stream_only =
-        dialogue == DialogueKind::http || dialogue == DialogueKind::https || dialogue == DialogueKind::banner;
-    return transport == Transport::udp && stream_only ? DialogueKind::generic : dialogue;
+    switch (dialogue) {
+    case DialogueKind::http:
+    case DialogueKind::https:
+    case DialogueKind::tls:
+    case DialogueKind::banner:
+    case DialogueKind::smtp:
+    case DialogueKind::imap:
+    case DialogueKind::pop3:
+    case DialogueKind::ftp: return transport == Transport::udp ? DialogueKind::generic : dialogue;
+    case DialogueKind::ntp:
+    case DialogueKind::snmp: return transport == Transport::tcp ? DialogueKind::generic : dialogue;
+    default: return dialogue;
+    }
 }
 
 std::unique_ptr<Dialogue> make_dialogue(const Target& target)
@@ -89,7 +113,15 @@ std::unique_ptr<Dialogue> make_dialogue(const Target& target)
     case DialogueKind::echo: return make_echo_dialogue();
     case DialogueKind::http: return make_http_dialogue(target.host, target.port);
     case DialogueKind::https: return make_https_dialogue(target.host, target.port);
-    case DialogueKind::banner: return make_banner_dialogue();
+    case DialogueKind::tls: return make_generic_dialogue(Transport::tcp); // inside TLS
+    case DialogueKind::banner:
+    case DialogueKind::smtp:
+    case DialogueKind::imap:
+    case DialogueKind::pop3:
+    case DialogueKind::ftp: return make_banner_dialogue(); // before STARTTLS: see starttls.hpp
+    case DialogueKind::dns: return make_dns_dialogue(target.transport);
+    case DialogueKind::ntp: return make_ntp_dialogue();
+    case DialogueKind::snmp: return make_snmp_dialogue();
     }
     return make_generic_dialogue(target.transport);
 }
@@ -172,6 +204,12 @@ std::string host_and_port(std::string_view host, std::uint16_t port, std::uint16
         text += std::to_string(port);
     }
     return text;
+}
+
+std::uint32_t random_number()
+{
+    thread_local std::mt19937 generator{std::random_device{}()};
+    return static_cast<std::uint32_t>(generator());
 }
 
 } // namespace dialogue_text

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -75,15 +76,16 @@ public:
 // The dialogue of a target: its kind spoken over its transport (see dialogue_over()).
 [[nodiscard]] std::unique_ptr<Dialogue> make_dialogue(const Target& target);
 
-// The dialogue actually spoken when `dialogue` is asked for over `transport`: http, https and
-// banner are TCP only, so over UDP they become generic.
+// The dialogue actually spoken when `dialogue` is asked for over `transport`: http, https, banner
+// and the STARTTLS ones are TCP only, ntp and snmp UDP only; over the other they become generic.
 [[nodiscard]] DialogueKind dialogue_over(DialogueKind dialogue, Transport transport);
 
 // A dialogue's own name ("http", "banner", …) or the name of a service that speaks one
 // ("www", "ssh", …); nullopt for anything else.
 [[nodiscard]] std::optional<DialogueKind> dialogue_named(std::string_view name);
 
-// The dialogue for a service name from the database: generic when it has none of its own.
+// The dialogue for a service name from the database: generic when it has none of its own, or
+// one spoken only when asked for (snmp, whose community string is a password guessed).
 [[nodiscard]] DialogueKind dialogue_for_service(std::string_view service);
 
 // The names dialogue_named() accepts for the dialogues themselves, for help and errors.
@@ -97,5 +99,12 @@ public:
 [[nodiscard]] std::unique_ptr<Dialogue> make_http_dialogue(std::string_view host, std::uint16_t port);
 [[nodiscard]] std::unique_ptr<Dialogue> make_https_dialogue(std::string_view host, std::uint16_t port);
 [[nodiscard]] std::unique_ptr<Dialogue> make_banner_dialogue();
+[[nodiscard]] std::unique_ptr<Dialogue> make_http2_dialogue();
+[[nodiscard]] std::unique_ptr<Dialogue> make_dns_dialogue(Transport transport);
+[[nodiscard]] std::unique_ptr<Dialogue> make_ntp_dialogue();
+[[nodiscard]] std::unique_ptr<Dialogue> make_snmp_dialogue();
+// With the ID a query or request carries chosen (otherwise random), for the tests.
+[[nodiscard]] std::unique_ptr<Dialogue> make_dns_dialogue(Transport transport, std::uint16_t id);
+[[nodiscard]] std::unique_ptr<Dialogue> make_snmp_dialogue(std::uint32_t request_id);
 
 } // namespace portent::probe

@@ -1,0 +1,79 @@
+#include "probe/converse.hpp"
+#include "probe/dialogue/starttls.hpp"
+#include "probe/exchange.hpp"
+#include "probe/tls/inspect.hpp"
+
+#include <boost/asio/ssl.hpp>
+
+namespace portent::probe {
+
+namespace {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+// The handshake on `socket`, then the facts into `result`, then `inside` (if any) over TLS.
+asio::awaitable<void> handshake_then(tcp::socket& socket, const Target& target, Dialogue* inside,
+                                     ExchangeTools& tools, ProbeResult& result)
+{
+    asio::ssl::stream<tcp::socket&> stream(socket, *tools.tls);
+    std::string server_name = tls::send_server_name(stream.native_handle(), target.host);
+    auto [error] =
+        co_await stream.async_handshake(asio::ssl::stream_base::client, asio::as_tuple(asio::use_awaitable));
+    if (error) {
+        const std::string reason = tools.deadline.expired() ? "no TLS handshake before the deadline"
+                                                            : "TLS handshake failed: " + error.message();
+        result.passed = false;
+        result.detail = result.detail.empty() ? reason : reason + "; " + result.detail;
+        co_return;
+    }
+    TlsFacts facts = tls::facts_of(stream.native_handle(), SSL_CTX_get_cert_store(tools.tls->native_handle()),
+                                   target.host, std::move(server_name));
+    facts.expiry_warning_days = tools.warn_expiry_days;
+    if (inside) {
+        std::unique_ptr<Dialogue> http2;
+        if (facts.alpn == "h2" && dialogue_over(target.dialogue, target.transport) == DialogueKind::https)
+            http2 = make_http2_dialogue();
+        Dialogue& spoken = http2 ? *http2 : *inside;
+        if (const auto wait = spoken.answer_wait())
+            tools.deadline.shorten(Clock::now() + *wait);
+        apply(result, co_await converse(stream, spoken, tools.deadline));
+        // What the server says inside TLS may be anything (tls): the handshake is the test.
+        if (!result.passed)
+            result.passed = true;
+    }
+    add_tls_facts(result, std::move(facts));
+}
+
+} // namespace
+
+asio::awaitable<void> converse_over_tls(tcp::socket& socket, const Target& target, Dialogue& dialogue,
+                                        ExchangeTools& tools, ProbeResult& result)
+{
+    co_await handshake_then(socket, target, &dialogue, tools, result);
+}
+
+asio::awaitable<void> converse_then_tls(tcp::socket& socket, const Target& target, StartTls start_tls,
+                                        ExchangeTools& tools, ProbeResult& result)
+{
+    while (!start_tls.finished()) {
+        std::string received;
+        const ReadEnd end = co_await send_and_read(
+            socket, start_tls.command(),
+            [&start_tls](std::string_view bytes) { return start_tls.complete(bytes); }, received,
+            tools.deadline);
+        start_tls.take(received, end);
+    }
+    apply(result, start_tls.judgement());
+    if (start_tls.upgrade())
+        co_await handshake_then(socket, target, nullptr, tools, result);
+}
+
+void prepare_tls_context(asio::ssl::context& context)
+{
+    if (!tls::prepare_client_context(context.native_handle()))
+        throw std::runtime_error("cannot set up TLS: OpenSSL refused the client settings");
+}
+
+} // namespace portent::probe

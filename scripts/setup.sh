@@ -20,7 +20,33 @@ build_packages=(
 test_packages=(
   libc-bin util-linux iproute2 procps xinetd nmap netcat-openbsd python3 openssl
   bash-completion zsh fish tmux groff man-db dpkg-dev file
+  # Real servers that the probe tests start themselves in a private network namespace, on ports
+  # of their own; never started by their installation (see ensure_packages).
+  chrony dnsmasq-base dovecot-imapd dovecot-pop3d dovecot-submissiond snmpd vsftpd
 )
+# The programs of those servers: running after an installation, one would have been started by it.
+server_programs=(chronyd dnsmasq dovecot snmpd vsftpd)
+
+# Debian starts a daemon when its package is installed unless /usr/sbin/policy-rc.d exits 101
+# (invoke-rc.d and deb-systemd-invoke ask it). One that does is put in place for the install
+# when the machine has none, and removed after it.
+policy_rc=/usr/sbin/policy-rc.d
+
+# The server programs running in this network namespace (the machine's own: tests run theirs in
+# namespaces of their own), one a line.
+running_servers() {
+  local program pid here
+  here=$(readlink /proc/self/ns/net)
+  for program in "${server_programs[@]}"; do
+    for pid in $(pgrep -x "$program"); do
+      if [ "$(readlink "/proc/$pid/ns/net" 2>/dev/null)" = "$here" ]; then
+        echo "$program"
+        break
+      fi
+    done
+  done
+  return 0
+}
 
 # The style checks (scripts/check): clang-format and clang-tidy 14 (run-clang-tidy comes with
 # it), python3 for the check's bookkeeping.
@@ -45,8 +71,23 @@ ensure_packages() {
   # Another apt run (a second build of the project, say) holds the lock for a while: wait for it.
   local wait=(-o DPkg::Lock::Timeout=600)
   apt-get "${wait[@]}" update -q >&2
+  local made_policy="" before after status=0
+  if [ ! -e "$policy_rc" ]; then
+    printf '#!/bin/sh\n# portent setup: no daemon starts while packages are installed.\nexit 101\n' >"$policy_rc"
+    chmod 755 "$policy_rc"
+    made_policy=yes
+  fi
+  before=$(running_servers)
   # shellcheck disable=SC2086
-  apt-get "${wait[@]}" install -y -q --no-install-recommends $missing >&2
+  apt-get "${wait[@]}" install -y -q --no-install-recommends $missing >&2 || status=$?
+  [ -n "$made_policy" ] && rm -f "$policy_rc"
+  [ "$status" = 0 ] || return "$status"
+  after=$(running_servers)
+  if [ "$after" != "$before" ]; then
+    echo "portent setup: the installation started a server ($(comm -13 <(echo "$before") <(echo "$after") | xargs));" \
+      "$policy_rc does not forbid it: stop it, and make $policy_rc exit 101" >&2
+    return 1
+  fi
 }
 
 ensure_build() {

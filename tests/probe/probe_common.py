@@ -28,7 +28,7 @@ HOSTILE_SERVER = os.path.join(HERE, "hostile_server.py")
 NETNS_MARKER = "PORTENT_PROBE_TEST_IN_NETNS"
 
 RESULT_KEYS = {"host", "address", "port", "protocol", "service", "dialogue", "state", "verdict",
-               "rtt_ms", "answer", "detail"}
+               "rtt_ms", "answer", "detail", "tls"}
 STATES = {"open", "closed", "filtered", "error", "interrupted"}
 
 
@@ -69,11 +69,12 @@ def die_with_parent():
     libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
-def enter_private_netns():
+def enter_private_netns(mounts=False):
     """Re-executes this script inside a fresh network namespace (unshare -n) with loopback up.
 
     The same process image continues (exec, no fork), so ctest's process is the test itself.
-    Inside, 127.0.0.1 and ::1 belong to the test alone."""
+    Inside, 127.0.0.1 and ::1 belong to the test alone. mounts: a private mount namespace too
+    (unshare -m), where the test may bind-mount its own files (a hosts file) over the machine's."""
     if os.environ.get(NETNS_MARKER) == "1":
         subprocess.run(["ip", "link", "set", "lo", "up"], check=True, timeout=10)
         return
@@ -81,7 +82,7 @@ def enter_private_netns():
     require_tools("unshare", "ip")
     os.environ[NETNS_MARKER] = "1"
     script = os.path.abspath(sys.argv[0])
-    args = ["unshare", "-n", "--", PYTHON, script, *sys.argv[1:]]
+    args = ["unshare", "-n", *(["-m"] if mounts else []), "--", PYTHON, script, *sys.argv[1:]]
     sys.stdout.flush()
     sys.stderr.flush()
     os.execvp("unshare", args)
@@ -257,6 +258,7 @@ def validate_results(document):
             ("rtt_ms", lambda v: v is None or (is_number(v) and v >= 0)),
             ("answer", lambda v: isinstance(v, str)),
             ("detail", lambda v: v is None or isinstance(v, str)),
+            ("tls", lambda v: v is None or (isinstance(v, dict) and isinstance(v.get("trust"), str))),
         ]
         for key, ok in checks:
             if key in r and not ok(r[key]):
@@ -366,13 +368,18 @@ def background(argv, ready_line=False, quiet=False):
                 raise RuntimeError(f"{' '.join(argv)} exited before reporting ready (rc {proc.poll()})")
         yield proc, line
     finally:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        stop(proc)
+
+
+def stop(proc, seconds=5):
+    """Ends a process the test started: SIGTERM, then SIGKILL after `seconds`."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=seconds)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 @contextlib.contextmanager

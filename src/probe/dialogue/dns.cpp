@@ -99,7 +99,7 @@ std::string txt_text(std::string_view data)
 // with their product and version (or refuse). Over TCP it has the two-byte length in front
 // (4.2.2). Passed when the reply is a DNS response (QR set) to this query's ID, whatever its
 // rcode: a server that refuses is still a name server. The answer is the TXT text, or the
-// rcode; the detail the rcode and the counts.
+// rcode's name (NOERROR when there is no TXT record); the detail the number of answers.
 class DnsDialogue final : public Dialogue
 {
 public:
@@ -161,8 +161,7 @@ private:
         if ((flags & 0x8000U) == 0 || id != id_)
             return {false, std::string(message), "not a DNS response to the query (ID or QR bit)"};
         const unsigned rcode = flags & 0xFU;
-        std::string detail = "rcode " + rcode_text(rcode) + ", " + std::to_string(answers) +
-                             (answers == 1 ? " answer" : " answers") +
+        std::string detail = std::to_string(answers) + (answers == 1 ? " answer" : " answers") +
                              ((flags & 0x0200U) ? ", truncated" : "");
         for (unsigned index = 0; index < questions && !reader.failed; ++index) {
             reader.skip_name();

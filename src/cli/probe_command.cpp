@@ -149,8 +149,8 @@ po::options_description probe_options()
     po::options_description options("Probe options");
     auto add = options.add_options();
     add("as", po::value<std::string>()->value_name("DIALOGUE"),
-        "speak DIALOGUE on every port: daytime, time, echo, http, https, banner, generic, or a service "
-        "name that has one (ssh, www, …)");
+        "speak DIALOGUE on every port: daytime, time, echo, http, https, tls, banner, smtp, imap, pop3, "
+        "ftp, dns, ntp, snmp, generic, or a service name that has one (ssh, www, imaps, domain, …)");
     add("timeout", po::value<std::string>()->value_name("DURATION"), timeout.c_str());
     add("ipv4,4", "only IPv4 addresses of HOST");
     add("ipv6,6", "only IPv6 addresses of HOST");
@@ -175,10 +175,18 @@ const Command& probe_command()
         "A port or range without /PROTO is probed over TCP, and over UDP as well where the database\n"
         "lists the port for UDP; a name over the protocols the database lists for it. /PROTO, -p and\n"
         "a TCP-only --as (http, https, banner) narrow to one protocol.\n\n"
-        "Each target speaks its service's dialogue (daytime, time, echo, http, https, or the first\n"
-        "line of ssh, smtp, ftp, pop3, imap, …), or the generic one: a connect and what the server\n"
-        "says unasked within 100 ms (TCP), or an empty datagram and its reply (UDP). The verdict says\n"
-        "whether the answer is one the protocol allows (README.md, Probing, has each rule).\n\n"
+        "Each target speaks its service's dialogue (daytime, time, echo, http, https, tls for imaps,\n"
+        "pop3s, …; STARTTLS for smtp, submission, imap and pop3, AUTH TLS for ftp; a DNS query for\n"
+        "version.bind on domain; an NTP client packet on ntp; the first line of ssh, nntp, …), or the\n"
+        "generic one: a connect and what the server says unasked within 100 ms (TCP), or an empty\n"
+        "datagram and its reply (UDP). snmp (v2c, community public) is spoken only with --as snmp.\n"
+        "The verdict says whether the answer is one the protocol allows (README.md, Probing, has\n"
+        "each rule).\n\n"
+        "TLS targets show the version, cipher, ALPN, SNI and the certificate (CN, SANs, issuer,\n"
+        "validity, days left), and whether its chain verifies for HOST against the trust store\n"
+        "(OpenSSL's default, or SSL_CERT_FILE / SSL_CERT_DIR): trusted, or untrusted: self-signed,\n"
+        "unknown issuer, expired, not yet valid, name mismatch. Untrusted fails the verdict, and so\n"
+        "does a certificate expiring within --warn-expiry days; the state stays open.\n\n"
         "States: open (connected, or a UDP reply came; the dialogue's verdict is beside it),\n"
         "closed (refused, or ICMP port unreachable), filtered (nothing before the deadline; for\n"
         "UDP: open or filtered), error (with the reason: a host that cannot be looked up gives\n"
@@ -194,7 +202,11 @@ const Command& probe_command()
         "  portent probe localhost daytime                13/tcp and 13/udp\n"
         "  portent probe localhost 8080 --as http         HTTP on a port the database names otherwise\n"
         "  portent probe -4 --open 127.0.0.1 1-65535/tcp  the open TCP ports\n"
-        "  portent probe 127.0.0.1 1-65535/udp --format jsonl | head   the first results at once\n",
+        "  portent probe 127.0.0.1 1-65535/udp --format jsonl | head   the first results at once\n"
+        "  portent probe --warn-expiry 30 localhost https imap2   TLS facts; trust and expiry checked\n"
+        "  SSL_CERT_FILE=ca.pem portent probe localhost 8443 --as https   trust a private CA\n"
+        "  portent probe localhost 5300/udp --as dns      the name server's version.bind\n"
+        "  portent probe localhost 12323 --as ntp         stratum and clock offset\n",
         probe_options(),
         run_probe,
         {OutputFormat::table, OutputFormat::json, OutputFormat::jsonl},

@@ -55,7 +55,8 @@ CASES = [
     ("portent http/", ["http/tcp"]),
     (f"portent --db {contract} lookup sea", ["search"]),
     ("portent probe testh", ["testhost.example"]),
-    ("portent probe --as ", ["generic", "daytime", "time", "echo", "http", "https", "banner"]),
+    ("portent probe --as ", ["generic", "daytime", "time", "echo", "http", "https", "tls", "banner", "smtp", "imap",
+                             "pop3", "ftp", "dns", "ntp", "snmp"]),
     ("portent --db-format ", ["services", "nmap", "iana-csv"]),
     ("portent completion ", ["bash", "zsh", "fish"]),
 ]

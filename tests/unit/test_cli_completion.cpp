@@ -137,8 +137,9 @@ TEST_CASE("completion: option values from the program's definitions", "[completi
     CHECK(fixture.words({"--db-format", ""}) == Words{"services", "nmap", "iana-csv"});
     CHECK(fixture.words({"-p", ""}) == Words{"sctp", "tcp", "udp"});
     CHECK(fixture.words({"--proto=u"}) == Words{"--proto=udp"});
-    CHECK(fixture.words({"probe", "--as", ""}) ==
-          Words{"generic", "daytime", "time", "echo", "http", "https", "banner"});
+    CHECK(fixture.words({"probe", "--as", ""}) == Words{"generic", "daytime", "time", "echo", "http", "https",
+                                                        "tls", "banner", "smtp", "imap", "pop3", "ftp", "dns",
+                                                        "ntp", "snmp"});
     CHECK(has(fixture.words({"probe", "--timeout", ""}), "500ms"));
     CHECK(fixture.words({"list", "--top", ""}).empty());
     const Completion db = fixture.run({"--db", ""});

@@ -176,8 +176,8 @@ const Command& probe_command()
         "lists the port for UDP; a name over the protocols the database lists for it. /PROTO, -p and\n"
         "a TCP-only --as (http, https, banner) narrow to one protocol.\n\n"
         "Each target speaks its service's dialogue (daytime, time, echo, http, https, tls for imaps,\n"
-        "pop3s, …; STARTTLS for smtp, submission, imap and pop3, AUTH TLS for ftp; a DNS query for\n"
-        "version.bind on domain; an NTP client packet on ntp; the first line of ssh, nntp, …), or the\n"
+        "pop3s, …; STARTTLS for smtp, submission, imap and pop3, AUTH TLS for ftp; DNS queries for\n"
+        "version.bind and . NS on domain; an NTP client packet on ntp; the first line of ssh, …), or the\n"
         "generic one: a connect and what the server says unasked within 100 ms (TCP), or an empty\n"
         "datagram and its reply (UDP). snmp (v2c, community public) is spoken only with --as snmp.\n"
         "The verdict says whether the answer is one the protocol allows (README.md, Probing, has\n"
@@ -205,7 +205,7 @@ const Command& probe_command()
         "  portent probe 127.0.0.1 1-65535/udp --format jsonl | head   the first results at once\n"
         "  portent probe --warn-expiry 30 localhost https imap2   TLS facts; trust and expiry checked\n"
         "  SSL_CERT_FILE=ca.pem portent probe localhost 8443 --as https   trust a private CA\n"
-        "  portent probe localhost 5300/udp --as dns      the name server's version.bind\n"
+        "  portent probe localhost 5300/udp --as dns      the name server's version.bind and . NS\n"
         "  portent probe localhost 12323 --as ntp         stratum and clock offset\n",
         probe_options(),
         run_probe,

@@ -98,6 +98,45 @@ nanoseconds round_trip(const Sent& sent, const std::optional<RealClock::time_poi
     return reported_round_trip(measured, timeout);
 }
 
+// send_when_ready()'s answer when the deadline passed first.
+constexpr int deadline_passed = -1;
+
+// The most datagrams one dialogue sends.
+constexpr std::size_t most_requests = 4;
+
+// Sends `request` once the socket takes it, stamping `sent` at the system call: 0, an errno, or
+// deadline_passed. The socket is non-blocking: each system call is timed itself, and the event
+// loop is only waited on until the socket is ready.
+asio::awaitable<int> send_when_ready(udp::socket& socket, std::string_view request, const Deadline& deadline,
+                                     Sent& sent)
+{
+    for (;;) {
+        sent = Sent{};
+        if (::send(socket.native_handle(), request.data(), request.size(), MSG_DONTWAIT | MSG_NOSIGNAL) >= 0)
+            co_return 0;
+        if (!would_block(errno))
+            co_return errno;
+        (void)co_await socket.async_wait(udp::socket::wait_write, use_tuple);
+        if (deadline.expired())
+            co_return deadline_passed;
+    }
+}
+
+// The next datagram into `buffer`, or an error the kernel queued for the socket (an ICMP port
+// unreachable: `count` -1 and `error` set); nullopt when the deadline passed first.
+asio::awaitable<std::optional<Received>> next_reply(udp::socket& socket, std::string& buffer,
+                                                    const Deadline& deadline)
+{
+    for (;;) {
+        (void)co_await socket.async_wait(udp::socket::wait_read, use_tuple);
+        const Received reply = receive(socket.native_handle(), buffer, 0);
+        if (reply.count >= 0 || !would_block(reply.error))
+            co_return reply;
+        if (deadline.expired())
+            co_return std::nullopt;
+    }
+}
+
 } // namespace
 
 int keep_receive_timestamps_on()
@@ -144,32 +183,20 @@ asio::awaitable<ProbeResult> exchange_udp(const Target& target, const udp::endpo
     // The socket is non-blocking: each system call is timed itself, and the event loop is only
     // waited on until the socket is ready.
     Sent sent;
-    for (;;) {
-        sent = Sent{};
-        if (::send(socket.native_handle(), request.data(), request.size(), MSG_DONTWAIT | MSG_NOSIGNAL) >= 0)
-            break;
-        if (!would_block(errno)) {
-            result.detail = error_code(errno, boost::system::system_category()).message();
-            co_return result;
-        }
-        std::tie(error) = co_await socket.async_wait(udp::socket::wait_write, use_tuple);
-        if (tools.deadline.expired()) {
+    if (const int failure = co_await send_when_ready(socket, request, tools.deadline, sent); failure != 0) {
+        if (failure == deadline_passed)
             no_reply();
-            co_return result;
-        }
+        else
+            result.detail = error_code(failure, boost::system::system_category()).message();
+        co_return result;
     }
     std::string received(answer_byte_cap, '\0');
-    Received reply;
-    for (;;) {
-        std::tie(error) = co_await socket.async_wait(udp::socket::wait_read, use_tuple);
-        reply = receive(socket.native_handle(), received, 0);
-        if (reply.count >= 0 || !would_block(reply.error))
-            break;
-        if (tools.deadline.expired()) {
-            no_reply();
-            co_return result;
-        }
+    const std::optional<Received> first = co_await next_reply(socket, received, tools.deadline);
+    if (!first) {
+        no_reply();
+        co_return result;
     }
+    Received reply = *first;
     if (reply.error != 0) { // an ICMP error: its time is on the error queue
         char ignored[64];
         reply.at = receive(socket.native_handle(), ignored, MSG_ERRQUEUE).at;
@@ -192,8 +219,23 @@ asio::awaitable<ProbeResult> exchange_udp(const Target& target, const udp::endpo
         received.resize(static_cast<std::size_t>(reply.count));
         result.state = State::open;
         result.round_trip = round_trip(sent, reply.at, tools.timeout);
-        apply(result,
-              dialogue->judge({received, ReadEnd::datagram, reply.at.value_or(RealClock::now()), {}}));
+        RealClock::time_point received_at = reply.at.value_or(RealClock::now());
+        // Further requests of the dialogue (dns: . NS after version.bind), until one goes
+        // unanswered; the last reply is judged, and the dialogue keeps the earlier ones.
+        for (std::size_t round = 1; round < most_requests; ++round) {
+            const std::string next = dialogue->next_request(received);
+            Sent again;
+            if (next.empty() || co_await send_when_ready(socket, next, tools.deadline, again) != 0)
+                break;
+            std::string more(answer_byte_cap, '\0');
+            const std::optional<Received> extra = co_await next_reply(socket, more, tools.deadline);
+            if (!extra || extra->count < 0)
+                break;
+            more.resize(static_cast<std::size_t>(extra->count));
+            received = std::move(more);
+            received_at = extra->at.value_or(RealClock::now());
+        }
+        apply(result, dialogue->judge({received, ReadEnd::datagram, received_at, {}}));
     }
     co_return result;
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """UDP requests against real servers in a private network namespace, each on a non-standard
-loopback port under the test's own configuration: dnsmasq (DNS, over UDP and TCP), chronyd as an
+loopback port under the test's own configuration: dnsmasq (DNS, over UDP and TCP, with two NS
+records for the root), chronyd as an
 NTP server (local stratum 10, never touching the clock), and snmpd (SNMPv2c, community public,
 with a sysDescr the test sets). A port that stays silent is filtered ("open or filtered"),
 never open.
@@ -47,14 +48,17 @@ def main():
         with daemons.running("dnsmasq", ["/usr/sbin/dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null",
                                          f"--port={dns}", "--listen-address=127.0.0.1", "--bind-interfaces",
                                          "--no-resolv", "--no-hosts", f"--pid-file={tmp}/dnsmasq.pid",
-                                         "--user=nobody", "--group=nogroup"],
+                                         "--user=nobody", "--group=nogroup",
+                                         # the root's name servers, a.test and b.test (RFC 1035 3.3.11)
+                                         "--dns-rr=.,2,0161047465737400", "--dns-rr=.,2,0162047465737400"],
                              tcp_ports=[dns], udp_ports=[dns], log=os.path.join(tmp, "dnsmasq.log")):
-            with suite.case("dnsmasq answers version.bind CH TXT over UDP and TCP"):
+            with suite.case("dnsmasq answers version.bind CH TXT, and . NS, over UDP and TCP"):
                 suite.require(number is not None, f"dnsmasq --version says no version: {version!r}")
                 for r in probe(suite, f"{dns}/udp", "--as", "dns") + probe(suite, f"{dns}/tcp", "--as", "dns"):
                     suite.check(r["state"] == "open" and r["verdict"] == "passed", "not open/passed", repr(r))
-                    suite.check(r["answer"] == f"version.bind: dnsmasq-{number[1]}",
-                                f"answer {r['answer']!r}, dnsmasq --version says {number[1]}", repr(r))
+                    expected = f"version.bind: dnsmasq-{number[1]}; . NS: 2 name servers"
+                    suite.check(r["answer"] == expected, f"answer {r['answer']!r}, expected {expected!r} (dnsmasq "
+                                "--version, and the two root NS records configured)", repr(r))
 
         ntp = pc.free_port(kind=pc.socket.SOCK_DGRAM)
         config = os.path.join(tmp, "chrony.conf")

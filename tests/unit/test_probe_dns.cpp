@@ -27,36 +27,68 @@ const std::string version_reply = reply("\x84\x00"s, "\0\x01\0\x01\0\0\0\0"s,
 
 } // namespace
 
-TEST_CASE("dns asks for version.bind CH TXT in a standard query", "[probe][dns]")
+// The second query, . NS IN, with the next ID (0x1235), and replies to it: REFUSED, or two NS
+// records for the root whose names are written out (a.root.test, b.root.test).
+const std::string root_question = "\0\0\x02\0\x01"s;
+const std::string root_query = "\x12\x35\0\0\0\x01\0\0\0\0\0\0"s + root_question;
+const std::string root_refused = "\x12\x35\x80\x05\0\x01\0\0\0\0\0\0"s + root_question;
+std::string ns_record(char letter)
+{
+    return "\0\0\x02\0\x01\0\0\x0e\x10\0\x0d\x01"s + letter + "\x04root\x04test\0"s;
+}
+const std::string root_answered =
+    "\x12\x35\x84\x00\0\x01\0\x02\0\0\0\0"s + root_question + ns_record('a') + ns_record('b');
+
+std::string tcp_frame(const std::string& message)
+{
+    return std::string{'\0', static_cast<char>(message.size())} + message;
+}
+
+TEST_CASE("dns asks for version.bind CH TXT, then . NS, in standard queries", "[probe][dns]")
 {
     auto udp = make_dns_dialogue(Transport::udp, 0x1234);
     CHECK(udp->request() == "\x12\x34\0\0\0\x01\0\0\0\0\0\0"s + question);
+    CHECK(udp->next_request(version_reply) == root_query);
+    CHECK(udp->next_request(root_refused).empty());
     auto tcp = make_dns_dialogue(Transport::tcp, 0x1234);
-    CHECK(tcp->request() == "\0\x1e\x12\x34\0\0\0\x01\0\0\0\0\0\0"s + question);
+    CHECK(tcp->request() == "\0\x1e\x12\x34\0\0\0\x01\0\0\0\0\0\0"s + question + tcp_frame(root_query));
+    CHECK(tcp->next_request(tcp_frame(version_reply)).empty());
 }
 
-TEST_CASE("dns shows the version a name server gives", "[probe][dns]")
+TEST_CASE("dns shows the version a name server gives, and what it says of the root", "[probe][dns]")
 {
     auto dialogue = make_dns_dialogue(Transport::udp, 0x1234);
-    const Judgement judgement = dialogue->judge({version_reply, ReadEnd::datagram});
-    CHECK(judgement.passed == true);
-    CHECK(judgement.answer == "version.bind: dnsmasq-2.89");
-    CHECK(judgement.detail == "1 answer");
+    const Judgement alone = dialogue->judge({version_reply, ReadEnd::datagram});
+    CHECK(alone.passed == true);
+    CHECK(alone.answer == "version.bind: dnsmasq-2.89");
+    CHECK(alone.detail == "1 answer; . NS: no response");
+    REQUIRE_FALSE(dialogue->next_request(version_reply).empty());
+    const Judgement refused = dialogue->judge({root_refused, ReadEnd::datagram});
+    CHECK(refused.passed == true);
+    CHECK(refused.answer == "version.bind: dnsmasq-2.89; . NS: REFUSED");
+    CHECK(refused.detail == "1 answer");
+    CHECK(dialogue->judge({root_answered, ReadEnd::datagram}).answer ==
+          "version.bind: dnsmasq-2.89; . NS: 2 name servers");
+    const Judgement stray = dialogue->judge({version_reply.substr(0, 5), ReadEnd::datagram});
+    CHECK(stray.passed == true);
+    CHECK(stray.detail == "1 answer; . NS: not a DNS message: 5 bytes, fewer than a header's 12");
 }
 
 TEST_CASE("dns passes a server that refuses, and names the rcode", "[probe][dns]")
 {
     auto dialogue = make_dns_dialogue(Transport::udp, 0x1234);
-    const Judgement judgement =
-        dialogue->judge({reply("\x80\x05"s, "\0\x01\0\0\0\0\0\0"s, ""), ReadEnd::datagram});
+    const std::string refused = reply("\x80\x05"s, "\0\x01\0\0\0\0\0\0"s, "");
+    CHECK(dialogue->next_request(refused) == root_query);
+    const Judgement judgement = dialogue->judge({root_refused, ReadEnd::datagram});
     CHECK(judgement.passed == true);
-    CHECK(judgement.answer == "REFUSED");
+    CHECK(judgement.answer == "REFUSED; . NS: REFUSED");
     CHECK(judgement.detail == "0 answers");
 }
 
 TEST_CASE("dns fails what is not a response to its query", "[probe][dns]")
 {
     auto dialogue = make_dns_dialogue(Transport::udp, 0x1234);
+    CHECK(dialogue->next_request(root_refused).empty());
     std::string other_id = version_reply;
     other_id[1] = '\x35';
     CHECK(dialogue->judge({other_id, ReadEnd::datagram}).passed == false);
@@ -75,17 +107,21 @@ TEST_CASE("dns notes records cut short and never reads past them", "[probe][dns]
     const Judgement judgement = dialogue->judge({cut, ReadEnd::datagram});
     CHECK(judgement.passed == true);
     CHECK(judgement.answer == "NOERROR");
-    CHECK(judgement.detail == "1 answer, records cut short");
+    CHECK(judgement.detail == "1 answer, records cut short; . NS: no response");
 }
 
-TEST_CASE("dns over TCP reads the two-byte length first", "[probe][dns]")
+TEST_CASE("dns over TCP reads the two-byte lengths, both answers", "[probe][dns]")
 {
     auto dialogue = make_dns_dialogue(Transport::tcp, 0x1234);
-    const std::string framed = std::string{'\0', static_cast<char>(version_reply.size())} + version_reply;
-    CHECK_FALSE(dialogue->complete(framed.substr(0, 20)));
-    CHECK(dialogue->complete(framed));
-    CHECK(dialogue->judge({framed, ReadEnd::complete}).answer == "version.bind: dnsmasq-2.89");
-    const Judgement cut = dialogue->judge({framed.substr(0, 20), ReadEnd::end_of_stream});
+    const std::string both = tcp_frame(version_reply) + tcp_frame(root_refused);
+    CHECK_FALSE(dialogue->complete(both.substr(0, 20)));
+    CHECK_FALSE(dialogue->complete(tcp_frame(version_reply)));
+    CHECK(dialogue->complete(both));
+    CHECK(dialogue->judge({both, ReadEnd::complete}).answer == "version.bind: dnsmasq-2.89; . NS: REFUSED");
+    const Judgement one = dialogue->judge({tcp_frame(version_reply), ReadEnd::end_of_stream});
+    CHECK(one.passed == true);
+    CHECK(one.detail == "1 answer; . NS: no response");
+    const Judgement cut = dialogue->judge({both.substr(0, 20), ReadEnd::end_of_stream});
     CHECK(cut.passed == false);
     CHECK(cut.detail == "an incomplete DNS message");
 }

@@ -68,6 +68,9 @@ public:
     {
         return std::nullopt;
     }
+    // UDP: after the reply `received`, a further request to send, or "" when that reply is the
+    // last. judge() gets the last reply; the dialogue keeps what it needs of the earlier ones.
+    [[nodiscard]] virtual std::string next_request(std::string_view /*received*/) { return ""; }
     // True when `received` already holds the whole answer, so that reading can stop early.
     [[nodiscard]] virtual bool complete(std::string_view received) const = 0;
     [[nodiscard]] virtual Judgement judge(const Reception& reception) const = 0;

@@ -3,6 +3,7 @@
 
 #include <array>
 #include <optional>
+#include <vector>
 
 namespace portent::probe {
 
@@ -11,6 +12,8 @@ namespace {
 constexpr std::size_t header_size = 12;
 constexpr std::uint16_t type_txt = 16;
 constexpr std::uint16_t class_chaos = 3;
+constexpr std::uint16_t type_ns = 2;
+constexpr std::uint16_t class_internet = 1;
 constexpr std::array<std::string_view, 11> rcode_names = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN",
                                                           "NOTIMP",  "REFUSED", "YXDOMAIN", "YXRRSET",
                                                           "NXRRSET", "NOTAUTH", "NOTZONE"};
@@ -95,11 +98,101 @@ std::string txt_text(std::string_view data)
     return text;
 }
 
-// RFC 1035: a standard query for version.bind, class CH, type TXT, which name servers answer
-// with their product and version (or refuse). Over TCP it has the two-byte length in front
-// (4.2.2). Passed when the reply is a DNS response (QR set) to this query's ID, whatever its
-// rcode: a server that refuses is still a name server. The answer is the TXT text, or the
-// rcode's name (NOERROR when there is no TXT record); the detail the number of answers.
+// A standard query (RFC 1035 4.1): no recursion asked, one question.
+std::string query(std::uint16_t id, std::string_view name, std::uint16_t type, std::uint16_t query_class)
+{
+    std::string bytes{static_cast<char>(id >> 8U), static_cast<char>(id & 0xFFU)};
+    bytes += std::string("\0\0\0\x01\0\0\0\0\0\0", 10);
+    bytes += name;
+    for (const std::uint16_t field : {type, query_class}) {
+        bytes += static_cast<char>(field >> 8U);
+        bytes += static_cast<char>(field & 0xFFU);
+    }
+    return bytes;
+}
+
+// Over TCP a message has its two-byte length in front (4.2.2).
+std::string framed(const std::string& message)
+{
+    return std::string{static_cast<char>(message.size() >> 8U), static_cast<char>(message.size() & 0xFFU)} +
+           message;
+}
+
+// The whole length-prefixed messages at the front of `received`.
+std::vector<std::string_view> frames_of(std::string_view received)
+{
+    std::vector<std::string_view> frames;
+    while (received.size() >= 2) {
+        const std::size_t length = (static_cast<std::size_t>(static_cast<unsigned char>(received[0])) << 8U) |
+                                   static_cast<unsigned char>(received[1]);
+        if (received.size() < 2 + length)
+            break;
+        frames.push_back(received.substr(2, length));
+        received.remove_prefix(2 + length);
+    }
+    return frames;
+}
+
+// What a reply says, read as the response to the query `id`.
+struct Reply
+{
+    std::string failure; // why it is not that response, or ""
+    unsigned rcode = 0;
+    std::uint16_t answers = 0;
+    bool truncated = false;
+    bool cut_short = false;    // its records end before their counts say
+    std::string text;          // the first CH TXT record's text
+    unsigned name_servers = 0; // IN NS records among the answers
+};
+
+Reply read_reply(std::string_view message, std::uint16_t expected_id)
+{
+    Reply reply;
+    Reader reader(message);
+    const std::uint16_t id = reader.u16();
+    const std::uint16_t flags = reader.u16();
+    const std::uint16_t questions = reader.u16();
+    reply.answers = reader.u16();
+    reader.skip(4); // NSCOUNT, ARCOUNT
+    if (reader.failed) {
+        reply.failure =
+            "not a DNS message: " + std::to_string(message.size()) + " bytes, fewer than a header's 12";
+        return reply;
+    }
+    if ((flags & 0x8000U) == 0 || id != expected_id) {
+        reply.failure = "not a DNS response to the query (ID or QR bit)";
+        return reply;
+    }
+    reply.rcode = flags & 0xFU;
+    reply.truncated = (flags & 0x0200U) != 0;
+    for (unsigned index = 0; index < questions && !reader.failed; ++index) {
+        reader.skip_name();
+        reader.skip(4);
+    }
+    for (unsigned index = 0; index < reply.answers && !reader.failed; ++index) {
+        reader.skip_name();
+        const std::uint16_t type = reader.u16();
+        const std::uint16_t record_class = reader.u16();
+        reader.skip(4); // TTL
+        const std::string_view data = reader.take(reader.u16());
+        if (reader.failed)
+            break;
+        if (type == type_txt && record_class == class_chaos && reply.text.empty())
+            reply.text = txt_text(data);
+        if (type == type_ns && record_class == class_internet)
+            ++reply.name_servers;
+    }
+    reply.cut_short = reader.failed;
+    return reply;
+}
+
+// RFC 1035: two standard queries, one after the other: version.bind class CH type TXT, which name
+// servers answer with their product and version (or refuse), then . NS, which a resolver or a
+// root server answers. Over TCP both go at once, each with its length. Passed when the reply to
+// the first is a DNS response (QR set) to its random ID, whatever its rcode: a server that
+// refuses is still a name server. The answer is the TXT text or the rcode's name, then the
+// count of root name servers or that reply's rcode; the detail the first reply's answer count,
+// and what became of the second query when it got no response.
 class DnsDialogue final : public Dialogue
 {
 public:
@@ -107,83 +200,76 @@ public:
 
     std::string request() override
     {
-        std::string query;
-        query += static_cast<char>(id_ >> 8U);
-        query += static_cast<char>(id_ & 0xFFU);
-        query += std::string("\0\0\0\x01\0\0\0\0\0\0", 10); // a standard query, QDCOUNT 1, no RD
-        query += std::string("\x07version\x04"
-                             "bind\0",
-                             14);
-        query += std::string("\0\x10\0\x03", 4); // TXT, CH
         if (!over_tcp_)
-            return query;
-        return std::string{static_cast<char>(query.size() >> 8U), static_cast<char>(query.size() & 0xFFU)} +
-               query;
+            return version_query();
+        return framed(version_query()) + framed(root_query());
+    }
+    std::string next_request(std::string_view received) override
+    {
+        if (over_tcp_ || first_ || !read_reply(received, id_).failure.empty())
+            return "";
+        first_ = std::string(received);
+        return root_query();
     }
     bool complete(std::string_view received) const override
     {
-        if (!over_tcp_)
-            return !received.empty();
-        return received.size() >= 2 && received.size() >= 2 + length_prefix(received);
+        return over_tcp_ ? frames_of(received).size() >= 2 : !received.empty();
     }
     Judgement judge(const Reception& reception) const override
     {
-        std::string_view message = reception.bytes;
-        if (over_tcp_) {
-            if (!complete(message))
-                return {false, std::string(message),
-                        message.empty() ? dialogue_text::unfinished(reception.end)
-                                        : "an incomplete DNS message"};
-            message = message.substr(2, length_prefix(message));
+        if (!over_tcp_) {
+            if (first_ && *first_ != reception.bytes)
+                return judge_pair(*first_, reception.bytes);
+            return judge_pair(reception.bytes, std::nullopt);
         }
-        return judge_message(message);
+        const std::vector<std::string_view> frames = frames_of(reception.bytes);
+        if (frames.empty())
+            return {false, std::string(reception.bytes),
+                    reception.bytes.empty() ? dialogue_text::unfinished(reception.end)
+                                            : "an incomplete DNS message"};
+        return judge_pair(frames[0], frames.size() > 1 ? std::optional(frames[1]) : std::nullopt);
     }
 
 private:
-    static std::size_t length_prefix(std::string_view received)
+    std::string version_query() const
     {
-        return (static_cast<std::size_t>(static_cast<unsigned char>(received[0])) << 8U) |
-               static_cast<unsigned char>(received[1]);
+        return query(id_,
+                     std::string_view("\x07version\x04"
+                                      "bind\0",
+                                      14),
+                     type_txt, class_chaos);
+    }
+    std::string root_query() const
+    {
+        return query(static_cast<std::uint16_t>(id_ + 1U), std::string_view("\0", 1), type_ns,
+                     class_internet);
     }
 
-    Judgement judge_message(std::string_view message) const
+    Judgement judge_pair(std::string_view first_bytes, std::optional<std::string_view> second_bytes) const
     {
-        Reader reader(message);
-        const std::uint16_t id = reader.u16();
-        const std::uint16_t flags = reader.u16();
-        const std::uint16_t questions = reader.u16();
-        const std::uint16_t answers = reader.u16();
-        reader.skip(4); // NSCOUNT, ARCOUNT
-        if (reader.failed)
-            return {false, std::string(message),
-                    "not a DNS message: " + std::to_string(message.size()) +
-                        " bytes, fewer than a header's 12"};
-        if ((flags & 0x8000U) == 0 || id != id_)
-            return {false, std::string(message), "not a DNS response to the query (ID or QR bit)"};
-        const unsigned rcode = flags & 0xFU;
-        std::string detail = std::to_string(answers) + (answers == 1 ? " answer" : " answers") +
-                             ((flags & 0x0200U) ? ", truncated" : "");
-        for (unsigned index = 0; index < questions && !reader.failed; ++index) {
-            reader.skip_name();
-            reader.skip(4);
+        const Reply first = read_reply(first_bytes, id_);
+        if (!first.failure.empty())
+            return {false, std::string(first_bytes), first.failure};
+        std::string answer = first.text.empty() ? rcode_text(first.rcode) : "version.bind: " + first.text;
+        std::string detail = std::to_string(first.answers) + (first.answers == 1 ? " answer" : " answers") +
+                             (first.truncated ? ", truncated" : "") +
+                             (first.cut_short ? ", records cut short" : "");
+        if (!second_bytes) {
+            detail += "; . NS: no response";
+        } else if (const Reply second = read_reply(*second_bytes, static_cast<std::uint16_t>(id_ + 1U));
+                   !second.failure.empty()) {
+            detail += "; . NS: " + second.failure;
+        } else {
+            answer +=
+                "; . NS: " + (second.name_servers > 0 ? std::to_string(second.name_servers) + " name servers"
+                                                      : rcode_text(second.rcode));
         }
-        std::string version;
-        for (unsigned index = 0; index < answers && !reader.failed && version.empty(); ++index) {
-            reader.skip_name();
-            const std::uint16_t type = reader.u16();
-            const std::uint16_t record_class = reader.u16();
-            reader.skip(4); // TTL
-            const std::string_view data = reader.take(reader.u16());
-            if (!reader.failed && type == type_txt && record_class == class_chaos)
-                version = txt_text(data);
-        }
-        if (reader.failed)
-            detail += ", records cut short";
-        return {true, version.empty() ? rcode_text(rcode) : "version.bind: " + version, detail};
+        return {true, std::move(answer), std::move(detail)};
     }
 
     bool over_tcp_;
     std::uint16_t id_;
+    std::optional<std::string> first_; // the reply to version.bind, once . NS has been asked (UDP)
 };
 
 } // namespace

@@ -7,4 +7,5 @@ set(PORTENT_PROBE_UNIT_TESTS
   ${CMAKE_CURRENT_LIST_DIR}/test_probe_echo.cpp
   ${CMAKE_CURRENT_LIST_DIR}/test_probe_http.cpp
   ${CMAKE_CURRENT_LIST_DIR}/test_probe_banner.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/test_probe_run.cpp)
+  ${CMAKE_CURRENT_LIST_DIR}/test_probe_run.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/test_probe_targets.cpp)

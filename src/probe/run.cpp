@@ -32,6 +32,7 @@ using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t most_default_parallelism = 4096;
 constexpr auto progress_interval = std::chrono::milliseconds(100);
+constexpr std::uint64_t stop_check_interval = 256;
 
 // What the run knows of one host while some of its targets have started and not all ended.
 struct ActiveHost
@@ -214,6 +215,13 @@ asio::awaitable<void> work(Run& run, std::size_t worker)
                         run.options.timeout};
     while (!run.stopped && run.next < run.targets.size()) {
         const std::uint64_t index = run.next++;
+        // Targets that end at once (closed loopback ports) can keep the loop from ever polling the
+        // stop descriptor: look at it every so often.
+        if (index % stop_check_interval == 0 && readable(run.options.stop_descriptor)) {
+            stop(run);
+            report(run, interrupted(index, "interrupted before it was probed"));
+            break;
+        }
         const std::uint64_t host = run.targets.host_of(index);
         if (!co_await wait_for_turn(run, host, pause)) {
             report(run, interrupted(index, "interrupted before it was probed"));

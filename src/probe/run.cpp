@@ -176,6 +176,18 @@ asio::awaitable<void> watch_for_stop(Run& run)
         stop(run);
 }
 
+// The address of a literal host (a target of a block or a range): read at once, the resolver's
+// way (look_up()) only for what it must say of a literal of the other family.
+HostAddresses address_of(const std::string& host, const ProbeOptions& options)
+{
+    boost::system::error_code error;
+    const asio::ip::address address = asio::ip::make_address(host, error);
+    if (!error &&
+        (options.family == AddressFamily::any || address.is_v4() == (options.family == AddressFamily::ipv4)))
+        return HostAddresses{{address}, {}, false};
+    return look_up(host, options.family, options.timeout, -1);
+}
+
 // Tries the target's addresses in order until one answers, refuses no more, or the deadline passes.
 asio::awaitable<ProbeResult> probe_target(Run& run, const Target& target, ExchangeTools& tools)
 {
@@ -185,9 +197,8 @@ asio::awaitable<ProbeResult> probe_target(Run& run, const Target& target, Exchan
         co_return result;
     }
     const auto named = run.named.find(target.host);
-    const HostAddresses literal = named == run.named.end()
-                                      ? look_up(target.host, run.options.family, run.options.timeout, -1)
-                                      : HostAddresses{};
+    const HostAddresses literal =
+        named == run.named.end() ? address_of(target.host, run.options) : HostAddresses{};
     const HostAddresses& host = named == run.named.end() ? literal : named->second;
     if (host.addresses.empty()) {
         ProbeResult result;

@@ -1,11 +1,12 @@
 #include "cli/command.hpp"
 #include "cli/interrupt.hpp"
 #include "cli/output.hpp"
-#include "cli/probe_output.hpp"
+#include "cli/output/probe.hpp"
 #include "cli/probe_targets.hpp"
-#include "probe/dialogue/dialogue.hpp"
+#include "probe/dialogues.hpp"
 #include "probe/duration.hpp"
 #include "probe/run.hpp"
+#include "util/host.hpp"
 
 #include <algorithm>
 #include <csignal>

@@ -4,7 +4,7 @@
 #include "probe/exchange.hpp"
 #include "probe/resolve.hpp"
 #include "probe/target_source.hpp"
-#include "services/file_descriptor.hpp"
+#include "util/file_descriptor.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -287,18 +287,6 @@ void rethrow_failure(const std::exception_ptr& failure)
 
 } // namespace
 
-std::string_view to_string(State state)
-{
-    switch (state) {
-    case State::open: return "open";
-    case State::closed: return "closed";
-    case State::filtered: return "filtered";
-    case State::error: return "error";
-    case State::interrupted: return "interrupted";
-    }
-    return "";
-}
-
 std::size_t parallelism_limit()
 {
     rlimit limit{};
@@ -319,7 +307,7 @@ namespace {
 void run_targets(const TargetSource& targets, const ProbeOptions& options)
 {
     Run run{targets, options};
-    const services::FileDescriptor timestamps(targets.any_udp() ? keep_receive_timestamps_on() : -1);
+    const util::FileDescriptor timestamps(targets.any_udp() ? keep_receive_timestamps_on() : -1);
     run.stopped = readable(options.stop_descriptor);
     if (!run.stopped)
         look_up_names(run);

@@ -1,6 +1,6 @@
 #include "probe/target_source.hpp"
 
-#include "probe/dialogue/dialogue.hpp"
+#include "probe/dialogues.hpp"
 
 #include <algorithm>
 #include <map>

@@ -1,6 +1,6 @@
 #include "probe/targets.hpp"
 
-#include "probe/dialogue/dialogue.hpp"
+#include "probe/dialogues.hpp"
 
 #include <algorithm>
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <unordered_set>
 
 namespace portent::probe {
 
@@ -188,8 +189,9 @@ std::string HostList::host(std::uint64_t index) const
 std::vector<std::string> HostList::names() const
 {
     std::vector<std::string> names;
+    std::unordered_set<std::string_view> seen; // a long --hosts-from list is read once
     for (const Block& block : blocks_)
-        if (block.kind == Block::Kind::name && std::ranges::find(names, block.name) == names.end())
+        if (block.kind == Block::Kind::name && seen.insert(block.name).second)
             names.push_back(block.name);
     return names;
 }

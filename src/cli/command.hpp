@@ -76,6 +76,8 @@ struct Context
     std::size_t table_width = 0;      // the terminal's width when stdout is one (COLUMNS first), else 0
     const Command* command = nullptr; // the command that runs
     bool command_named = false;       // the command was named, not taken as lookup by default
+    // When the line has "--": how many of `arguments` come before it (the rest follow it).
+    std::optional<std::size_t> arguments_before_dashes{};
 
     // The --db sources, or the default; prints the fallback note on stderr. Given the queries
     // of a --first lookup: only the lines that answer them when every one has an answer

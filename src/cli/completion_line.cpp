@@ -96,8 +96,10 @@ std::vector<Positional> positionals_of(const Command& command)
         if (token.empty() || token == "OPTIONS" || std::exchange(option_value, false))
             continue;
         if (token.starts_with('-')) {
-            const auto* option =
-                command.options.find_nothrow(token.substr(token.find_first_not_of('-')), false);
+            const std::size_t name = token.find_first_not_of('-');
+            if (name == std::string::npos) // "--", which ends the options
+                continue;
+            const auto* option = command.options.find_nothrow(token.substr(name), false);
             option_value = option != nullptr && takes_value(*option);
             continue;
         }

@@ -27,7 +27,7 @@ constexpr std::size_t most_warn_expiry_days = 36'500;
 
 struct ProbeSettings
 {
-    std::string host;
+    ProbeWords words;
     std::optional<DialogueKind> dialogue; // --as
     probe::ProbeOptions run;
     bool only_open = false;
@@ -35,14 +35,8 @@ struct ProbeSettings
 
 ProbeSettings read_settings(const Context& context)
 {
-    if (context.arguments.empty())
-        throw UsageError("probe: give a HOST and at least one QUERY");
-    if (context.arguments.size() < 2)
-        throw UsageError("probe: give at least one QUERY after the HOST");
     ProbeSettings settings;
-    settings.host = std::string(util::host_without_brackets(context.arguments.front()));
-    if (settings.host.empty())
-        throw UsageError("probe: the HOST is empty");
+    settings.words = split_probe_words(context);
     const po::variables_map& options = context.options;
     if (options.count("as")) {
         const auto& name = options["as"].as<std::string>();
@@ -69,6 +63,13 @@ ProbeSettings read_settings(const Context& context)
                                  : probe::AddressFamily::any;
     if (options.count("parallel"))
         settings.run.parallel = read_whole_number("--parallel", options["parallel"].as<std::string>(), true);
+    if (options.count("rate"))
+        settings.run.rate = read_whole_number("--rate", options["rate"].as<std::string>(), true);
+    if (options.count("per-host"))
+        settings.run.per_host = read_whole_number("--per-host", options["per-host"].as<std::string>(), true);
+    if (options.count("hosts-from") && options["hosts-from"].as<std::string>() == "-" &&
+        std::ranges::find(context.global.databases, "-") != context.global.databases.end())
+        throw UsageError("probe: --hosts-from - and --db - cannot both read standard input");
     settings.only_open = options.count("open") > 0;
     if (options.count("warn-expiry")) {
         const auto& text = options["warn-expiry"].as<std::string>();
@@ -93,10 +94,9 @@ int run_probe(Context& context)
     ProbeSettings settings = read_settings(context);
     const OutputFormat format = context.output_format();
     const services::Table table = context.load_table();
-    const std::vector<Target> targets = make_targets(context, table, settings.host, settings.dialogue,
-                                                     std::span(context.arguments).subspan(1));
+    const probe::TargetPlan plan = make_plan(context, table, settings.words, settings.dialogue);
 
-    ProgressLine progress(context.err, settings.host);
+    ProgressLine progress(context.err, settings.words.hosts.empty() ? "" : settings.words.hosts.front());
     if (context.err_is_terminal)
         settings.run.on_progress = [&](const probe::Progress& now) { progress.show(now); };
     settings.run.stop_descriptor = interrupts.descriptor();
@@ -105,7 +105,7 @@ int run_probe(Context& context)
     // stopped run did not finish; JSON shows them with state interrupted.
     std::vector<ProbeResult> shown;
     bool every_target_answered = true;
-    std::size_t unfinished = 0;
+    std::uint64_t unfinished = 0;
     settings.run.on_result = [&](ProbeResult&& result) {
         every_target_answered = every_target_answered && result.answered();
         const bool stopped = result.state == probe::State::interrupted;
@@ -118,15 +118,22 @@ int run_probe(Context& context)
             return;
         }
         progress.clear();
-        context.out << to_json_text(probe_result_json(targets[result.target], result)) << '\n' << std::flush;
+        context.out << to_json_text(probe_result_json(plan.at(result.target), result)) << '\n' << std::flush;
     };
-    probe::run_probes(targets, settings.run);
+    probe::run_probes(plan, settings.run);
     if (interrupts.signal() != 0)
         progress.end();
     else
         progress.clear();
 
+    // The targets of the results kept, made again from the plan, in the plan's order.
     std::ranges::sort(shown, {}, &ProbeResult::target);
+    std::vector<Target> targets;
+    targets.reserve(shown.size());
+    for (ProbeResult& result : shown) {
+        targets.push_back(plan.at(result.target));
+        result.target = targets.size() - 1;
+    }
     if (format == OutputFormat::json)
         write_probe_json(context.out, targets, shown);
     else if (format == OutputFormat::table && !shown.empty())
@@ -135,7 +142,7 @@ int run_probe(Context& context)
         return every_target_answered ? exit_code::ok : exit_code::not_found;
     context.out.flush();
     context.err << "portent: interrupted by " << signal_name(interrupts.signal()) << ": " << unfinished
-                << " of " << targets.size() << " targets unfinished"
+                << " of " << plan.size() << " targets unfinished"
                 << (format == OutputFormat::table || settings.only_open ? ", left out"
                                                                         : ", marked interrupted")
                 << '\n';
@@ -153,13 +160,23 @@ po::options_description probe_options()
         "speak DIALOGUE on every port: daytime, time, echo, http, https, tls, banner, smtp, imap, pop3, "
         "ftp, dns, ntp, snmp, generic, or a service name that has one (ssh, www, imaps, domain, …)");
     add("timeout", po::value<std::string>()->value_name("DURATION"), timeout.c_str());
-    add("ipv4,4", "only IPv4 addresses of HOST");
-    add("ipv6,6", "only IPv6 addresses of HOST");
+    add("ipv4,4", "only the IPv4 addresses of the hosts");
+    add("ipv6,6", "only the IPv6 addresses of the hosts");
     add("parallel", po::value<std::string>()->value_name("N"),
         "targets in flight at once (default: as many as the open-file limit safely allows, at most 4096)");
     add("open", "show only the targets that answered (state open)");
     add("warn-expiry", po::value<std::string>()->value_name("DAYS"),
         "fail a TLS target whose certificate expires in fewer than DAYS days (exit status 2)");
+    add("top", po::value<std::string>()->value_name("N"),
+        "also the N ports most often found open, from the database's open-frequencies (nmap-services: "
+        "--db /usr/share/nmap/nmap-services), TCP ones, or UDP ones with -p udp");
+    add("hosts-from", po::value<std::string>()->value_name("FILE"),
+        "also the HOST items of FILE (- for standard input), one a line; # starts a comment");
+    add("allow-large", "allow an item of more than 65536 addresses (beyond an IPv4 /16 or an IPv6 /112)");
+    add("rate", po::value<std::string>()->value_name("N"),
+        "start at most N targets a second (connections and datagrams), evenly spaced (default: no limit)");
+    add("per-host", po::value<std::string>()->value_name("N"),
+        "at most N targets in flight towards one host (default: no limit)");
     return options;
 }
 
@@ -169,13 +186,27 @@ const Command& probe_command()
 {
     static const Command command{
         "probe",
-        "[OPTIONS] HOST QUERY...",
-        "check that services answer on a host, over TCP and UDP",
-        "HOST is a name or an IPv4 or IPv6 address (::1 or [::1]). QUERY is as in lookup:\n"
-        "`daytime` probes 13/tcp and 13/udp, `http` 80/tcp, `13/udp` one port, `1-1024/tcp` a range.\n"
-        "A port or range without /PROTO is probed over TCP, and over UDP as well where the database\n"
-        "lists the port for UDP; a name over the protocols the database lists for it. /PROTO, -p and\n"
-        "a TCP-only --as (http, https, banner) narrow to one protocol.\n\n"
+        "[OPTIONS] HOST... [--] QUERY...",
+        "check that services answer on hosts, over TCP and UDP",
+        "HOST: a host name, an IPv4 or IPv6 address (::1 or [::1]), a CIDR block (127.0.1.0/24,\n"
+        "::1/128), an IPv4 range with LO-HI in any part (127.0.1.1-40, 127.0-3.0.1), or a comma-separated\n"
+        "list of those (localhost,127.0.2.0/30); --hosts-from FILE adds one such item a line. An IPv4\n"
+        "block up to /30 leaves out its network and broadcast addresses (/31 and /32 keep both; IPv6\n"
+        "blocks keep every address, from /96 to /128). An item of more than 65536 addresses needs\n"
+        "--allow-large. A name is looked up once and probed on each address of the chosen families;\n"
+        "one that cannot be looked up gives its targets state error, and the run goes on.\n\n"
+        "Hosts and queries: the first argument is a host (unless --hosts-from gives them), so is each\n"
+        "next one written as addresses (an address, a block, a range, a list), and the first other\n"
+        "argument starts the QUERYs. `--` ends the hosts: `probe localhost otherhost -- daytime`.\n\n"
+        "QUERY is as in lookup: `daytime` probes 13/tcp and 13/udp, `http` 80/tcp, `13/udp` one port,\n"
+        "`1-1024/tcp` a range. A port or range without /PROTO is probed over TCP, and over UDP as well\n"
+        "where the database lists the port for UDP; a name over the protocols the database lists for\n"
+        "it. /PROTO, -p and an --as spoken over one protocol only (http, https, banner: TCP; ntp,\n"
+        "snmp: UDP) narrow to it. --top N adds the N TCP ports (-p udp: UDP) most often found open, by\n"
+        "the database's open-frequencies.\n\n"
+        "Targets are made as they start, never listed whole: each port on every host before the next\n"
+        "port, hosts taken 1024 at a time, so that no host takes a burst while others wait. --rate and\n"
+        "--per-host pace them.\n\n"
         "Each target speaks its service's dialogue (daytime, time, echo, http, https, tls for imaps,\n"
         "pop3s, …; STARTTLS for smtp, submission, imap and pop3, AUTH TLS for ftp; DNS queries for\n"
         "version.bind and . NS on domain; an NTP client packet on ntp; the first line of ssh, …), or the\n"
@@ -196,7 +227,8 @@ const Command& probe_command()
         "status 130 or 143). At most 4 KiB of each answer is read,\n"
         "and control characters in it are shown as escapes.\n\n"
         "Output: --format table (default), json (one array, at the end) or jsonl (one object a\n"
-        "line, written as each target ends, in that order, and not kept).\n\n"
+        "line, written as each target ends, in that order, and not kept). A table and JSON keep every\n"
+        "result until the end; jsonl holds only what is in flight, whatever the number of targets.\n\n"
         "Exit status: 0 every target answered and passed its dialogue, 2 some did not (an unknown\n"
         "host included), 1 usage error (a QUERY that names no service included).\n\n"
         "Examples, in a private network namespace (unshare -n, then ip link set lo up):\n"
@@ -207,7 +239,10 @@ const Command& probe_command()
         "  portent probe --warn-expiry 30 localhost https imap2   TLS facts; trust and expiry checked\n"
         "  SSL_CERT_FILE=ca.pem portent probe localhost 8443 --as https   trust a private CA\n"
         "  portent probe localhost 5300/udp --as dns      the name server's version.bind and . NS\n"
-        "  portent probe localhost 12323 --as ntp         stratum and clock offset\n",
+        "  portent probe localhost 12323 --as ntp         stratum and clock offset\n"
+
+        "  portent --db /usr/share/nmap/nmap-services probe 127.0.1.1-64 --top 100 --open\n"
+        "  portent probe 127.0.1.0/24 ::1 -- ssh http --rate 500 --per-host 4 --format jsonl\n",
         probe_options(),
         run_probe,
         {OutputFormat::table, OutputFormat::json, OutputFormat::jsonl},

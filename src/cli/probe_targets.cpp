@@ -1,163 +1,98 @@
 #include "cli/probe_targets.hpp"
 
 #include "cli/output.hpp"
-#include "probe/dialogues.hpp"
+#include "util/ascii.hpp"
 
-#include <algorithm>
+#include <fstream>
+#include <iostream>
 
 namespace portent::cli {
 
 namespace {
 
-using probe::DialogueKind;
-using probe::Target;
-using probe::Transport;
+namespace po = boost::program_options;
 
-std::optional<Transport> transport_named(std::string_view protocol)
+// Adds the TARGETS items of --hosts-from: one a line, blank lines and '#' comments left out.
+void add_hosts_from(probe::HostList& hosts, const std::string& path, bool allow_large)
 {
-    if (protocol == "tcp")
-        return Transport::tcp;
-    if (protocol == "udp")
-        return Transport::udp;
-    return std::nullopt;
-}
-
-// The one transport a dialogue is spoken over (http, https, banner and the STARTTLS ones over
-// TCP, ntp and snmp over UDP), or nullopt when it is spoken over both.
-std::optional<Transport> only_transport_of(DialogueKind dialogue)
-{
-    if (probe::dialogue_over(dialogue, Transport::udp) != dialogue)
-        return Transport::tcp;
-    if (probe::dialogue_over(dialogue, Transport::tcp) != dialogue)
-        return Transport::udp;
-    return std::nullopt;
-}
-
-bool looks_like_ports(std::string_view text)
-{
-    return !text.empty() &&
-           std::all_of(text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || c == '-'; });
-}
-
-DialogueKind dialogue_of(const services::Entry& entry)
-{
-    DialogueKind dialogue = probe::dialogue_for_service(entry.name);
-    for (std::string_view alias : entry.aliases)
-        if (dialogue == DialogueKind::generic)
-            dialogue = probe::dialogue_for_service(alias);
-    return dialogue;
-}
-
-class TargetList
-{
-public:
-    TargetList(const Context& context, const services::Table& table, const std::string& host,
-               std::optional<DialogueKind> dialogue)
-        : context_(context), table_(table), host_(host), dialogue_(dialogue),
-          seen_(std::size_t{2} * 65536, false)
-    {
+    std::ifstream file;
+    if (path != "-") {
+        file.open(path);
+        if (!file)
+            throw std::runtime_error("--hosts-from: cannot read " + path);
     }
-
-    void add_query(const std::string& text)
-    {
-        const services::Query query = context_.query(text);
-        std::optional<Transport> only;
-        if (query.protocol) {
-            only = transport_named(*query.protocol);
-            if (!only)
-                throw UsageError(text + ": only tcp and udp ports can be probed");
-        }
-        if (!only && dialogue_)
-            only = only_transport_of(*dialogue_);
-        if (query.kind == services::Query::Kind::name)
-            add_named(text, query, only);
-        else
-            add_ports(text, query, only);
-    }
-
-    std::vector<Target> take() { return std::move(targets_); }
-
-private:
-    // Every tcp and udp entry of the name (or only those of `only`).
-    void add_named(const std::string& text, const services::Query& query, std::optional<Transport> only)
-    {
-        if (looks_like_ports(query.name))
-            throw UsageError(text + ": not a port (1-65535), a range LO-HI or a service name");
-        const std::vector<std::uint32_t> found = query.find_in(table_);
-        if (found.empty())
-            throw std::runtime_error(text + ": no such service in " + source_names(table_));
-        bool added = false;
-        for (const std::uint32_t index : found) {
-            const services::Entry& entry = table_.entry(index);
-            const auto transport = transport_named(entry.protocol);
-            if (!transport || !entry.has_port || (only && *transport != *only))
-                continue;
-            for (std::uint32_t port = entry.port_first; port <= entry.port_last; ++port)
-                add(static_cast<std::uint16_t>(port), *transport, &entry);
-            added = true;
-            if (context_.global.first)
-                break;
-        }
-        if (!added)
-            throw std::runtime_error(text + ": the database lists no tcp or udp port for it");
-    }
-
-    // Every port of a port or range: over TCP always, and over UDP where the database lists the
-    // port for UDP; over the one protocol of `only` when there is one, listed or not.
-    void add_ports(const std::string& text, const services::Query& query, std::optional<Transport> only)
-    {
-        if (query.port_last == 0)
-            throw UsageError(text + ": port 0 cannot be probed");
-        for (std::uint32_t port = std::max<std::uint16_t>(query.port_first, 1); port <= query.port_last;
-             ++port) {
-            const auto number = static_cast<std::uint16_t>(port);
-            for (const Transport transport : {Transport::tcp, Transport::udp}) {
-                if (only && transport != *only)
-                    continue;
-                const std::optional<std::uint32_t> entry =
-                    table_.first_by_port(number, probe::to_string(transport));
-                if (entry || only || transport == Transport::tcp)
-                    add(number, transport, entry ? &table_.entry(*entry) : nullptr);
-            }
+    std::istream& in = path == "-" ? std::cin : file;
+    std::string line;
+    for (std::size_t number = 1; std::getline(in, line); ++number) {
+        const std::string_view item = util::trim(std::string_view(line).substr(0, line.find('#')));
+        if (item.empty())
+            continue;
+        try {
+            hosts.add(item, allow_large);
+        } catch (const probe::TargetError& error) {
+            throw UsageError("--hosts-from " + path + ":" + std::to_string(number) + ": " + error.what());
         }
     }
-
-    void add(std::uint16_t port, Transport transport, const services::Entry* entry)
-    {
-        const std::size_t key = port * 2U + (transport == Transport::udp ? 1U : 0U);
-        if (seen_[key])
-            return;
-        seen_[key] = true;
-        Target& target = targets_.emplace_back();
-        target.host = host_;
-        target.port = port;
-        target.transport = transport;
-        if (entry)
-            target.service = std::string(entry->name);
-        const DialogueKind dialogue = dialogue_ ? *dialogue_
-                                      : entry   ? dialogue_of(*entry)
-                                                : DialogueKind::generic;
-        target.dialogue = probe::dialogue_over(dialogue, transport);
-    }
-
-    const Context& context_;
-    const services::Table& table_;
-    const std::string& host_;
-    std::optional<DialogueKind> dialogue_;
-    std::vector<bool> seen_;
-    std::vector<Target> targets_;
-};
+    if (in.bad())
+        throw std::runtime_error("--hosts-from: cannot read " + path);
+}
 
 } // namespace
 
-std::vector<Target> make_targets(const Context& context, const services::Table& table,
-                                 const std::string& host, std::optional<DialogueKind> dialogue,
-                                 std::span<const std::string> queries)
+ProbeWords split_probe_words(const Context& context)
 {
-    TargetList list(context, table, host, dialogue);
-    for (const std::string& query : queries)
-        list.add_query(query);
-    return list.take();
+    const std::vector<std::string>& arguments = context.arguments;
+    const bool hosts_from = context.options.count("hosts-from") > 0;
+    std::size_t split = 0;
+    if (context.arguments_before_dashes) {
+        split = *context.arguments_before_dashes;
+    } else {
+        split = hosts_from || arguments.empty() ? 0 : 1;
+        while (split < arguments.size() && probe::written_as_hosts(arguments[split]))
+            ++split;
+    }
+    ProbeWords words{{arguments.begin(), arguments.begin() + static_cast<std::ptrdiff_t>(split)},
+                     {arguments.begin() + static_cast<std::ptrdiff_t>(split), arguments.end()}};
+    if (words.hosts.empty() && !hosts_from)
+        throw UsageError("probe: give a HOST (or --hosts-from FILE) and at least one QUERY (or --top N)");
+    if (words.queries.empty() && context.options.count("top") == 0)
+        throw UsageError("probe: give at least one QUERY (or --top N) after the hosts");
+    return words;
+}
+
+probe::TargetPlan make_plan(const Context& context, const services::Table& table, const ProbeWords& words,
+                            std::optional<probe::DialogueKind> dialogue)
+{
+    const po::variables_map& options = context.options;
+    const bool allow_large = options.count("allow-large") > 0;
+    probe::HostList hosts;
+    for (const std::string& item : words.hosts) {
+        try {
+            hosts.add(item, allow_large);
+        } catch (const probe::TargetError& error) {
+            throw UsageError(std::string("probe: ") + error.what());
+        }
+    }
+    if (options.count("hosts-from"))
+        add_hosts_from(hosts, options["hosts-from"].as<std::string>(), allow_large);
+    if (hosts.empty())
+        throw UsageError("probe: --hosts-from gives no host");
+
+    probe::PortList ports(table, source_names(table), dialogue, context.global.first);
+    try {
+        if (options.count("top")) {
+            const std::size_t count = read_whole_number("--top", options["top"].as<std::string>(), true);
+            const std::string protocol = context.global.protocol.value_or("tcp");
+            if (protocol != "tcp" && protocol != "udp")
+                throw UsageError("--top: -p/--proto is tcp or udp, not '" + protocol + "'");
+            ports.add_top(count, protocol == "tcp" ? probe::Transport::tcp : probe::Transport::udp);
+        }
+        for (const std::string& query : words.queries)
+            ports.add_query(query, context.query(query));
+    } catch (const probe::TargetError& error) {
+        throw UsageError(error.what());
+    }
+    return probe::TargetPlan(std::move(hosts), ports.ports());
 }
 
 } // namespace portent::cli

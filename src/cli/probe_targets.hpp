@@ -1,24 +1,33 @@
 #pragma once
 
 #include "cli/command.hpp"
-#include "probe/target.hpp"
+#include "probe/targets.hpp"
 
 #include <optional>
-#include <span>
 #include <string>
 #include <vector>
 
 namespace portent::cli {
 
-// The targets of `portent probe HOST QUERY...`, each port and protocol once, in the order the
-// queries give them. The one rule: a bare PORT or LO-HI is probed over TCP, and over UDP as
-// well for each port the database lists for UDP; a NAME over the protocols the database lists
-// for it. /PROTO and -p narrow to one protocol, and so does a TCP-only --as dialogue (http,
-// https, banner). Each target speaks `dialogue` when given, else its service's own.
-// Throws UsageError for a query that cannot be probed, std::runtime_error for an unknown name.
-[[nodiscard]] std::vector<probe::Target> make_targets(const Context& context, const services::Table& table,
-                                                      const std::string& host,
-                                                      std::optional<probe::DialogueKind> dialogue,
-                                                      std::span<const std::string> queries);
+// The arguments of `portent probe`, told apart. With "--", the arguments before it are TARGETS
+// and those after it QUERYs. Without: the first argument is a TARGETS item (unless --hosts-from
+// gives the hosts), so are the arguments after it that are written as hosts
+// (probe::written_as_hosts(): an address, a block, a range, a comma-separated list), and the
+// first argument that is not starts the QUERYs. Throws UsageError when hosts or queries are missing.
+struct ProbeWords
+{
+    std::vector<std::string> hosts;
+    std::vector<std::string> queries;
+};
+[[nodiscard]] ProbeWords split_probe_words(const Context& context);
+
+// The targets of `portent probe`: the hosts of `words` and --hosts-from, by the ports of the
+// queries and --top (probe::PortList), each port and protocol once. Each target speaks
+// `dialogue` when given, else its service's own. Throws UsageError for a bad host item or a
+// query that cannot be probed, std::runtime_error for an unknown name or a database without
+// open-frequencies for --top.
+[[nodiscard]] probe::TargetPlan make_plan(const Context& context, const services::Table& table,
+                                          const ProbeWords& words,
+                                          std::optional<probe::DialogueKind> dialogue);
 
 } // namespace portent::cli

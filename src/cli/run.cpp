@@ -8,6 +8,7 @@
 
 #include <boost/program_options.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstdlib>
@@ -171,7 +172,9 @@ int run_command(int argc, char** argv)
     const po::options_description global = global_options();
     po::options_description every_option = global;
     for (const Command* command : commands())
-        every_option.add(command->options);
+        for (const auto& option : command->options.options()) // an option that several commands have, once
+            if (every_option.find_nothrow(option->long_name(), false) == nullptr)
+                every_option.add(option);
     every_option.add_options()(arguments_key, po::value<std::vector<std::string>>());
     po::positional_options_description positional;
     positional.add(arguments_key, -1);
@@ -213,6 +216,14 @@ int run_command(int argc, char** argv)
     Context context{read_global_options(values),  std::move(arguments),        values, std::cout, std::cerr,
                     ::isatty(STDOUT_FILENO) == 1, ::isatty(STDERR_FILENO) == 1};
     context.command = command;
+    // Boost takes every word after "--" as positional and drops the "--": they end the arguments.
+    const auto dashes =
+        std::find_if(argv + 1, argv + argc, [](const char* word) { return std::string_view(word) == "--"; });
+    if (dashes != argv + argc) {
+        const auto after = static_cast<std::size_t>(argv + argc - dashes - 1);
+        context.arguments_before_dashes =
+            context.arguments.size() - std::min(after, context.arguments.size());
+    }
     if (context.out_is_terminal)
         context.table_width = terminal_width();
     context.command_named = explicit_command;

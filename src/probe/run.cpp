@@ -4,6 +4,7 @@
 #include "probe/dialogue/starttls.hpp"
 #include "probe/exchange.hpp"
 #include "probe/resolve.hpp"
+#include "probe/target_source.hpp"
 #include "util/file_descriptor.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -21,6 +22,7 @@
 #include <poll.h>
 #include <sys/resource.h>
 #include <unistd.h>
+#include <unordered_map>
 
 namespace portent::probe {
 
@@ -31,46 +33,57 @@ using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t most_default_parallelism = 4096;
 constexpr auto progress_interval = std::chrono::milliseconds(100);
+constexpr std::uint64_t stop_check_interval = 256;
+
+// What the run knows of one host while some of its targets have started and not all ended.
+struct ActiveHost
+{
+    std::uint64_t in_flight = 0;
+    std::uint64_t done = 0;
+    std::vector<asio::steady_timer*> waiting; // workers waiting for a target of it to end
+};
 
 // Shared by the workers of one run; they all run on the one thread of the event loop.
 struct Run
 {
-    Run(std::span<const Target> targets, const ProbeOptions& options) : targets(targets), options(options) {}
+    Run(const TargetSource& targets, const ProbeOptions& options) : targets(targets), options(options) {}
 
-    std::span<const Target> targets;
+    const TargetSource& targets;
     const ProbeOptions& options;
-    std::vector<HostAddresses> hosts;      // the addresses of each distinct host
-    std::vector<std::uint32_t> host_of;    // index into `hosts` for each target
-    std::optional<asio::ssl::context> tls; // when some target speaks TLS
-    std::size_t next = 0;
-    std::size_t done = 0;
-    std::size_t answered = 0;
+    std::map<std::string, HostAddresses, std::less<>> named; // the names, looked up before the run
+    std::optional<asio::ssl::context> tls;                   // when some target speaks TLS
+    std::uint64_t next = 0;
+    std::uint64_t done = 0;
+    std::uint64_t open = 0;
+    std::uint64_t answered = 0;
+    std::uint64_t hosts_done = 0;
+    std::unordered_map<std::uint64_t, ActiveHost> active; // by host index
     Clock::time_point start = Clock::now();
+    Clock::time_point next_start = Clock::now(); // the earliest start of the next target (--rate)
     std::size_t live_workers = 0;
-    std::vector<Deadline*> deadlines; // of the live workers, to end their targets when stopped
+    std::vector<Deadline*> deadlines;        // of the live workers, to end their targets when stopped
+    std::vector<asio::steady_timer*> pauses; // of the live workers, to end their waits when stopped
     bool stopped = false;
     asio::steady_timer* progress_timer = nullptr;
     asio::posix::stream_descriptor* stop_watch = nullptr;
 
-    Progress progress() const { return {done, targets.size(), answered, Clock::now() - start}; }
+    Progress progress() const
+    {
+        return {done, targets.size(), open, answered, hosts_done, targets.host_count(), Clock::now() - start};
+    }
 };
 
-// Looks up each distinct host once, in the order of the targets, until the run is stopped.
-void look_up_hosts(Run& run)
+// Looks up each name once, in the order given, until the run is stopped.
+void look_up_names(Run& run)
 {
-    std::map<std::string, std::uint32_t, std::less<>> known;
-    run.host_of.reserve(run.targets.size());
-    for (const Target& target : run.targets) {
-        auto [place, added] = known.try_emplace(target.host, static_cast<std::uint32_t>(run.hosts.size()));
-        if (added) {
-            run.hosts.push_back(
-                look_up(target.host, run.options.family, run.options.timeout, run.options.stop_descriptor));
-            if (run.hosts.back().interrupted) {
-                run.stopped = true;
-                return;
-            }
+    for (const std::string& name : run.targets.names()) {
+        HostAddresses found =
+            look_up(name, run.options.family, run.options.timeout, run.options.stop_descriptor);
+        if (found.interrupted) {
+            run.stopped = true;
+            return;
         }
-        run.host_of.push_back(place->second);
+        run.named.emplace(name, std::move(found));
     }
 }
 
@@ -83,6 +96,7 @@ bool readable(int descriptor)
 void report(Run& run, ProbeResult&& result)
 {
     ++run.done;
+    run.open += result.state == State::open ? 1 : 0;
     run.answered += result.answered() ? 1 : 0;
     if (run.options.on_result)
         run.options.on_result(std::move(result));
@@ -104,6 +118,47 @@ void stop(Run& run)
     for (Deadline* deadline : run.deadlines)
         if (deadline)
             deadline->interrupt();
+    for (asio::steady_timer* pause : run.pauses)
+        if (pause)
+            pause->cancel();
+}
+
+// Waits until the host has fewer than --per-host targets in flight, then for the target's
+// turn under --rate; false when the run was stopped meanwhile.
+asio::awaitable<bool> wait_for_turn(Run& run, std::uint64_t host, asio::steady_timer& pause)
+{
+    ActiveHost& active = run.active[host];
+    while (!run.stopped && run.options.per_host > 0 && active.in_flight >= run.options.per_host) {
+        active.waiting.push_back(&pause);
+        pause.expires_at(Clock::time_point::max());
+        co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+        std::erase(active.waiting, &pause);
+    }
+    if (!run.stopped && run.options.rate > 0) {
+        const auto now = Clock::now();
+        const auto at = std::max(now, run.next_start);
+        run.next_start = at + std::chrono::nanoseconds(1'000'000'000 / run.options.rate);
+        if (at > now) {
+            pause.expires_at(at);
+            co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+        }
+    }
+    co_return !run.stopped;
+}
+
+// A target of `host` ends: the host is done after its last one, and a worker waiting for it goes on.
+void end_target(Run& run, std::uint64_t host)
+{
+    const auto found = run.active.find(host);
+    ActiveHost& active = found->second;
+    --active.in_flight;
+    ++active.done;
+    for (asio::steady_timer* pause : active.waiting)
+        pause->cancel();
+    if (active.done == run.targets.targets_of_host(host)) {
+        ++run.hosts_done;
+        run.active.erase(found);
+    }
 }
 
 asio::awaitable<void> watch_for_stop(Run& run)
@@ -122,16 +177,30 @@ asio::awaitable<void> watch_for_stop(Run& run)
         stop(run);
 }
 
-// Tries the target's addresses in order until one answers, refuses no more, or the deadline passes.
-asio::awaitable<ProbeResult> probe_target(Run& run, std::size_t index, ExchangeTools& tools)
+// The address of a literal host (a target of a block or a range): read at once, the resolver's
+// way (look_up()) only for what it must say of a literal of the other family.
+HostAddresses address_of(const std::string& host, const ProbeOptions& options)
 {
-    const Target& target = run.targets[index];
+    boost::system::error_code error;
+    const asio::ip::address address = asio::ip::make_address(host, error);
+    if (!error &&
+        (options.family == AddressFamily::any || address.is_v4() == (options.family == AddressFamily::ipv4)))
+        return HostAddresses{{address}, {}, false};
+    return look_up(host, options.family, options.timeout, -1);
+}
+
+// Tries the target's addresses in order until one answers, refuses no more, or the deadline passes.
+asio::awaitable<ProbeResult> probe_target(Run& run, const Target& target, ExchangeTools& tools)
+{
     if (target.port == 0) {
         ProbeResult result;
         result.detail = "port 0 cannot be probed";
         co_return result;
     }
-    const HostAddresses& host = run.hosts[run.host_of[index]];
+    const auto named = run.named.find(target.host);
+    const HostAddresses literal =
+        named == run.named.end() ? address_of(target.host, run.options) : HostAddresses{};
+    const HostAddresses& host = named == run.named.end() ? literal : named->second;
     if (host.addresses.empty()) {
         ProbeResult result;
         result.detail = host.failure;
@@ -151,14 +220,29 @@ asio::awaitable<ProbeResult> probe_target(Run& run, std::size_t index, ExchangeT
 asio::awaitable<void> work(Run& run, std::size_t worker)
 {
     Deadline deadline(co_await asio::this_coro::executor);
+    asio::steady_timer pause(co_await asio::this_coro::executor);
     run.deadlines[worker] = &deadline;
+    run.pauses[worker] = &pause;
     ExchangeTools tools{co_await asio::this_coro::executor, deadline, run.tls ? &*run.tls : nullptr,
                         run.options.timeout, run.options.warn_expiry_days};
     while (!run.stopped && run.next < run.targets.size()) {
-        const std::size_t index = run.next++;
+        const std::uint64_t index = run.next++;
+        // Targets that end at once (closed loopback ports) can keep the loop from ever polling the
+        // stop descriptor: look at it every so often.
+        if (index % stop_check_interval == 0 && readable(run.options.stop_descriptor)) {
+            stop(run);
+            report(run, interrupted(index, "interrupted before it was probed"));
+            break;
+        }
+        const std::uint64_t host = run.targets.host_of(index);
+        if (!co_await wait_for_turn(run, host, pause)) {
+            report(run, interrupted(index, "interrupted before it was probed"));
+            break;
+        }
+        ++run.active[host].in_flight;
         ProbeResult result;
         try {
-            result = co_await probe_target(run, index, tools);
+            result = co_await probe_target(run, run.targets.at(index), tools);
         } catch (const std::exception& failure) {
             deadline.disarm();
             result = ProbeResult{};
@@ -170,9 +254,11 @@ asio::awaitable<void> work(Run& run, std::size_t worker)
             result.address = std::move(address);
         }
         result.target = index;
+        end_target(run, host);
         report(run, std::move(result));
     }
     run.deadlines[worker] = nullptr;
+    run.pauses[worker] = nullptr;
     if (--run.live_workers == 0) {
         if (run.progress_timer)
             run.progress_timer->cancel();
@@ -200,12 +286,6 @@ void rethrow_failure(const std::exception_ptr& failure)
         std::rethrow_exception(failure);
 }
 
-bool speaks_tls(const Target& target)
-{
-    const DialogueKind dialogue = dialogue_over(target.dialogue, target.transport);
-    return dialogue == DialogueKind::https || dialogue == DialogueKind::tls || StartTls::of(dialogue);
-}
-
 } // namespace
 
 std::size_t parallelism_limit()
@@ -223,24 +303,28 @@ std::size_t default_parallelism()
     return std::min(parallelism_limit(), most_default_parallelism);
 }
 
-void run_probes(std::span<const Target> targets, const ProbeOptions& options)
+namespace {
+
+void run_targets(const TargetSource& targets, const ProbeOptions& options)
 {
     Run run{targets, options};
-    const bool any_udp = std::any_of(targets.begin(), targets.end(),
-                                     [](const Target& target) { return target.transport == Transport::udp; });
-    const util::FileDescriptor timestamps(any_udp ? keep_receive_timestamps_on() : -1);
+    const util::FileDescriptor timestamps(targets.any_udp() ? keep_receive_timestamps_on() : -1);
     run.stopped = readable(options.stop_descriptor);
     if (!run.stopped)
-        look_up_hosts(run);
-    if (std::any_of(targets.begin(), targets.end(), speaks_tls)) {
+        look_up_names(run);
+    if (targets.any_tls()) {
         run.tls.emplace(asio::ssl::context::tls_client);
         prepare_tls_context(*run.tls);
     }
     run.start = Clock::now();
+    run.next_start = run.start;
     asio::io_context loop(1);
     const std::size_t parallel = options.parallel == 0 ? default_parallelism() : options.parallel;
-    const std::size_t workers = run.stopped ? 0 : std::min({parallel, parallelism_limit(), targets.size()});
+    const std::size_t workers = run.stopped ? 0
+                                            : static_cast<std::size_t>(std::min<std::uint64_t>(
+                                                  std::min(parallel, parallelism_limit()), targets.size()));
     run.deadlines.assign(workers, nullptr);
+    run.pauses.assign(workers, nullptr);
     run.live_workers = workers;
     for (std::size_t i = 0; i < workers; ++i)
         asio::co_spawn(loop, work(run, i), rethrow_failure);
@@ -249,8 +333,20 @@ void run_probes(std::span<const Target> targets, const ProbeOptions& options)
     if (workers > 0 && options.stop_descriptor >= 0)
         asio::co_spawn(loop, watch_for_stop(run), rethrow_failure);
     loop.run();
-    for (std::size_t index = run.next; index < targets.size(); ++index)
+    for (std::uint64_t index = run.next; index < targets.size(); ++index)
         report(run, interrupted(index, "interrupted before it was probed"));
+}
+
+} // namespace
+
+void run_probes(std::span<const Target> targets, const ProbeOptions& options)
+{
+    run_targets(ListedTargets(targets), options);
+}
+
+void run_probes(const TargetPlan& plan, const ProbeOptions& options)
+{
+    run_targets(PlannedTargets(plan), options);
 }
 
 } // namespace portent::probe

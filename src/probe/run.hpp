@@ -2,9 +2,11 @@
 
 #include "probe/result.hpp"
 #include "probe/target.hpp"
+#include "probe/targets.hpp"
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <span>
@@ -21,9 +23,12 @@ enum class AddressFamily
 
 struct Progress
 {
-    std::size_t done = 0;
-    std::size_t total = 0;
-    std::size_t answered = 0;
+    std::uint64_t done = 0; // targets
+    std::uint64_t total = 0;
+    std::uint64_t open = 0;
+    std::uint64_t answered = 0;
+    std::uint64_t hosts_done = 0; // hosts whose every target has ended
+    std::uint64_t hosts = 0;
     std::chrono::steady_clock::duration elapsed{};
 };
 
@@ -34,6 +39,8 @@ struct ProbeOptions
     std::size_t parallel = 0; // targets in flight at once; 0: default_parallelism()
     // A TLS certificate that expires in fewer days than this fails its target's verdict.
     std::optional<long long> warn_expiry_days;
+    std::size_t rate = 0;     // targets started a second at most, evenly spaced; 0: no limit
+    std::size_t per_host = 0; // targets in flight towards one host at most; 0: no limit
     // Called with each result as it is ready, in the order they finish.
     std::function<void(ProbeResult&&)> on_result;
     // Called about ten times a second while the run lasts, when set.
@@ -54,6 +61,11 @@ struct ProbeOptions
 // then probes every target, on one event loop with at most `options.parallel` (capped at
 // parallelism_limit()) in flight; each target ends by its deadline. Every target gets one result:
 // the targets of a host that cannot be looked up get state error and the reason.
+// Targets start in order, `options.rate` a second at most and `options.per_host` at most in
+// flight towards one host; a target whose host is at that limit waits for one of them to end.
 void run_probes(std::span<const Target> targets, const ProbeOptions& options);
+// The same for a plan's targets, made one at a time as they start: what a run holds is bounded
+// by `options.parallel`, not by the plan's size. ProbeResult::target is the index in the plan.
+void run_probes(const TargetPlan& plan, const ProbeOptions& options);
 
 } // namespace portent::probe

@@ -66,6 +66,15 @@ std::string table_answer(const std::string& answer)
     return answer.substr(0, cut) + "\u2026";
 }
 
+// 25600 as "25,600".
+std::string grouped(std::uint64_t number)
+{
+    std::string digits = std::to_string(number);
+    for (std::size_t at = digits.size(); at > 3; at -= 3)
+        digits.insert(at - 3, 1, ',');
+    return digits;
+}
+
 } // namespace
 
 void write_probe_table(std::ostream& out, std::span<const Target> targets,
@@ -117,9 +126,13 @@ void ProgressLine::show(const probe::Progress& progress)
 {
     if (progress.elapsed < progress_after)
         return;
-    std::string line = "probing " + visible(host_) + ": " + std::to_string(progress.done) + '/' +
-                       std::to_string(progress.total) + " done, " + std::to_string(progress.answered) +
-                       " answered";
+    std::string line = "probing ";
+    if (progress.hosts == 1)
+        line += visible(host_) + ": ";
+    else
+        line += "hosts " + grouped(progress.hosts_done) + '/' + grouped(progress.hosts) + ", ";
+    line += "targets " + grouped(progress.done) + '/' + grouped(progress.total) + ", " +
+            grouped(progress.open) + " open, " + grouped(progress.answered) + " answered";
     if (shown_ && line == last_line_)
         return;
     err_ << "\r\033[K" << line << std::flush;

@@ -29,7 +29,8 @@ void write_probe_table(std::ostream& out, std::span<const probe::Target> targets
 void write_probe_json(std::ostream& out, std::span<const probe::Target> targets,
                       std::span<const probe::ProbeResult> results);
 
-// The progress line on a terminal's stderr, once a run has lasted a second.
+// The progress line on a terminal's stderr, once a run has lasted a second: hosts finished,
+// targets ended, how many open and answered (`host` names the host of a run that has one).
 class ProgressLine
 {
 public:

@@ -3,6 +3,7 @@
 
 #include "services/line_text.hpp"
 #include "services/parse/iana_csv.hpp"
+#include "services/parse/line_reader.hpp"
 #include "util/ascii.hpp"
 
 #include <charconv>
@@ -141,6 +142,55 @@ bool parse_port_range(std::string_view text, Entry& entry)
 
 } // namespace
 
+std::size_t csv_record_end(std::string_view text, std::size_t start)
+{
+    constexpr std::size_t unknown = std::string_view::npos;
+    std::size_t position = start;
+    while (true) {
+        // Outside quotes every '\n' ends the record, and a quote opens a field only at its start.
+        const std::size_t stop = position + parsing::find_either(text.substr(position), '"', '\n');
+        if (stop >= text.size())
+            return unknown;
+        if (text[stop] == '\n')
+            return stop;
+        position = stop + 1;
+        if (stop != start && text[stop - 1] != ',')
+            continue;  // a quote inside a plain field is text
+        while (true) { // inside the quoted field: "" is a quote
+            const std::size_t quote = text.find('"', position);
+            if (quote == std::string_view::npos || quote + 1 >= text.size())
+                return unknown;
+            position = quote + 1;
+            if (text[position] != '"')
+                break;
+            ++position;
+        }
+    }
+}
+
+bool csv_record_may_hold_port(std::string_view record, std::uint16_t port)
+{
+    std::size_t position = 0;
+    if (record.starts_with('"')) { // a quoted name: "" is a quote
+        for (position = 1;; position += 2) {
+            position = record.find('"', position);
+            if (position == std::string_view::npos)
+                return true;
+            if (position + 1 >= record.size() || record[position + 1] != '"')
+                break;
+        }
+    }
+    const std::size_t comma = record.find(',', position);
+    if (comma == std::string_view::npos || record.substr(comma + 1).starts_with('"'))
+        return true; // no port field, or a quoted one: the parser decides
+    std::string_view field = record.substr(comma + 1);
+    field = field.substr(0, field.find(','));
+    Entry entry;
+    if (!parse_port_range(field, entry))
+        return true;
+    return entry.has_port && entry.port_first <= port && port <= entry.port_last;
+}
+
 ParseResult parse_iana_csv(std::string_view text, std::uint32_t source, std::uint32_t first_line)
 {
     ParseResult result;
@@ -153,7 +203,9 @@ ParseResult parse_iana_csv(std::string_view text, std::uint32_t source, std::uin
         reader.read_record(fields, problem);
         if (!problem.empty())
             result.diagnostics.push_back({source, number, problem});
-        if (std::exchange(first, false) && fields[0] == "Service Name")
+        // The header is the file's first record: a part of a file that starts further down
+        // holds none.
+        if (std::exchange(first, false) && first_line == 1 && fields[0] == "Service Name")
             continue;
         if (fields.size() == 1 && trim(fields[0]).empty())
             continue;

@@ -2,7 +2,7 @@
 
 #include "cli/completion_line.hpp"
 #include "cli/text.hpp"
-#include "probe/dialogue/dialogue.hpp"
+#include "probe/dialogues.hpp"
 #include "probe/duration.hpp"
 #include "services/source.hpp"
 #include "util/ascii.hpp"

@@ -1,11 +1,12 @@
 #include "cli/command.hpp"
 #include "cli/interrupt.hpp"
 #include "cli/output.hpp"
-#include "cli/probe_output.hpp"
+#include "cli/output/probe.hpp"
 #include "cli/probe_targets.hpp"
-#include "probe/dialogue/dialogue.hpp"
+#include "probe/dialogues.hpp"
 #include "probe/duration.hpp"
 #include "probe/run.hpp"
+#include "util/host.hpp"
 
 #include <algorithm>
 #include <csignal>
@@ -36,7 +37,7 @@ ProbeSettings read_settings(const Context& context)
     if (context.arguments.size() < 2)
         throw UsageError("probe: give at least one QUERY after the HOST");
     ProbeSettings settings;
-    settings.host = std::string(probe::host_without_brackets(context.arguments.front()));
+    settings.host = std::string(util::host_without_brackets(context.arguments.front()));
     if (settings.host.empty())
         throw UsageError("probe: the HOST is empty");
     const po::variables_map& options = context.options;

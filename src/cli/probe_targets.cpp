@@ -1,7 +1,7 @@
 #include "cli/probe_targets.hpp"
 
 #include "cli/output.hpp"
-#include "probe/dialogue/dialogue.hpp"
+#include "probe/dialogues.hpp"
 
 #include <algorithm>
 

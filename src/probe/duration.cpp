@@ -1,5 +1,7 @@
 #include "probe/duration.hpp"
 
+#include "util/ascii.hpp"
+
 #include <array>
 #include <cstdint>
 #include <string>
@@ -22,11 +24,6 @@ constexpr std::array units = {Unit{"us", 1us}, Unit{"ms", 1ms}, Unit{"s", 1s},
 
 constexpr std::chrono::nanoseconds longest = 24h;
 
-bool is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
 } // namespace
 
 std::optional<std::chrono::nanoseconds> parse_duration(std::string_view text, std::string* why)
@@ -41,7 +38,7 @@ std::optional<std::chrono::nanoseconds> parse_duration(std::string_view text, st
     if (negative)
         text.remove_prefix(1);
     std::size_t number_end = 0;
-    while (number_end < text.size() && (is_digit(text[number_end]) || text[number_end] == '.'))
+    while (number_end < text.size() && (util::is_digit(text[number_end]) || text[number_end] == '.'))
         ++number_end;
     const std::string_view number = text.substr(0, number_end);
     const std::string_view suffix = text.substr(number_end);

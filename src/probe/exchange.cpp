@@ -1,6 +1,6 @@
 #include "probe/exchange.hpp"
 
-#include "services/file_descriptor.hpp"
+#include "util/file_descriptor.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -171,7 +171,7 @@ asio::awaitable<ProbeResult> exchange_tcp(const Target& target, const tcp::endpo
 {
     ProbeResult result;
     result.address = endpoint.address().to_string();
-    services::FileDescriptor descriptor(
+    util::FileDescriptor descriptor(
         ::socket(endpoint.protocol().family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
     if (descriptor.get() < 0) {
         result.detail =

@@ -1,6 +1,7 @@
 #include "probe/resolve.hpp"
 
-#include "services/file_descriptor.hpp"
+#include "util/file_descriptor.hpp"
+#include "util/host.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -79,7 +80,7 @@ struct PendingLookup
     std::mutex mutex;
     HostAddresses answer;
     bool answered = false;
-    services::FileDescriptor ready{::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)};
+    util::FileDescriptor ready{::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)};
 };
 
 } // namespace
@@ -87,7 +88,7 @@ struct PendingLookup
 HostAddresses look_up(const std::string& host, AddressFamily family, std::chrono::nanoseconds timeout,
                       int stop_descriptor)
 {
-    const std::string name(host_without_brackets(host));
+    const std::string name(util::host_without_brackets(host));
     int status = 0;
     HostAddresses literal = get_addresses(name, family, AI_NUMERICHOST, &status);
     if (status != EAI_NONAME)

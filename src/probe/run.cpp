@@ -3,7 +3,7 @@
 #include "probe/dialogue/dialogue.hpp"
 #include "probe/exchange.hpp"
 #include "probe/resolve.hpp"
-#include "services/file_descriptor.hpp"
+#include "util/file_descriptor.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -206,18 +206,6 @@ bool speaks_https(const Target& target)
 
 } // namespace
 
-std::string_view to_string(State state)
-{
-    switch (state) {
-    case State::open: return "open";
-    case State::closed: return "closed";
-    case State::filtered: return "filtered";
-    case State::error: return "error";
-    case State::interrupted: return "interrupted";
-    }
-    return "";
-}
-
 std::size_t parallelism_limit()
 {
     rlimit limit{};
@@ -238,7 +226,7 @@ void run_probes(std::span<const Target> targets, const ProbeOptions& options)
     Run run{targets, options};
     const bool any_udp = std::any_of(targets.begin(), targets.end(),
                                      [](const Target& target) { return target.transport == Transport::udp; });
-    const services::FileDescriptor timestamps(any_udp ? keep_receive_timestamps_on() : -1);
+    const util::FileDescriptor timestamps(any_udp ? keep_receive_timestamps_on() : -1);
     run.stopped = readable(options.stop_descriptor);
     if (!run.stopped)
         look_up_hosts(run);

@@ -26,13 +26,6 @@ enum class DialogueKind
 
 [[nodiscard]] std::string_view to_string(Transport transport);
 
-// "::1" for "[::1]"; any other host as it is.
-[[nodiscard]] inline std::string_view host_without_brackets(std::string_view host)
-{
-    if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
-        return host.substr(1, host.size() - 2);
-    return host;
-}
 [[nodiscard]] std::string_view to_string(DialogueKind dialogue);
 
 // One thing to probe: a host, a port on it, the transport, and the dialogue to speak there.

@@ -6,23 +6,26 @@ using namespace portent::probe;
 
 TEST_CASE("http writes a GET / request by hand", "[probe][http]")
 {
-    const std::string request = make_http_dialogue("example.org", 80)->request();
+    const std::string request = make_http_dialogue("example.org", 80, HttpOver::plain)->request();
     CHECK(request.starts_with("GET / HTTP/1.1\r\n"));
     CHECK(request.find("\r\nHost: example.org\r\n") != std::string::npos);
     CHECK(request.find("\r\nUser-Agent: portent/") != std::string::npos);
     CHECK(request.find("\r\nConnection: close\r\n") != std::string::npos);
     CHECK(request.ends_with("\r\n\r\n"));
 
-    CHECK(make_http_dialogue("localhost", 8080)->request().find("\r\nHost: localhost:8080\r\n") !=
+    CHECK(make_http_dialogue("localhost", 8080, HttpOver::plain)
+              ->request()
+              .find("\r\nHost: localhost:8080\r\n") != std::string::npos);
+    CHECK(make_http_dialogue("::1", 8080, HttpOver::plain)->request().find("\r\nHost: [::1]:8080\r\n") !=
           std::string::npos);
-    CHECK(make_http_dialogue("::1", 8080)->request().find("\r\nHost: [::1]:8080\r\n") != std::string::npos);
-    CHECK(make_https_dialogue("example.org", 443)->request().find("\r\nHost: example.org\r\n") !=
-          std::string::npos);
+    CHECK(
+        make_http_dialogue("example.org", 443, HttpOver::tls)->request().find("\r\nHost: example.org\r\n") !=
+        std::string::npos);
 }
 
 TEST_CASE("http reads the status line and the Server header", "[probe][http]")
 {
-    auto dialogue = make_http_dialogue("localhost", 80);
+    auto dialogue = make_http_dialogue("localhost", 80, HttpOver::plain);
     const std::string answer =
         "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nserver:  nginx/1.22.1 \r\n\r\n<html>";
     CHECK(dialogue->complete(answer));
@@ -34,7 +37,7 @@ TEST_CASE("http reads the status line and the Server header", "[probe][http]")
 
 TEST_CASE("http takes any status and no Server header", "[probe][http]")
 {
-    auto dialogue = make_http_dialogue("localhost", 80);
+    auto dialogue = make_http_dialogue("localhost", 80, HttpOver::plain);
     const Judgement not_found = dialogue->judge({"HTTP/1.0 404 Not Found\n\n", ReadEnd::complete});
     CHECK(not_found.passed == true);
     CHECK(not_found.answer == "HTTP/1.0 404 Not Found");
@@ -46,7 +49,7 @@ TEST_CASE("http takes any status and no Server header", "[probe][http]")
 
 TEST_CASE("http fails on what is not HTTP", "[probe][http]")
 {
-    auto dialogue = make_http_dialogue("localhost", 80);
+    auto dialogue = make_http_dialogue("localhost", 80, HttpOver::plain);
     CHECK_FALSE(dialogue->complete("HTTP/1.1 200 OK\r\n"));
     for (const char* answer :
          {"SSH-2.0-OpenSSH_9.2\r\n", "HTTP/1.1 2000 OK\r\n", "HTTP/x 200 OK\r\n", "HTTP/1.1 20 OK\r\n",
@@ -63,7 +66,7 @@ TEST_CASE("http fails on what is not HTTP", "[probe][http]")
 
 TEST_CASE("https names the TLS version beside the Server header", "[probe][http]")
 {
-    auto dialogue = make_https_dialogue("localhost", 443);
+    auto dialogue = make_http_dialogue("localhost", 443, HttpOver::tls);
     const Judgement judgement = dialogue->judge({"HTTP/1.1 301 Moved\r\nServer: x\r\n\r\n", ReadEnd::complete,
                                                  std::chrono::system_clock::now(), "TLSv1.3"});
     CHECK(judgement.passed == true);
@@ -73,7 +76,7 @@ TEST_CASE("https names the TLS version beside the Server header", "[probe][http]
 
 TEST_CASE("http passes only the status codes RFC 9110 defines, 100-599", "[probe][http]")
 {
-    auto dialogue = make_http_dialogue("localhost", 80);
+    auto dialogue = make_http_dialogue("localhost", 80, HttpOver::plain);
     for (const char* code : {"999", "600", "099", "000"}) {
         const Judgement judgement =
             dialogue->judge({"HTTP/1.1 " + std::string(code) + " Whatever\r\n\r\n", ReadEnd::complete});
@@ -87,7 +90,7 @@ TEST_CASE("http passes only the status codes RFC 9110 defines, 100-599", "[probe
 
 TEST_CASE("http fails a status line or header section that RFC 9112 forbids", "[probe][http]")
 {
-    auto dialogue = make_http_dialogue("localhost", 80);
+    auto dialogue = make_http_dialogue("localhost", 80, HttpOver::plain);
     const auto detail_of = [&](std::string_view answer, ReadEnd end = ReadEnd::complete) {
         const Judgement judgement = dialogue->judge({answer, end});
         CHECK(judgement.passed == false);
@@ -109,7 +112,7 @@ TEST_CASE("http fails a status line or header section that RFC 9112 forbids", "[
 
 TEST_CASE("http takes what RFC 9112 allows in a header section", "[probe][http]")
 {
-    auto dialogue = make_http_dialogue("localhost", 80);
+    auto dialogue = make_http_dialogue("localhost", 80, HttpOver::plain);
     const Judgement folded = dialogue->judge(
         {"HTTP/1.1 200 OK\r\nX-Long: one\r\n\ttwo\r\nServer: a\tb \xc3\xa9\r\n\r\n", ReadEnd::complete});
     CHECK(folded.passed == true);

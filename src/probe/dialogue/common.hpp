@@ -35,18 +35,3 @@ namespace portent::probe::dialogue_text {
                                         std::uint16_t default_port);
 
 } // namespace portent::probe::dialogue_text
-
-// HTTP/1.1, shared by the http and https dialogues.
-namespace portent::probe::http_exchange {
-
-// GET / with Host, User-Agent and Connection: close.
-[[nodiscard]] std::string request(std::string_view host, std::uint16_t port, std::uint16_t default_port);
-
-// True once the header block has ended (an empty line).
-[[nodiscard]] bool headers_complete(std::string_view received);
-
-// Passed when the answer starts with a whole HTTP status line; the answer is that line and
-// the detail names the Server header when there is one.
-[[nodiscard]] Judgement judge(const Reception& reception);
-
-} // namespace portent::probe::http_exchange

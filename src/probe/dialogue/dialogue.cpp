@@ -1,12 +1,11 @@
 #include "probe/dialogue/dialogue.hpp"
 
 #include "probe/dialogue/common.hpp"
-
-#include <boost/locale/utf.hpp>
+#include "util/utf8.hpp"
 
 #include <array>
 #include <cstdio>
-#include <span>
+#include <string>
 #include <utility>
 
 namespace portent::probe {
@@ -19,12 +18,9 @@ struct NamedDialogue
     DialogueKind dialogue;
 };
 
-constexpr std::array dialogue_kinds = {
-    NamedDialogue{"generic", DialogueKind::generic}, NamedDialogue{"daytime", DialogueKind::daytime},
-    NamedDialogue{"time", DialogueKind::time},       NamedDialogue{"echo", DialogueKind::echo},
-    NamedDialogue{"http", DialogueKind::http},       NamedDialogue{"https", DialogueKind::https},
-    NamedDialogue{"banner", DialogueKind::banner},
-};
+constexpr std::array dialogue_kinds = {DialogueKind::generic, DialogueKind::daytime, DialogueKind::time,
+                                       DialogueKind::echo,    DialogueKind::http,    DialogueKind::https,
+                                       DialogueKind::banner};
 
 // Services whose name differs from their dialogue's.
 constexpr std::array services_with_dialogues = {
@@ -40,31 +36,25 @@ constexpr std::array services_with_dialogues = {
 
 } // namespace
 
-std::string_view to_string(Transport transport)
-{
-    return transport == Transport::tcp ? "tcp" : "udp";
-}
-
-std::string_view to_string(DialogueKind dialogue)
-{
-    for (const NamedDialogue& kind : dialogue_kinds)
-        if (kind.dialogue == dialogue)
-            return kind.name;
-    return "";
-}
-
 std::string_view dialogue_names()
 {
-    return "generic, daytime, time, echo, http, https, banner";
+    static const std::string names = [] {
+        std::string text;
+        for (const DialogueKind dialogue : dialogue_kinds)
+            text += (text.empty() ? "" : ", ") + std::string(to_string(dialogue));
+        return text;
+    }();
+    return names;
 }
 
 std::optional<DialogueKind> dialogue_named(std::string_view name)
 {
-    for (const auto& table : {std::span<const NamedDialogue>(dialogue_kinds),
-                              std::span<const NamedDialogue>(services_with_dialogues)})
-        for (const NamedDialogue& named : table)
-            if (named.name == name)
-                return named.dialogue;
+    for (const DialogueKind dialogue : dialogue_kinds)
+        if (to_string(dialogue) == name)
+            return dialogue;
+    for (const NamedDialogue& named : services_with_dialogues)
+        if (named.name == name)
+            return named.dialogue;
     return std::nullopt;
 }
 
@@ -87,8 +77,8 @@ std::unique_ptr<Dialogue> make_dialogue(const Target& target)
     case DialogueKind::daytime: return make_daytime_dialogue(target.transport);
     case DialogueKind::time: return make_time_dialogue();
     case DialogueKind::echo: return make_echo_dialogue();
-    case DialogueKind::http: return make_http_dialogue(target.host, target.port);
-    case DialogueKind::https: return make_https_dialogue(target.host, target.port);
+    case DialogueKind::http: return make_http_dialogue(target.host, target.port, HttpOver::plain);
+    case DialogueKind::https: return make_http_dialogue(target.host, target.port, HttpOver::tls);
     case DialogueKind::banner: return make_banner_dialogue();
     }
     return make_generic_dialogue(target.transport);
@@ -123,13 +113,13 @@ std::size_t first_not_printable_ascii(std::string_view bytes)
 
 std::size_t first_not_text(std::string_view bytes)
 {
-    using utf8 = boost::locale::utf::utf_traits<char>;
-    for (auto position = bytes.begin(); position != bytes.end();) {
-        const auto start = position;
-        const boost::locale::utf::code_point code = utf8::decode(position, bytes.end());
-        const bool control = (code < 0x20 && code != '\t') || (code >= 0x7F && code <= 0x9F);
-        if (code == boost::locale::utf::illegal || code == boost::locale::utf::incomplete || control)
-            return static_cast<std::size_t>(start - bytes.begin());
+    for (std::size_t offset = 0; offset < bytes.size();) {
+        const util::utf8::CodePoint code = util::utf8::decode(bytes.substr(offset));
+        const bool control =
+            (code.value < 0x20 && code.value != '\t') || (code.value >= 0x7F && code.value <= 0x9F);
+        if (code.length == 0 || control)
+            return offset;
+        offset += code.length;
     }
     return std::string_view::npos;
 }

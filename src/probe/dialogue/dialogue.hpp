@@ -1,5 +1,6 @@
 #pragma once
 
+#include "probe/dialogues.hpp"
 #include "probe/target.hpp"
 
 #include <chrono>
@@ -75,27 +76,18 @@ public:
 // The dialogue of a target: its kind spoken over its transport (see dialogue_over()).
 [[nodiscard]] std::unique_ptr<Dialogue> make_dialogue(const Target& target);
 
-// The dialogue actually spoken when `dialogue` is asked for over `transport`: http, https and
-// banner are TCP only, so over UDP they become generic.
-[[nodiscard]] DialogueKind dialogue_over(DialogueKind dialogue, Transport transport);
-
-// A dialogue's own name ("http", "banner", …) or the name of a service that speaks one
-// ("www", "ssh", …); nullopt for anything else.
-[[nodiscard]] std::optional<DialogueKind> dialogue_named(std::string_view name);
-
-// The dialogue for a service name from the database: generic when it has none of its own.
-[[nodiscard]] DialogueKind dialogue_for_service(std::string_view service);
-
-// The names dialogue_named() accepts for the dialogues themselves, for help and errors.
-[[nodiscard]] std::string_view dialogue_names();
-
 // One per file in dialogue/.
 [[nodiscard]] std::unique_ptr<Dialogue> make_generic_dialogue(Transport transport);
 [[nodiscard]] std::unique_ptr<Dialogue> make_daytime_dialogue(Transport transport);
 [[nodiscard]] std::unique_ptr<Dialogue> make_time_dialogue();
 [[nodiscard]] std::unique_ptr<Dialogue> make_echo_dialogue();
-[[nodiscard]] std::unique_ptr<Dialogue> make_http_dialogue(std::string_view host, std::uint16_t port);
-[[nodiscard]] std::unique_ptr<Dialogue> make_https_dialogue(std::string_view host, std::uint16_t port);
+enum class HttpOver
+{
+    plain, // http
+    tls    // https: the runner has made the TLS handshake; the default port is 443
+};
+[[nodiscard]] std::unique_ptr<Dialogue> make_http_dialogue(std::string_view host, std::uint16_t port,
+                                                           HttpOver over);
 [[nodiscard]] std::unique_ptr<Dialogue> make_banner_dialogue();
 
 } // namespace portent::probe

@@ -1,19 +1,16 @@
 #include "probe/dialogue/common.hpp"
 #include "probe/dialogue/dialogue.hpp"
+#include "util/ascii.hpp"
 
 #include <algorithm>
-#include <cctype>
 
+// HTTP/1.1 (RFC 9110, 9112), spoken in the clear (http) or inside TLS (https: the runner does
+// the handshake).
 namespace portent::probe {
-
-namespace http_exchange {
 
 namespace {
 
-bool is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
+using util::is_digit;
 
 bool is_token_character(char c)
 {
@@ -65,21 +62,9 @@ std::string field_line_problem(std::string_view line, std::size_t number)
     return "";
 }
 
-bool equals_ignoring_case(std::string_view a, std::string_view b)
-{
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) ==
-                      std::tolower(static_cast<unsigned char>(y));
-           });
-}
-
 std::string_view trimmed(std::string_view text)
 {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-        text.remove_prefix(1);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
-        text.remove_suffix(1);
-    return text;
+    return util::trim_if(text, util::is_blank);
 }
 
 // The value of the first header called `name` in the header block after the status line.
@@ -91,16 +76,15 @@ std::optional<std::string_view> header_value(std::string_view answer, std::strin
         if (line.empty())
             break;
         const std::size_t colon = line.find(':');
-        if (colon != std::string_view::npos && equals_ignoring_case(trimmed(line.substr(0, colon)), name))
+        if (colon != std::string_view::npos &&
+            util::equals_ignoring_case(trimmed(line.substr(0, colon)), name))
             return trimmed(line.substr(colon + 1));
         start = answer.find('\n', start + 1);
     }
     return std::nullopt;
 }
 
-} // namespace
-
-std::string request(std::string_view host, std::uint16_t port, std::uint16_t default_port)
+std::string get_request(std::string_view host, std::uint16_t port, std::uint16_t default_port)
 {
     return "GET / HTTP/1.1\r\n"
            "Host: " +
@@ -118,7 +102,7 @@ bool headers_complete(std::string_view received)
            received.find("\n\n") != std::string_view::npos;
 }
 
-Judgement judge(const Reception& reception)
+Judgement judge_http(const Reception& reception)
 {
     const std::string_view bytes = reception.bytes;
     const std::string_view status_line = dialogue_text::first_line(bytes);
@@ -161,23 +145,26 @@ Judgement judge(const Reception& reception)
     return judgement;
 }
 
-} // namespace http_exchange
-
-namespace {
-
+// One GET / and the status line and header section it gets back. Over TLS, the detail names the
+// TLS version the handshake agreed.
 class HttpDialogue final : public Dialogue
 {
 public:
-    HttpDialogue(std::string_view host, std::uint16_t port) : request_(http_exchange::request(host, port, 80))
+    HttpDialogue(std::string_view host, std::uint16_t port, HttpOver over)
+        : request_(get_request(host, port, over == HttpOver::tls ? 443 : 80))
     {
     }
 
     std::string request() override { return request_; }
-    bool complete(std::string_view received) const override
+    bool complete(std::string_view received) const override { return headers_complete(received); }
+    Judgement judge(const Reception& reception) const override
     {
-        return http_exchange::headers_complete(received);
+        Judgement judgement = judge_http(reception);
+        if (!reception.tls_version.empty())
+            judgement.detail = std::string(reception.tls_version) + (judgement.detail.empty() ? "" : ", ") +
+                               judgement.detail;
+        return judgement;
     }
-    Judgement judge(const Reception& reception) const override { return http_exchange::judge(reception); }
 
 private:
     std::string request_;
@@ -185,9 +172,9 @@ private:
 
 } // namespace
 
-std::unique_ptr<Dialogue> make_http_dialogue(std::string_view host, std::uint16_t port)
+std::unique_ptr<Dialogue> make_http_dialogue(std::string_view host, std::uint16_t port, HttpOver over)
 {
-    return std::make_unique<HttpDialogue>(host, port);
+    return std::make_unique<HttpDialogue>(host, port, over);
 }
 
 } // namespace portent::probe

@@ -1,4 +1,4 @@
-#include "cli/probe_output.hpp"
+#include "cli/output/probe.hpp"
 
 #include "cli/output.hpp"
 #include "cli/text.hpp"

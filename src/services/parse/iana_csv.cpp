@@ -7,6 +7,7 @@
 #include "util/ascii.hpp"
 
 #include <charconv>
+#include <cstring>
 #include <string>
 #include <utility>
 
@@ -142,28 +143,63 @@ bool parse_port_range(std::string_view text, Entry& entry)
 
 } // namespace
 
+namespace {
+
+// Past the closing quote of the quoted field that opens at `open`; npos when the text ends
+// before it is known (no closing quote, or one that may be the first of an escaped pair).
+std::size_t past_quoted_field(std::string_view text, std::size_t open)
+{
+    for (std::size_t position = open + 1;; position += 2) {
+        position = text.find('"', position);
+        if (position == std::string_view::npos || position + 1 >= text.size())
+            return std::string_view::npos;
+        if (text[position + 1] != '"')
+            return position + 1;
+    }
+}
+
+} // namespace
+
 std::size_t csv_record_end(std::string_view text, std::size_t start)
 {
-    constexpr std::size_t unknown = std::string_view::npos;
     std::size_t position = start;
     while (true) {
         // Outside quotes every '\n' ends the record, and a quote opens a field only at its start.
         const std::size_t stop = position + parsing::find_either(text.substr(position), '"', '\n');
         if (stop >= text.size())
-            return unknown;
+            return std::string_view::npos;
         if (text[stop] == '\n')
             return stop;
         position = stop + 1;
-        if (stop != start && text[stop - 1] != ',')
-            continue;  // a quote inside a plain field is text
-        while (true) { // inside the quoted field: "" is a quote
-            const std::size_t quote = text.find('"', position);
-            if (quote == std::string_view::npos || quote + 1 >= text.size())
-                return unknown;
-            position = quote + 1;
-            if (text[position] != '"')
-                break;
-            ++position;
+        if (stop == start || text[stop - 1] == ',') {
+            position = past_quoted_field(text, stop);
+            if (position == std::string_view::npos)
+                return position;
+        }
+    }
+}
+
+std::size_t csv_record_start(std::string_view text, std::size_t start, std::size_t position)
+{
+    std::size_t record = start;
+    std::size_t from = start;
+    const std::string_view before = text.substr(0, position);
+    while (true) {
+        // Between quotes, outside them, every '\n' ends a record: only quotes are looked at one by one.
+        const std::size_t quote = before.find('"', from);
+        const std::size_t stop = quote == std::string_view::npos ? before.size() : quote;
+        if (stop > from) {
+            const void* newline = ::memrchr(text.data() + from, '\n', stop - from);
+            if (newline != nullptr)
+                record = static_cast<std::size_t>(static_cast<const char*>(newline) - text.data()) + 1;
+        }
+        if (quote == std::string_view::npos)
+            return record;
+        from = quote + 1;
+        if (quote == record || text[quote - 1] == ',') {
+            from = past_quoted_field(text, quote);
+            if (from == std::string_view::npos || from > position)
+                return record; // `position` is inside the quoted field
         }
     }
 }

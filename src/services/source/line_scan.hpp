@@ -120,16 +120,15 @@ void for_each_hit_csv_record(std::string_view records, std::uint32_t first_line,
                              Visit&& visit)
 {
     std::uint32_t number = first_line;
-    std::size_t start = 0;
-    for (std::size_t hit = next_hit(std::size_t{0});
-         hit != std::string_view::npos && start < records.size();) {
+    std::size_t counted = 0; // the lines before this offset are counted in `number`
+    for (std::size_t hit = next_hit(std::size_t{0}); hit < records.size();) {
+        const std::size_t start = csv_record_start(records, counted, hit);
         const std::size_t end = std::min(csv_record_end(records, start), records.size());
-        if (end >= hit && !visit(records.substr(start, end - start), number))
+        number += static_cast<std::uint32_t>(newline_count(records.substr(counted, start - counted)));
+        counted = start;
+        if (!visit(records.substr(start, end - start), number) || end >= records.size())
             return;
-        number += static_cast<std::uint32_t>(newline_count(records.substr(start, end + 1 - start)));
-        start = end + 1;
-        if (start > hit)
-            hit = next_hit(start);
+        hit = next_hit(end + 1);
     }
 }
 

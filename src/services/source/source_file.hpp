@@ -90,11 +90,8 @@ private:
     // The '\n' that ends the last whole record of `text`; npos when there is none.
     static std::size_t csv_records_end(std::string_view text)
     {
-        std::size_t last = std::string_view::npos;
-        for (std::size_t end = csv_record_end(text, 0); end != std::string_view::npos;
-             end = csv_record_end(text, end + 1))
-            last = end;
-        return last;
+        const std::size_t last_record = csv_record_start(text, 0, text.size());
+        return last_record == 0 ? std::string_view::npos : last_record - 1;
     }
 
     [[nodiscard]] std::string_view buffered() const { return {buffer_.get() + begin_, end_ - begin_}; }

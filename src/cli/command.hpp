@@ -8,6 +8,7 @@
 #include <boost/program_options/variables_map.hpp>
 
 #include <array>
+#include <functional>
 #include <iosfwd>
 #include <optional>
 #include <span>
@@ -79,10 +80,13 @@ struct Context
     // When the line has "--": how many of `arguments` come before it (the rest follow it).
     std::optional<std::size_t> arguments_before_dashes{};
 
-    // The --db sources, or the default; prints the fallback note on stderr. Given the queries
-    // of a --first lookup: only the lines that answer them when every one has an answer
-    // (services::load_first_matches), otherwise the whole database.
-    [[nodiscard]] services::Table load_table(std::span<const services::Query> first_matches_of = {}) const;
+    // A scan that answers a command from a part of the database read a block at a time
+    // (services::load_all_matches(), …), given where to put the fallback note; nullopt when it
+    // cannot tell.
+    using TableScan = std::function<std::optional<services::Table>(std::string* note)>;
+    // The --db sources, or the default; prints the fallback note on stderr. Given a scan: what
+    // it gives, or the whole database where it cannot tell.
+    [[nodiscard]] services::Table load_table(const TableScan& scan = {}) const;
     // --format, or table on a terminal and the command's piped_format elsewhere; a format that
     // the command does not write (Command::formats) is a usage error.
     [[nodiscard]] OutputFormat output_format() const;
@@ -108,6 +112,11 @@ struct Context
 [[nodiscard]] std::vector<std::uint32_t> listed_entries(const services::Table& table,
                                                         std::vector<std::uint32_t> candidates,
                                                         OutputFormat format, std::size_t& left_out);
+
+// Of `listed` (listed_entries()), the `count` with the highest open-frequency, the earlier
+// first among equals: what `list --top N` shows. A database without frequencies is an error.
+[[nodiscard]] std::vector<std::uint32_t> most_frequent(const services::Table& table,
+                                                       std::vector<std::uint32_t> listed, std::size_t count);
 
 // The names of the commands, for hints.
 [[nodiscard]] std::vector<std::string_view> command_names();

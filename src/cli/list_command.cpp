@@ -2,6 +2,7 @@
 #include "cli/output.hpp"
 #include "services/merge.hpp"
 #include "services/services_line.hpp"
+#include "services/top_scan.hpp"
 
 #include <boost/program_options/value_semantic.hpp>
 
@@ -15,6 +16,24 @@ namespace portent::cli {
 
 namespace {
 
+// The database that `list` shows; with --top N and one source, only its N most frequent entries
+// (services::load_most_frequent()), and then `left_out` is what the scan left out.
+services::Table load_list_table(const Context& context, std::optional<std::size_t> top, OutputFormat format,
+                                std::optional<std::size_t>& left_out)
+{
+    return context.load_table([&](std::string* note) -> std::optional<services::Table> {
+        if (!top)
+            return std::nullopt;
+        std::optional<services::MostFrequent> most =
+            services::load_most_frequent(context.global.databases, context.global.db_format, *top,
+                                         context.protocol(), entry_filter(format), note);
+        if (!most)
+            return std::nullopt;
+        left_out = most->left_out;
+        return std::move(most->table);
+    });
+}
+
 int run_list(Context& context)
 {
     context.refuse_options("list", {"first"});
@@ -24,7 +43,8 @@ int run_list(Context& context)
     std::optional<std::size_t> top;
     if (context.options.count("top"))
         top = read_whole_number("--top", context.options["top"].as<std::string>(), true);
-    const services::Table table = context.load_table();
+    std::optional<std::size_t> scan_left_out;
+    const services::Table table = load_list_table(context, top, format, scan_left_out);
     context.check_protocol(table);
     const auto entries = table.entries();
     const services::ProtocolFilter protocol = context.protocol();
@@ -34,16 +54,9 @@ int run_list(Context& context)
             candidates.push_back(index);
     std::size_t left_out = 0;
     std::vector<std::uint32_t> indices = listed_entries(table, std::move(candidates), format, left_out);
-    if (top) {
-        if (std::ranges::none_of(entries,
-                                 [](const services::Entry& entry) { return entry.frequency.has_value(); }))
-            throw std::runtime_error(
-                "list --top: the database has no open-frequencies (use an nmap-services file)");
-        std::erase_if(indices, [&](std::uint32_t index) { return !entries[index].frequency; });
-        std::ranges::stable_sort(indices, std::ranges::greater(),
-                                 [&](std::uint32_t index) { return *entries[index].frequency; });
-        indices.resize(std::min(*top, indices.size()));
-    }
+    left_out = scan_left_out.value_or(left_out);
+    if (top)
+        indices = most_frequent(table, std::move(indices), *top);
     write_entries(context.out, table, whole_entries(table, indices), entry_output(context, format));
     if (left_out > 0)
         print_message(context.err, "note: " + std::to_string(left_out) +
@@ -61,6 +74,21 @@ po::options_description list_options()
 }
 
 } // namespace
+
+std::vector<std::uint32_t> most_frequent(const services::Table& table, std::vector<std::uint32_t> listed,
+                                         std::size_t count)
+{
+    const auto entries = table.entries();
+    if (std::ranges::none_of(entries,
+                             [](const services::Entry& entry) { return entry.frequency.has_value(); }))
+        throw std::runtime_error(
+            "list --top: the database has no open-frequencies (use an nmap-services file)");
+    std::erase_if(listed, [&](std::uint32_t index) { return !entries[index].frequency; });
+    std::ranges::stable_sort(listed, std::ranges::greater(),
+                             [&](std::uint32_t index) { return *entries[index].frequency; });
+    listed.resize(std::min(count, listed.size()));
+    return listed;
+}
 
 services::EntryFilter entry_filter(OutputFormat format)
 {

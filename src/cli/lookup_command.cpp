@@ -1,6 +1,7 @@
 #include "cli/command.hpp"
 #include "cli/output.hpp"
 #include "services/query.hpp"
+#include "services/source.hpp"
 
 #include <algorithm>
 #include <ostream>
@@ -105,11 +106,16 @@ int run_lookup(Context& context)
     std::vector<services::Query> queries;
     for (const std::string& text : context.arguments)
         queries.push_back(context.query(text));
-    const services::Table table =
-        context.load_table(context.global.first ? std::span<const services::Query>(queries)
-                                                : std::span<const services::Query>());
+    // Only the lines that answer the queries when every one has an answer (with --first, its
+    // first), otherwise the whole database.
     // services(5) output answers from the entries a line can hold, as getent would read them back.
     const services::EntryFilter accept = entry_filter(format);
+    const services::Table table = context.load_table([&](std::string* note) {
+        if (context.global.first)
+            return services::load_first_matches(context.global.databases, context.global.db_format, queries,
+                                                note, std::size_t{1} << 14U, accept);
+        return services::load_all_matches(context.global.databases, context.global.db_format, queries, note);
+    });
     std::vector<Shown> found;
     std::vector<std::size_t> missing;
     for (std::size_t index = 0; index < queries.size(); ++index)

@@ -248,12 +248,12 @@ std::string_view to_string(OutputFormat format)
     return "";
 }
 
-services::Table Context::load_table(std::span<const services::Query> first_matches_of) const
+services::Table Context::load_table(const TableScan& scan) const
 {
     std::string note;
     std::optional<services::Table> table;
-    if (!first_matches_of.empty())
-        table = services::load_first_matches(global.databases, global.db_format, first_matches_of, &note);
+    if (scan)
+        table = scan(&note);
     if (!table)
         table = services::load_database(global.databases, global.db_format, &note);
     if (!note.empty())

@@ -1,5 +1,6 @@
 #include "cli/command.hpp"
 #include "cli/output.hpp"
+#include "services/search_scan.hpp"
 #include "util/ascii.hpp"
 
 namespace portent::cli {
@@ -15,7 +16,11 @@ int run_search(Context& context)
     if (text.find_first_not_of(util::spaces) == std::string::npos)
         throw UsageError("search: give the words to search for (`portent list` shows every entry)");
     const OutputFormat format = context.output_format();
-    const services::Table table = context.load_table();
+    // Only the lines that hold every word, where a scan can tell (services::load_search_matches()).
+    const services::Table table = context.load_table([&](std::string* note) {
+        return services::load_search_matches(context.global.databases, context.global.db_format, text,
+                                             context.protocol(), note);
+    });
     context.check_protocol(table);
     std::size_t left_out = 0;
     const std::vector<std::uint32_t> found =

@@ -2,6 +2,7 @@
 
 #include "services/source.hpp"
 #include "services/source/line_scan.hpp"
+#include "services/source/matched_records.hpp"
 
 #include <algorithm>
 #include <string>
@@ -18,23 +19,24 @@ bool has_prefix(const Entry& entry, std::string_view prefix)
            });
 }
 
-// Appends to `found` the lines of `text` (whose first line is number `first_line` of source
-// `name`) that make an entry with the prefix, each a part with its line number.
-void scan(std::string_view name, Format format, std::string_view text, std::uint32_t first_line,
-          std::string_view prefix, std::vector<Table::Part>& found)
+// Keeps the records of `run` that make an entry with the prefix. In an IANA CSV a prefix with a
+// quote is written twice: false then, having kept nothing.
+bool scan(const SourceLines& run, std::string_view prefix, sources::MatchedRecords& found)
 {
-    sources::LineParser parser;
-    sources::for_each_hit_line(
-        text, first_line, [&](std::size_t from) { return sources::find_text(text, prefix, from); },
-        [&](std::string_view line, std::uint32_t number) {
-            const Entry* entry = parser.parse(line, format, number, 0);
-            if (entry != nullptr && has_prefix(*entry, prefix)) {
-                Table::Part match = Table::Part::holding(std::string(name), format, std::string(line));
-                match.first_line = number;
-                found.push_back(std::move(match));
-            }
+    found.enter(run);
+    if (run.format == Format::iana_csv && prefix.find('"') != std::string_view::npos)
+        return false;
+    sources::RecordParser parser;
+    sources::for_each_hit_record(
+        run.lines, run.format, run.first_line,
+        [&](std::size_t from) { return sources::find_text(run.lines, prefix, from); },
+        [&](std::string_view record, std::uint32_t number) {
+            const Entry* entry = parser.parse(record, run.format, number, run.source);
+            if (entry != nullptr && has_prefix(*entry, prefix))
+                found.keep(run, record, number);
             return true;
         });
+    return true;
 }
 
 } // namespace
@@ -43,14 +45,14 @@ std::optional<Table> prefix_matches(std::span<const Table::Part> parts, std::str
 {
     if (prefix.empty())
         return std::nullopt;
-    std::vector<Table::Part> found;
-    for (const Table::Part& part : parts) {
+    sources::MatchedRecords found;
+    for (std::uint32_t index = 0; index < parts.size(); ++index) {
+        const Table::Part& part = parts[index];
         const Format format = part.format.value_or(detect_format(part.text));
-        if (format == Format::iana_csv)
+        if (!scan({index, part.name, format, part.text, part.first_line}, prefix, found))
             return std::nullopt;
-        scan(part.name, format, part.text, part.first_line, prefix, found);
     }
-    return Table(std::move(found));
+    return Table(std::move(found).parts());
 }
 
 std::optional<Table> load_prefix_matches(std::span<const std::string> specs, std::optional<Format> format,
@@ -58,14 +60,15 @@ std::optional<Table> load_prefix_matches(std::span<const std::string> specs, std
 {
     if (prefix.empty())
         return std::nullopt;
-    std::vector<Table::Part> found;
-    const auto scan_lines = [&](const SourceLines& run) {
-        scan(run.name, run.format, run.lines, run.first_line, prefix, found);
-        return true;
+    sources::MatchedRecords found;
+    bool readable = true;
+    const auto scan_run = [&](const SourceLines& run) {
+        readable = scan(run, prefix, found);
+        return readable;
     };
-    if (!scan_sources(specs, format, scan_lines, note, block_size))
+    if (!scan_sources(specs, format, scan_run, note, block_size) || !readable)
         return std::nullopt;
-    return Table(std::move(found));
+    return Table(std::move(found).parts());
 }
 
 } // namespace portent::services

@@ -67,14 +67,15 @@ bool scan_sources(std::span<const std::string> specs, std::optional<Format> form
         const std::string_view start = blocks.peek(enough_to_detect_format);
         check_format(source.name, start, format);
         const Format source_format = format ? *format : detect_format(start);
-        if (source_format == Format::iana_csv) // records may span lines
-            return false;
+        // Every source is handed out at least once, an empty one as no lines.
         std::uint32_t first_line = 1;
-        for (std::string_view lines = blocks.next_lines(); !lines.empty(); lines = blocks.next_lines()) {
+        std::string_view lines = blocks.next_lines(source_format);
+        do {
             if (!scan({index, source.name, source_format, lines, first_line}))
                 return true;
             first_line += static_cast<std::uint32_t>(newline_count(lines));
-        }
+            lines = blocks.next_lines(source_format);
+        } while (!lines.empty());
     }
     return true;
 }

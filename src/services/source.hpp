@@ -1,5 +1,6 @@
 #pragma once
 
+#include "services/merge.hpp"
 #include "services/query.hpp"
 #include "services/table.hpp"
 
@@ -69,26 +70,38 @@ using LineScanner = std::function<bool(const SourceLines& run)>;
 
 // Reads the sources that load_database() reads, in order, a block of `block_size` bytes at a
 // time, and hands each run of lines to `scan` until it wants no more: a scan of the whole
-// database in a block's memory, which stops as early as the scan can. A `format` that a file
-// plainly is not in is an error, as in load_database(). False, having scanned what it read,
-// where a source cannot be read a line at a time: an IANA CSV (records span lines) or a source
-// that is not a regular file (a pipe, which is read whole and size-checked by load_database()).
-// Unreadable sources are errors (SourceError).
+// database in a block's memory, which stops as early as the scan can. Each source is handed out
+// at least once (an empty one as no lines). An IANA CSV is handed out in runs of whole records:
+// a newline inside a quoted field does not end a run. A `format` that a file plainly is not in
+// is an error, as in load_database(). False, having read nothing, when a source is not a
+// regular file (a pipe, which is read whole and size-checked by load_database()). Unreadable
+// sources are errors (SourceError).
 bool scan_sources(std::span<const std::string> specs, std::optional<Format> format, const LineScanner& scan,
                   std::string* note = nullptr, std::size_t block_size = std::size_t{1} << 16U);
 
 // For a one-shot lookup of first matches (`--first`): reads the same sources (scan_sources()),
 // a block of `block_size` bytes at a time, only as far as it takes to find each query's first
-// match, and returns a table of just the matched lines (with their line numbers), in which
-// every query's first match is the one load_database() would give. A lookup of a service near
-// the top of a large file thus reads a few KiB. Nullopt, having read what it read, when that cannot be
-// done: a query without a match, a range query (a name anywhere wins over a range), an IANA
-// CSV source (records span lines), or a source that is not a regular file.
+// match that `accept` takes, and returns a table of just the matched records (with their line
+// numbers, a part for each source read), in which every query's first match (that `accept`
+// takes) is the one load_database() would give.
+// A lookup of a service near the top of a large file thus reads a few KiB. Nullopt, having
+// read what it read, when that cannot be done: no query, a query without a match, a range
+// query (a name anywhere wins over a range), a quote in a name looked up in an IANA CSV (the
+// CSV writes it twice), or a source that is not a regular file.
 // Unreadable sources are errors (SourceError), as in load_database().
-[[nodiscard]] std::optional<Table> load_first_matches(std::span<const std::string> specs,
-                                                      std::optional<Format> format,
-                                                      std::span<const Query> queries,
-                                                      std::string* note = nullptr,
-                                                      std::size_t block_size = std::size_t{1} << 14U);
+[[nodiscard]] std::optional<Table>
+load_first_matches(std::span<const std::string> specs, std::optional<Format> format,
+                   std::span<const Query> queries, std::string* note = nullptr,
+                   std::size_t block_size = std::size_t{1} << 14U, EntryFilter accept = nullptr);
+
+// The same for every match (a lookup without --first): reads the sources to the end and keeps
+// every record whose entry a query matches, a part for each source in order, so that each
+// query's find_in() answers as on load_database(), the first source listed winning. Nullopt
+// where load_first_matches() gives it.
+[[nodiscard]] std::optional<Table> load_all_matches(std::span<const std::string> specs,
+                                                    std::optional<Format> format,
+                                                    std::span<const Query> queries,
+                                                    std::string* note = nullptr,
+                                                    std::size_t block_size = std::size_t{1} << 16U);
 
 } // namespace portent::services

@@ -21,6 +21,20 @@ bool protocol_matches(const Entry& entry, ProtocolFilter protocol)
     return !protocol || table_index::same_text(entry.protocol, *protocol);
 }
 
+// Gives the entries and diagnostics of a part's records, numbered from `first_line` on, the
+// numbers of those lines in their file.
+void renumber(ParseResult& result, std::uint32_t first_line, const std::vector<std::uint32_t>& line_numbers)
+{
+    const auto in_file = [&](std::uint32_t line) {
+        const std::size_t index = line - first_line;
+        return index < line_numbers.size() ? line_numbers[index] : line;
+    };
+    for (Entry& entry : result.entries)
+        entry.line = in_file(entry.line);
+    for (Diagnostic& diagnostic : result.diagnostics)
+        diagnostic.line = in_file(diagnostic.line);
+}
+
 } // namespace
 
 struct Table::Data
@@ -85,6 +99,8 @@ Table::Table(std::vector<Part> parts) : data_(std::make_unique<Data>())
         data.sources.push_back(
             {std::move(part.name), part.format.value_or(detect_format(text)), text, part.first_line});
         data.results.push_back(parse(text, data.sources.back().format, source_index, part.first_line));
+        if (!part.line_numbers.empty())
+            renumber(data.results.back(), part.first_line, part.line_numbers);
     }
     for (ParseResult& result : data.results) {
         if (data.entries.empty())

@@ -16,8 +16,8 @@ namespace portent::services {
 
 // A part the table read: the name of its source (a file path, "embedded", "(standard input)"),
 // its format, and the text that was parsed, which the table keeps alive (or which outlives it,
-// as the embedded database does): a whole source, or a line of one that a scan kept
-// (load_first_matches(), prefix_matches()).
+// as the embedded database does): a whole source, or the records of one that a scan kept
+// (load_first_matches(), load_all_matches(), prefix_matches(), …).
 struct Source
 {
     std::string name;
@@ -44,6 +44,9 @@ public:
         std::string_view text;
         std::shared_ptr<const void> owner;
         std::uint32_t first_line = 1; // the line number of the text's first line in its file
+        // When not empty, the number in its file of each line of `text`, which then holds some
+        // records of a file (what a scan kept), each whole; `first_line` is the first of them.
+        std::vector<std::uint32_t> line_numbers = {};
 
         // A part that owns `text`.
         static Part holding(std::string name, std::optional<Format> format, std::string text);

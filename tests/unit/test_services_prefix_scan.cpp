@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -60,11 +61,18 @@ void check_agrees(const std::vector<std::string>& specs, std::optional<Format> f
     const std::vector<Table::Part> parts = read_sources(specs, format);
     const std::set<std::string> prefixes = prefixes_of(whole, stride);
     REQUIRE(prefixes.size() > 7);
+    const bool csv = std::ranges::any_of(
+        whole.sources(), [](const Source& source) { return source.format == Format::iana_csv; });
     std::size_t count = 0;
     for (const std::string& prefix : prefixes) {
         INFO("prefix '" << prefix << "'");
         const std::string expected = answer(whole, prefix);
         const std::optional<Table> scanned = prefix_matches(parts, prefix);
+        // A quote is written twice in a CSV field: the scan does not look for one there.
+        if (!scanned && csv && prefix.find('"') != std::string::npos) {
+            CHECK_FALSE(load_prefix_matches(specs, format, prefix));
+            continue;
+        }
         REQUIRE(scanned);
         CHECK(answer(*scanned, prefix) == expected);
         if (count++ % load_stride != 0)
@@ -113,6 +121,21 @@ TEST_CASE("prefix scan agrees with the whole table: nmap-services", "[prefix_sca
     check_agrees({path}, Format::services, 200, 200); // as glibc reads it: the frequency is an alias
 }
 
+TEST_CASE("prefix scan agrees with the whole table: IANA CSVs, records over several lines", "[prefix_scan]")
+{
+    const TemporaryDirectory directory;
+    const std::string path = (directory.path() / "registry.csv").string();
+    std::ofstream(path) << "Service Name,Port Number,Transport Protocol,Description,Assignee,Contact,"
+                           "Registration Date,Modification Date,Reference,Service Code,Unauthorized Use "
+                           "Reported,Assignment Notes\n"
+                           "x11,6000-6063,tcp,\"X\nWindow\nht\",,,,,,,,\n"
+                           "\"ht,tp\",80,tcp,,,,,,,,,\n"
+                           "http,80,udp,\"a \"\"quoted\"\" ht\",,,,,,,,\r\n"
+                           "ht\"x,81,tcp,,,,,,,,,\n"
+                           "hz,,,\"ht\"\"\n";
+    check_agrees({path}, std::nullopt);
+}
+
 TEST_CASE("prefix scan declines what it cannot answer", "[prefix_scan]")
 {
     const std::vector<Table::Part> services = {{"a", std::nullopt, "svc 1/tcp\n", nullptr}};
@@ -126,7 +149,9 @@ TEST_CASE("prefix scan declines what it cannot answer", "[prefix_scan]")
          "Modification Date,Reference,Service Code,Unauthorized Use Reported,Assignment "
          "Notes\nsvc,1,tcp,,,,,,,,,\n",
          nullptr}};
-    CHECK_FALSE(prefix_matches(csv, "sv"));
+    REQUIRE(prefix_matches(csv, "sv")); // a CSV is read a record at a time
+    CHECK(prefix_matches(csv, "sv")->entries().size() == 2);
+    CHECK_FALSE(prefix_matches(csv, "sv\""));
     const std::vector<std::string> pipe = {"/dev/null"};
     CHECK_FALSE(load_prefix_matches(pipe, std::nullopt, "sv"));
     const std::vector<std::string> embedded = {"embedded"};

@@ -1,3 +1,4 @@
+#include "scan_oracle.hpp"
 #include "services/query.hpp"
 #include "services/source.hpp"
 #include "services/table.hpp"
@@ -14,65 +15,6 @@
 using namespace portent::services;
 
 namespace {
-
-// A file that lives as long as the object.
-class TemporaryFile
-{
-public:
-    explicit TemporaryFile(const std::string& text)
-    {
-        static int count = 0;
-        path_ = std::filesystem::temp_directory_path() /
-                ("portent-source-test-" + std::to_string(::getpid()) + "-" + std::to_string(++count));
-        std::ofstream(path_, std::ios::binary) << text;
-    }
-    TemporaryFile(const TemporaryFile&) = delete;
-    TemporaryFile& operator=(const TemporaryFile&) = delete;
-    ~TemporaryFile() { std::filesystem::remove(path_); }
-    [[nodiscard]] std::string path() const { return path_.string(); }
-
-private:
-    std::filesystem::path path_;
-};
-
-// An entry as a user sees it, with where it came from.
-std::string describe(const Table& table, std::optional<std::uint32_t> index)
-{
-    if (!index)
-        return "(none)";
-    const Entry& entry = table.entry(*index);
-    std::ostringstream out;
-    out << table.sources()[entry.source].name << ':' << entry.line << ' ' << entry.name << ' '
-        << entry.port_first << '-' << entry.port_last << '/' << entry.protocol << " [";
-    for (std::string_view alias : entry.aliases)
-        out << alias << ',';
-    out << "] #" << entry.comment << " f=" << entry.frequency.value_or(-1);
-    return out.str();
-}
-
-// Every key getent would take from the table (name, alias, name/proto, port, port/proto),
-// plus keys that match nothing.
-std::vector<std::string> keys_of(const Table& table)
-{
-    std::set<std::string> keys = {"no-such-service", "no-such/tcp", "http/no-such-protocol", "65000/tcp",
-                                  "7/"};
-    for (const Entry& entry : table.entries()) {
-        const std::string protocol(entry.protocol);
-        for (std::string name : {std::string(entry.name)}) {
-            keys.insert(name);
-            keys.insert(name + "/" + protocol);
-        }
-        for (std::string_view alias : entry.aliases) {
-            keys.insert(std::string(alias));
-            keys.insert(std::string(alias) + "/" + protocol);
-        }
-        if (entry.has_port) {
-            keys.insert(std::to_string(entry.port_first));
-            keys.insert(std::to_string(entry.port_first) + "/" + protocol);
-        }
-    }
-    return {keys.begin(), keys.end()};
-}
 
 using BlockSizes = std::vector<std::size_t>;
 const BlockSizes every_block_size = {1, 7, 100, std::size_t{1} << 16U};
@@ -189,7 +131,8 @@ TEST_CASE("first matches: what needs the whole database is declined", "[source][
                             "Registration Date,Modification Date,Reference,Service Code,Unauthorized Use "
                             "Reported,Assignment Notes\nsvc,1,tcp,,,,,,,,,\n");
     const std::vector<std::string> csv_specs = {csv.path()};
-    CHECK_FALSE(load_first_matches(csv_specs, std::nullopt, std::vector{parse_query("svc")}));
+    CHECK_FALSE(load_first_matches(csv_specs, std::nullopt, std::vector{parse_query("nope")}));
+    CHECK(load_first_matches(csv_specs, std::nullopt, std::vector{parse_query("svc")})); // records, not lines
     CHECK(load_first_matches(specs, std::nullopt, std::vector{parse_query("svc")}));
 }
 

@@ -3,9 +3,11 @@
 
 #include "services/line_text.hpp"
 #include "services/parse/iana_csv.hpp"
+#include "services/parse/line_reader.hpp"
 #include "util/ascii.hpp"
 
 #include <charconv>
+#include <cstring>
 #include <string>
 #include <utility>
 
@@ -141,6 +143,90 @@ bool parse_port_range(std::string_view text, Entry& entry)
 
 } // namespace
 
+namespace {
+
+// Past the closing quote of the quoted field that opens at `open`; npos when the text ends
+// before it is known (no closing quote, or one that may be the first of an escaped pair).
+std::size_t past_quoted_field(std::string_view text, std::size_t open)
+{
+    for (std::size_t position = open + 1;; position += 2) {
+        position = text.find('"', position);
+        if (position == std::string_view::npos || position + 1 >= text.size())
+            return std::string_view::npos;
+        if (text[position + 1] != '"')
+            return position + 1;
+    }
+}
+
+} // namespace
+
+std::size_t csv_record_end(std::string_view text, std::size_t start)
+{
+    std::size_t position = start;
+    while (true) {
+        // Outside quotes every '\n' ends the record, and a quote opens a field only at its start.
+        const std::size_t stop = position + parsing::find_either(text.substr(position), '"', '\n');
+        if (stop >= text.size())
+            return std::string_view::npos;
+        if (text[stop] == '\n')
+            return stop;
+        position = stop + 1;
+        if (stop == start || text[stop - 1] == ',') {
+            position = past_quoted_field(text, stop);
+            if (position == std::string_view::npos)
+                return position;
+        }
+    }
+}
+
+std::size_t csv_record_start(std::string_view text, std::size_t start, std::size_t position)
+{
+    std::size_t record = start;
+    std::size_t from = start;
+    const std::string_view before = text.substr(0, position);
+    while (true) {
+        // Between quotes, outside them, every '\n' ends a record: only quotes are looked at one by one.
+        const std::size_t quote = before.find('"', from);
+        const std::size_t stop = quote == std::string_view::npos ? before.size() : quote;
+        if (stop > from) {
+            const void* newline = ::memrchr(text.data() + from, '\n', stop - from);
+            if (newline != nullptr)
+                record = static_cast<std::size_t>(static_cast<const char*>(newline) - text.data()) + 1;
+        }
+        if (quote == std::string_view::npos)
+            return record;
+        from = quote + 1;
+        if (quote == record || text[quote - 1] == ',') {
+            from = past_quoted_field(text, quote);
+            if (from == std::string_view::npos || from > position)
+                return record; // `position` is inside the quoted field
+        }
+    }
+}
+
+bool csv_record_may_hold_port(std::string_view record, std::uint16_t port)
+{
+    std::size_t position = 0;
+    if (record.starts_with('"')) { // a quoted name: "" is a quote
+        for (position = 1;; position += 2) {
+            position = record.find('"', position);
+            if (position == std::string_view::npos)
+                return true;
+            if (position + 1 >= record.size() || record[position + 1] != '"')
+                break;
+        }
+    }
+    const std::size_t comma = record.find(',', position);
+    if (comma == std::string_view::npos || record.substr(comma + 1).starts_with('"'))
+        return true; // no port field, or a quoted one: the parser decides
+    std::string_view field = record.substr(comma + 1);
+    field = field.substr(0, field.find(','));
+    Entry entry;
+    if (!parse_port_range(field, entry))
+        return true;
+    return entry.has_port && entry.port_first <= port && port <= entry.port_last;
+}
+
 ParseResult parse_iana_csv(std::string_view text, std::uint32_t source, std::uint32_t first_line)
 {
     ParseResult result;
@@ -153,7 +239,9 @@ ParseResult parse_iana_csv(std::string_view text, std::uint32_t source, std::uin
         reader.read_record(fields, problem);
         if (!problem.empty())
             result.diagnostics.push_back({source, number, problem});
-        if (std::exchange(first, false) && fields[0] == "Service Name")
+        // The header is the file's first record: a part of a file that starts further down
+        // holds none.
+        if (std::exchange(first, false) && first_line == 1 && fields[0] == "Service Name")
             continue;
         if (fields.size() == 1 && trim(fields[0]).empty())
             continue;

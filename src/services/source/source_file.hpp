@@ -3,6 +3,7 @@
 // Inside services: opening and reading the sources that --db names.
 
 #include "services/parse.hpp"
+#include "services/parse/iana_csv.hpp"
 #include "util/file_descriptor.hpp"
 
 #include <algorithm>
@@ -69,15 +70,15 @@ public:
     }
 
     // The next whole lines, each with its '\n' (the last line of the file may have none);
-    // empty at the end of the file.
-    std::string_view next_lines()
+    // empty at the end of the file. For an IANA CSV, whole records: a newline inside a quoted
+    // field does not end a run.
+    std::string_view next_lines(Format format = Format::services)
     {
         while (true) {
             const std::string_view lines = buffered();
-            const std::size_t last_newline = lines.rfind('\n');
-            if (last_newline != std::string_view::npos || end_of_file_) {
-                const std::size_t length =
-                    last_newline != std::string_view::npos ? last_newline + 1 : lines.size();
+            const std::size_t end = format == Format::iana_csv ? csv_records_end(lines) : lines.rfind('\n');
+            if (end != std::string_view::npos || end_of_file_) {
+                const std::size_t length = end != std::string_view::npos ? end + 1 : lines.size();
                 begin_ += length;
                 return lines.substr(0, length);
             }
@@ -86,6 +87,13 @@ public:
     }
 
 private:
+    // The '\n' that ends the last whole record of `text`; npos when there is none.
+    static std::size_t csv_records_end(std::string_view text)
+    {
+        const std::size_t last_record = csv_record_start(text, 0, text.size());
+        return last_record == 0 ? std::string_view::npos : last_record - 1;
+    }
+
     [[nodiscard]] std::string_view buffered() const { return {buffer_.get() + begin_, end_ - begin_}; }
 
     void read_block()

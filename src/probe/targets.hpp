@@ -70,6 +70,9 @@ private:
     };
 
     void add_one(std::string_view item, bool allow_large);
+    [[nodiscard]] static Block read_ipv6(std::string_view text, std::string_view item);
+    [[nodiscard]] static Block read_ipv4(std::string_view text, std::string_view item);
+    [[nodiscard]] static Block read_name(std::string_view text, std::string_view item);
     void push(Block block, std::string_view item, bool allow_large);
 
     std::vector<Block> blocks_;

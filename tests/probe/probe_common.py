@@ -88,6 +88,27 @@ def enter_private_netns(mounts=False):
     os.execvp("unshare", args)
 
 
+def mount_over_etc(source, name):
+    """Makes `source` this mount namespace's /etc/NAME (after enter_private_netns(mounts=True)).
+
+    A machine without /etc/NAME (a minimal Debian root has no /etc/hosts) gets one only inside this
+    namespace: /etc is overlaid by a writable layer in a temporary directory, and the file is made
+    there; the machine's own /etc is never written."""
+    target = os.path.join("/etc", name)
+    if not os.path.exists(target):
+        layer = tempfile.mkdtemp(prefix="portent-etc-")
+        upper, work = os.path.join(layer, "upper"), os.path.join(layer, "work")
+        os.mkdir(upper)
+        os.mkdir(work)
+        overlay = subprocess.run(["mount", "-t", "overlay", "overlay", "-o",
+                                  f"lowerdir=/etc,upperdir={upper},workdir={work}", "/etc"],
+                                 capture_output=True, text=True, timeout=10)
+        if overlay.returncode != 0:
+            skip(f"{target} does not exist and /etc cannot be overlaid to make one: {overlay.stderr.strip()}")
+        open(target, "w").close()
+    subprocess.run(["mount", "--bind", source, target], check=True, timeout=10)
+
+
 class Abort(Exception):
     """Ends the current case after a failed `require` (the failure is already recorded)."""
 

@@ -95,7 +95,7 @@ def main():
         hosts = os.path.join(tmp, "hosts")
         with open(hosts, "w") as f:
             f.write("127.0.0.1 localhost " + " ".join(NAMES) + "\n")
-        subprocess.run(["mount", "--bind", hosts, "/etc/hosts"], check=True, timeout=10)
+        pc.mount_over_etc(hosts, "hosts")
         material = tm.Material(os.path.join(tmp, "certs"))
         authority = material.make("portent test CA", authority=True, days_after=3650)
         good = material.make("portent.test", ["DNS:portent.test"], issuer=authority, days_after=45)

@@ -97,11 +97,12 @@ std::optional<std::int64_t> take_integer(std::string_view& bytes)
     const std::optional<Element> element = take_element(bytes);
     if (!element || element->tag != integer_tag || element->content.empty() || element->content.size() > 8)
         return std::nullopt;
-    std::int64_t value = static_cast<signed char>(element->content[0]);
-    for (const char octet : element->content.substr(1))
-        value = static_cast<std::int64_t>(static_cast<std::uint64_t>(value) << 8U) |
-                static_cast<unsigned char>(octet);
-    return value;
+    // Two's complement, most significant octet first (X.690 8.3): the first octet's top bit is the sign.
+    std::uint64_t bits =
+        (static_cast<unsigned char>(element->content[0]) & 0x80U) != 0 ? ~std::uint64_t{0} : 0;
+    for (const char octet : element->content)
+        bits = (bits << 8U) | static_cast<unsigned char>(octet);
+    return static_cast<std::int64_t>(bits);
 }
 
 std::string error_text(std::int64_t status)

@@ -102,7 +102,6 @@ void HostList::add(std::string_view item, bool allow_large)
 
 void HostList::add_one(std::string_view item, bool allow_large)
 {
-    Block block;
     std::string_view text = item;
     if (text.starts_with('[')) {
         if (text.find("]/") != std::string_view::npos)
@@ -111,62 +110,83 @@ void HostList::add_one(std::string_view item, bool allow_large)
             throw TargetError(quoted(item) + ": brackets hold an IPv6 address, as in [::1]");
         text = text.substr(1, text.size() - 2);
     }
-    const std::size_t slash = text.find('/');
-    const std::string_view address = text.substr(0, slash);
-    if (text.find(':') != std::string_view::npos) {
-        block.kind = Block::Kind::ipv6;
-        const std::string copy(address);
-        if (::inet_pton(AF_INET6, copy.c_str(), block.first6.data()) != 1)
-            throw TargetError(quoted(item) + ": not an IPv6 address");
-        if (slash != std::string_view::npos) {
-            const std::size_t prefix = prefix_length(text.substr(slash + 1), 128, item);
-            if (prefix < ipv6_smallest_prefix)
-                throw TargetError(quoted(item) +
-                                  ": an IPv6 block of more than 2^32 addresses (/96) cannot be probed");
-            for (std::size_t bit = prefix; bit < 128; ++bit)
-                block.first6[bit / 8] &= static_cast<std::uint8_t>(~(0x80U >> (bit % 8)));
-            block.count = std::uint64_t{1} << (128 - prefix);
-        }
-    } else if (written_as_ipv4(text)) {
-        if (slash != std::string_view::npos) {
-            const std::size_t prefix = prefix_length(text.substr(slash + 1), 32, item);
-            const std::uint32_t mask = prefix == 0 ? 0 : ~std::uint32_t{0} << (32 - prefix);
-            block.kind = Block::Kind::ipv4;
-            block.first4 = ipv4_address(address, item) & mask;
-            block.count = std::uint64_t{1} << (32 - prefix);
-            if (prefix <= 30) { // the network and broadcast addresses are no hosts
-                block.first4 += 1;
-                block.count -= 2;
-            }
-        } else {
-            block.kind = Block::Kind::octets;
-            const std::vector<std::string_view> parts = split(text, '.');
-            for (std::size_t i = 0; i < 4; ++i) {
-                const std::size_t dash = parts[i].find('-');
-                block.low[i] = octet(parts[i].substr(0, dash), item);
-                block.high[i] =
-                    dash == std::string_view::npos ? block.low[i] : octet(parts[i].substr(dash + 1), item);
-                if (block.high[i] < block.low[i])
-                    throw TargetError(quoted(item) + ": the range '" + std::string(parts[i]) +
-                                      "' ends before it starts");
-                block.count *= block.high[i] - block.low[i] + 1U;
-            }
-        }
-    } else if (slash != std::string_view::npos) {
-        throw TargetError(quoted(item) + ": a /PREFIX follows an IPv4 or IPv6 address, not a name");
-    } else if (in_addr short_form{};
-               text.find('.') != std::string_view::npos &&
-               std::ranges::all_of(text, [](char c) { return is_digit(c) || c == '.'; }) &&
-               ::inet_aton(std::string(text).c_str(), &short_form) != 0) {
-        block.name = std::string(text); // 127.1: an address literal as inet_aton() reads it, kept as written
-    } else if (std::ranges::all_of(text, [](char c) { return is_digit(c) || c == '.' || c == '-'; })) {
-        throw TargetError(quoted(item) + ": not a host (an IPv4 address has four parts)");
-    } else if (!valid_name(text)) {
-        throw TargetError(quoted(item) + ": not a host name (letters, digits, '-', '.' and '_')");
-    } else {
-        block.name = std::string(text);
-    }
+    Block block = text.find(':') != std::string_view::npos ? read_ipv6(text, item)
+                  : written_as_ipv4(text)                  ? read_ipv4(text, item)
+                                                           : read_name(text, item);
     push(std::move(block), item, allow_large);
+}
+
+// An IPv6 address, or a block ADDRESS/PREFIX.
+HostList::Block HostList::read_ipv6(std::string_view text, std::string_view item)
+{
+    Block block;
+    const std::size_t slash = text.find('/');
+    block.kind = Block::Kind::ipv6;
+    const std::string address(text.substr(0, slash));
+    if (::inet_pton(AF_INET6, address.c_str(), block.first6.data()) != 1)
+        throw TargetError(quoted(item) + ": not an IPv6 address");
+    if (slash != std::string_view::npos) {
+        const std::size_t prefix = prefix_length(text.substr(slash + 1), 128, item);
+        if (prefix < ipv6_smallest_prefix)
+            throw TargetError(quoted(item) +
+                              ": an IPv6 block of more than 2^32 addresses (/96) cannot be probed");
+        for (std::size_t bit = prefix; bit < 128; ++bit)
+            block.first6[bit / 8] &= static_cast<std::uint8_t>(~(0x80U >> (bit % 8)));
+        block.count = std::uint64_t{1} << (128 - prefix);
+    }
+    return block;
+}
+
+// An IPv4 block ADDRESS/PREFIX, or four octets each a number or a range LO-HI.
+HostList::Block HostList::read_ipv4(std::string_view text, std::string_view item)
+{
+    Block block;
+    const std::size_t slash = text.find('/');
+    if (slash != std::string_view::npos) {
+        const std::size_t prefix = prefix_length(text.substr(slash + 1), 32, item);
+        const std::uint32_t mask = prefix == 0 ? 0 : ~std::uint32_t{0} << (32 - prefix);
+        block.kind = Block::Kind::ipv4;
+        block.first4 = ipv4_address(text.substr(0, slash), item) & mask;
+        block.count = std::uint64_t{1} << (32 - prefix);
+        if (prefix <= 30) { // the network and broadcast addresses are no hosts
+            block.first4 += 1;
+            block.count -= 2;
+        }
+        return block;
+    }
+    block.kind = Block::Kind::octets;
+    const std::vector<std::string_view> parts = split(text, '.');
+    for (std::size_t i = 0; i < 4; ++i) {
+        const std::size_t dash = parts[i].find('-');
+        block.low[i] = octet(parts[i].substr(0, dash), item);
+        block.high[i] =
+            dash == std::string_view::npos ? block.low[i] : octet(parts[i].substr(dash + 1), item);
+        if (block.high[i] < block.low[i])
+            throw TargetError(quoted(item) + ": the range '" + std::string(parts[i]) +
+                              "' ends before it starts");
+        block.count *= block.high[i] - block.low[i] + 1U;
+    }
+    return block;
+}
+
+// A host name, or an address literal in inet_aton()'s short form (127.1), kept as written.
+HostList::Block HostList::read_name(std::string_view text, std::string_view item)
+{
+    if (text.find('/') != std::string_view::npos)
+        throw TargetError(quoted(item) + ": a /PREFIX follows an IPv4 or IPv6 address, not a name");
+    const bool numeric = std::ranges::all_of(text, [](char c) { return is_digit(c) || c == '.'; });
+    in_addr short_form{};
+    const bool short_address = numeric && text.find('.') != std::string_view::npos &&
+                               ::inet_aton(std::string(text).c_str(), &short_form) != 0;
+    if (!short_address) {
+        if (std::ranges::all_of(text, [](char c) { return is_digit(c) || c == '.' || c == '-'; }))
+            throw TargetError(quoted(item) + ": not a host (an IPv4 address has four parts)");
+        if (!valid_name(text))
+            throw TargetError(quoted(item) + ": not a host name (letters, digits, '-', '.' and '_')");
+    }
+    Block block;
+    block.name = std::string(text);
+    return block;
 }
 
 void HostList::push(Block block, std::string_view item, bool allow_large)

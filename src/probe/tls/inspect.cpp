@@ -14,9 +14,9 @@ namespace {
 
 using namespace std::chrono;
 
-template <auto free_function> struct Freer
+template <auto FreeFunction> struct Freer
 {
-    template <class T> void operator()(T* pointer) const { free_function(pointer); }
+    template <class T> void operator()(T* pointer) const { FreeFunction(pointer); }
 };
 using NamesPointer = std::unique_ptr<GENERAL_NAMES, Freer<GENERAL_NAMES_free>>;
 using BioPointer = std::unique_ptr<BIO, Freer<BIO_free>>;

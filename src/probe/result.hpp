@@ -24,7 +24,7 @@ enum class State
 // What probing one target found.
 struct ProbeResult
 {
-    std::size_t target = 0;             // index into the targets given to run_probes()
+    std::size_t target = 0;             // index into the plan given to run_probes()
     std::optional<std::string> address; // the address actually used, when one was
     State state = State::error;
     std::optional<bool> passed;                         // the dialogue's verdict, when it has one

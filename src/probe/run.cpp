@@ -2,9 +2,9 @@
 
 #include "probe/dialogue/dialogue.hpp"
 #include "probe/dialogue/starttls.hpp"
+#include "probe/dialogues.hpp"
 #include "probe/exchange.hpp"
 #include "probe/resolve.hpp"
-#include "probe/target_source.hpp"
 #include "util/file_descriptor.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -46,9 +46,9 @@ struct ActiveHost
 // Shared by the workers of one run; they all run on the one thread of the event loop.
 struct Run
 {
-    Run(const TargetSource& targets, const ProbeOptions& options) : targets(targets), options(options) {}
+    Run(const TargetPlan& plan, const ProbeOptions& options) : plan(plan), options(options) {}
 
-    const TargetSource& targets;
+    const TargetPlan& plan;
     const ProbeOptions& options;
     std::map<std::string, HostAddresses, std::less<>> named; // the names, looked up before the run
     std::optional<asio::ssl::context> tls;                   // when some target speaks TLS
@@ -69,14 +69,14 @@ struct Run
 
     Progress progress() const
     {
-        return {done, targets.size(), open, answered, hosts_done, targets.host_count(), Clock::now() - start};
+        return {done, plan.size(), open, answered, hosts_done, plan.hosts().size(), Clock::now() - start};
     }
 };
 
 // Looks up each name once, in the order given, until the run is stopped.
 void look_up_names(Run& run)
 {
-    for (const std::string& name : run.targets.names()) {
+    for (const std::string& name : run.plan.hosts().names()) {
         HostAddresses found =
             look_up(name, run.options.family, run.options.timeout, run.options.stop_descriptor);
         if (found.interrupted) {
@@ -155,7 +155,7 @@ void end_target(Run& run, std::uint64_t host)
     ++active.done;
     for (asio::steady_timer* pause : active.waiting)
         pause->cancel();
-    if (active.done == run.targets.targets_of_host(host)) {
+    if (active.done == run.plan.ports().size()) {
         ++run.hosts_done;
         run.active.erase(found);
     }
@@ -225,7 +225,7 @@ asio::awaitable<void> work(Run& run, std::size_t worker)
     run.pauses[worker] = &pause;
     ExchangeTools tools{co_await asio::this_coro::executor, deadline, run.tls ? &*run.tls : nullptr,
                         run.options.timeout, run.options.warn_expiry_days};
-    while (!run.stopped && run.next < run.targets.size()) {
+    while (!run.stopped && run.next < run.plan.size()) {
         const std::uint64_t index = run.next++;
         // Targets that end at once (closed loopback ports) can keep the loop from ever polling the
         // stop descriptor: look at it every so often.
@@ -234,7 +234,7 @@ asio::awaitable<void> work(Run& run, std::size_t worker)
             report(run, interrupted(index, "interrupted before it was probed"));
             break;
         }
-        const std::uint64_t host = run.targets.host_of(index);
+        const std::uint64_t host = run.plan.host_of(index);
         if (!co_await wait_for_turn(run, host, pause)) {
             report(run, interrupted(index, "interrupted before it was probed"));
             break;
@@ -242,7 +242,7 @@ asio::awaitable<void> work(Run& run, std::size_t worker)
         ++run.active[host].in_flight;
         ProbeResult result;
         try {
-            result = co_await probe_target(run, run.targets.at(index), tools);
+            result = co_await probe_target(run, run.plan.at(index), tools);
         } catch (const std::exception& failure) {
             deadline.disarm();
             result = ProbeResult{};
@@ -280,6 +280,13 @@ asio::awaitable<void> report_progress(Run& run)
     run.progress_timer = nullptr;
 }
 
+// Whether the port speaks TLS (https, tls, STARTTLS): a run with one sets up a TLS context.
+bool speaks_tls(const PortTarget& port)
+{
+    const DialogueKind spoken = dialogue_over(port.dialogue, port.transport);
+    return spoken == DialogueKind::https || spoken == DialogueKind::tls || StartTls::of(spoken);
+}
+
 void rethrow_failure(const std::exception_ptr& failure)
 {
     if (failure)
@@ -303,16 +310,16 @@ std::size_t default_parallelism()
     return std::min(parallelism_limit(), most_default_parallelism);
 }
 
-namespace {
-
-void run_targets(const TargetSource& targets, const ProbeOptions& options)
+void run_probes(const TargetPlan& plan, const ProbeOptions& options)
 {
-    Run run{targets, options};
-    const util::FileDescriptor timestamps(targets.any_udp() ? keep_receive_timestamps_on() : -1);
+    Run run{plan, options};
+    const bool any_udp = std::ranges::any_of(
+        plan.ports(), [](const PortTarget& port) { return port.transport == Transport::udp; });
+    const util::FileDescriptor timestamps(any_udp ? keep_receive_timestamps_on() : -1);
     run.stopped = readable(options.stop_descriptor);
     if (!run.stopped)
         look_up_names(run);
-    if (targets.any_tls()) {
+    if (std::ranges::any_of(plan.ports(), speaks_tls)) {
         run.tls.emplace(asio::ssl::context::tls_client);
         prepare_tls_context(*run.tls);
     }
@@ -322,7 +329,7 @@ void run_targets(const TargetSource& targets, const ProbeOptions& options)
     const std::size_t parallel = options.parallel == 0 ? default_parallelism() : options.parallel;
     const std::size_t workers = run.stopped ? 0
                                             : static_cast<std::size_t>(std::min<std::uint64_t>(
-                                                  std::min(parallel, parallelism_limit()), targets.size()));
+                                                  std::min(parallel, parallelism_limit()), plan.size()));
     run.deadlines.assign(workers, nullptr);
     run.pauses.assign(workers, nullptr);
     run.live_workers = workers;
@@ -333,20 +340,8 @@ void run_targets(const TargetSource& targets, const ProbeOptions& options)
     if (workers > 0 && options.stop_descriptor >= 0)
         asio::co_spawn(loop, watch_for_stop(run), rethrow_failure);
     loop.run();
-    for (std::uint64_t index = run.next; index < targets.size(); ++index)
+    for (std::uint64_t index = run.next; index < plan.size(); ++index)
         report(run, interrupted(index, "interrupted before it was probed"));
-}
-
-} // namespace
-
-void run_probes(std::span<const Target> targets, const ProbeOptions& options)
-{
-    run_targets(ListedTargets(targets), options);
-}
-
-void run_probes(const TargetPlan& plan, const ProbeOptions& options)
-{
-    run_targets(PlannedTargets(plan), options);
 }
 
 } // namespace portent::probe

@@ -9,7 +9,6 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
-#include <span>
 
 // The probe runner. This header keeps Asio out: it is what the CLI includes.
 namespace portent::probe {
@@ -57,15 +56,14 @@ struct ProbeOptions
 // What --parallel defaults to: parallelism_limit(), at most a few thousand.
 [[nodiscard]] std::size_t default_parallelism();
 
-// Looks up every host (see look_up() in resolve.hpp: a literal never goes through the resolver),
-// then probes every target, on one event loop with at most `options.parallel` (capped at
-// parallelism_limit()) in flight; each target ends by its deadline. Every target gets one result:
-// the targets of a host that cannot be looked up get state error and the reason.
-// Targets start in order, `options.rate` a second at most and `options.per_host` at most in
-// flight towards one host; a target whose host is at that limit waits for one of them to end.
-void run_probes(std::span<const Target> targets, const ProbeOptions& options);
-// The same for a plan's targets, made one at a time as they start: what a run holds is bounded
-// by `options.parallel`, not by the plan's size. ProbeResult::target is the index in the plan.
+// Looks up every name among the plan's hosts (see look_up() in resolve.hpp: a literal never goes
+// through the resolver), then probes the plan's targets, made one at a time as they start, on one
+// event loop with at most `options.parallel` (capped at parallelism_limit()) in flight: what a run
+// holds is bounded by that, not by the plan's size. Each target ends by its deadline and gets one
+// result, whose `target` is its index in the plan; the targets of a host that cannot be looked up
+// get state error and the reason. Targets start in order, `options.rate` a second at most and
+// `options.per_host` at most in flight towards one host; a target whose host is at that limit
+// waits for one of them to end.
 void run_probes(const TargetPlan& plan, const ProbeOptions& options);
 
 } // namespace portent::probe

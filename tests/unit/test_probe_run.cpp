@@ -55,11 +55,21 @@ Target target(std::uint16_t port, Transport transport, DialogueKind dialogue = D
     return Target{"127.0.0.1", port, transport, dialogue, ""};
 }
 
+// Probes `targets` (all on one host) as the plan of that host × their ports, in their order.
 std::vector<ProbeResult> run(const std::vector<Target>& targets, ProbeOptions options = {})
 {
+    REQUIRE(!targets.empty());
+    HostList hosts;
+    hosts.add(targets.front().host, false);
+    std::vector<PortTarget> ports;
+    for (const Target& each : targets) {
+        REQUIRE(each.host == targets.front().host);
+        ports.push_back({each.port, each.transport, each.dialogue, each.service});
+    }
+    const TargetPlan plan(std::move(hosts), std::move(ports));
     std::vector<ProbeResult> results(targets.size());
     options.on_result = [&](ProbeResult&& result) { results.at(result.target) = std::move(result); };
-    run_probes(targets, options);
+    run_probes(plan, options);
     return results;
 }
 

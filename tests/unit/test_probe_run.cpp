@@ -275,3 +275,30 @@ TEST_CASE("run_probes: a stop descriptor never holds a run whose targets end at 
     ::close(stop[0]);
     ::close(stop[1]);
 }
+
+TEST_CASE("run_probes: a stop descriptor ends a run whose targets end at once", "[probe][run]")
+{
+    enter_private_network();
+    HostList hosts;
+    hosts.add("127.0.0.1", false);
+    std::vector<PortTarget> ports;
+    for (unsigned port = 1; port <= 65535; ++port) // nothing listens: each connect is refused at once
+        ports.push_back({static_cast<std::uint16_t>(port), Transport::tcp, DialogueKind::generic, ""});
+    const TargetPlan plan(std::move(hosts), std::move(ports));
+    int stop[2];
+    REQUIRE(::pipe(stop) == 0);
+    ProbeOptions options;
+    options.stop_descriptor = stop[0];
+    std::size_t results = 0;
+    std::size_t interrupted = 0;
+    options.on_result = [&](ProbeResult&& result) {
+        if (++results == 1000) // the descriptor turns readable while the run goes on
+            CHECK(::write(stop[1], "x", 1) == 1);
+        interrupted += result.state == State::interrupted ? 1 : 0;
+    };
+    run_probes(plan, options);
+    CHECK(results == plan.size());
+    CHECK(interrupted > plan.size() / 2);
+    ::close(stop[0]);
+    ::close(stop[1]);
+}

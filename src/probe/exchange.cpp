@@ -186,8 +186,6 @@ asio::awaitable<ProbeResult> exchange_tcp(const Target& target, const tcp::endpo
         co_await converse_over_tls(socket, target, *dialogue, tools, result);
         co_return result;
     }
-    if (const auto wait = dialogue->answer_wait())
-        tools.deadline.shorten(Clock::now() + *wait);
     apply(result, co_await converse(socket, *dialogue, tools.deadline));
     co_return result;
 }

@@ -11,7 +11,6 @@ namespace {
 
 namespace asio = boost::asio;
 using asio::ip::tcp;
-using Clock = std::chrono::steady_clock;
 
 // The handshake on `socket`, then the facts into `result`, then `inside` (if any) over TLS.
 asio::awaitable<void> handshake_then(tcp::socket& socket, const Target& target, Dialogue* inside,
@@ -36,8 +35,6 @@ asio::awaitable<void> handshake_then(tcp::socket& socket, const Target& target, 
         if (facts.alpn == "h2" && dialogue_over(target.dialogue, target.transport) == DialogueKind::https)
             http2 = make_http2_dialogue();
         Dialogue& spoken = http2 ? *http2 : *inside;
-        if (const auto wait = spoken.answer_wait())
-            tools.deadline.shorten(Clock::now() + *wait);
         apply(result, co_await converse(stream, spoken, tools.deadline));
         // What the server says inside TLS may be anything (tls): the handshake is the test.
         if (!result.passed)

@@ -1,5 +1,6 @@
 #include "probe/targets.hpp"
 
+#include "util/ascii.hpp"
 #include "util/number.hpp"
 
 #include <algorithm>
@@ -11,12 +12,9 @@ namespace portent::probe {
 
 namespace {
 
-constexpr std::size_t ipv6_smallest_prefix = 96;
+using util::is_digit;
 
-bool is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
+constexpr std::size_t ipv6_smallest_prefix = 96;
 
 // Digits, dots, dashes and at most one slash, with three dots: an IPv4 form, good or bad.
 bool written_as_ipv4(std::string_view item)

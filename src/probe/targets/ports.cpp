@@ -1,6 +1,7 @@
 #include "probe/targets.hpp"
 
 #include "probe/dialogues.hpp"
+#include "util/ascii.hpp"
 
 #include <algorithm>
 
@@ -31,7 +32,7 @@ std::optional<Transport> only_transport_of(DialogueKind dialogue)
 bool looks_like_ports(std::string_view text)
 {
     return !text.empty() &&
-           std::all_of(text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || c == '-'; });
+           std::all_of(text.begin(), text.end(), [](char c) { return util::is_digit(c) || c == '-'; });
 }
 
 DialogueKind dialogue_of(const services::Entry& entry)

@@ -96,7 +96,7 @@ int run_probe(Context& context)
     const services::Table table = context.load_table();
     const probe::TargetPlan plan = make_plan(context, table, settings.words, settings.dialogue);
 
-    ProgressLine progress(context.err, settings.words.hosts.empty() ? "" : settings.words.hosts.front());
+    ProgressLine progress(context.err, plan.hosts().size() == 1 ? plan.hosts().host(0) : "");
     if (context.err_is_terminal)
         settings.run.on_progress = [&](const probe::Progress& now) { progress.show(now); };
     settings.run.stop_descriptor = interrupts.descriptor();

@@ -127,6 +127,16 @@ def main():
                         "the progress line is not ended by a newline", repr(tail))
             pc.parse_json_run(suite, run, expect_count=2)
 
+        with suite.case("the progress line names the one host that --hosts-from gives"):
+            with tempfile.NamedTemporaryFile("w", suffix=".hosts") as hosts:
+                hosts.write("127.0.0.1\n")
+                hosts.flush()
+                run, _ = interrupted_run([PORTENT, "probe", "--hosts-from", hosts.name, *targets[1:], "--format",
+                                          "json"], after=1.6, stderr_terminal=True)
+            terminal = run.err.decode("utf-8", "replace")
+            suite.check("probing 127.0.0.1: targets " in terminal, "the progress line does not name the host",
+                        repr(terminal))
+
         with suite.case("SIGINT inside a 1-65535/udp run: one result per target, finished or interrupted"):
             run, took = interrupted_run([PORTENT, "probe", "127.0.0.1", f"{ports['blackhole_udp']}/udp",
                                          "1-65535/udp", "--timeout", "10s", "--format", "json"], after=1)

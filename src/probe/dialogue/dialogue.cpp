@@ -1,6 +1,7 @@
 #include "probe/dialogue/dialogue.hpp"
 
 #include "probe/dialogue/common.hpp"
+#include "util/host.hpp"
 #include "util/utf8.hpp"
 
 #include <algorithm>
@@ -178,8 +179,7 @@ std::string unfinished(ReadEnd end)
 
 std::string host_and_port(std::string_view host, std::uint16_t port, std::uint16_t default_port)
 {
-    if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
-        host = host.substr(1, host.size() - 2);
+    host = util::host_without_brackets(host);
     const bool ipv6_literal = host.find(':') != std::string_view::npos;
     std::string text;
     if (ipv6_literal)

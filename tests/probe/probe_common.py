@@ -210,10 +210,11 @@ class Run:
         return self.err.decode("utf-8", "replace").splitlines()
 
 
-def run(argv, timeout=60, prefix=(), nofile=None, sample_fds=False, env=None):
+def run(argv, timeout=60, prefix=(), nofile=None, sample_fds=False, env=None, stdin=None):
     """Runs argv (prefix + argv), capturing stdout/stderr; a run past `timeout` is killed and is a failure.
 
-    nofile: soft RLIMIT_NOFILE for the child. sample_fds: count /proc/PID/fd every 20 ms."""
+    nofile: soft RLIMIT_NOFILE for the child. sample_fds: count /proc/PID/fd every 20 ms.
+    stdin: bytes for the child's standard input (none: /dev/null)."""
     full = [*prefix, *argv]
 
     def preexec():
@@ -223,9 +224,12 @@ def run(argv, timeout=60, prefix=(), nofile=None, sample_fds=False, env=None):
             _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
             resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, hard))
 
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, tempfile.TemporaryFile() as given:
+        if stdin is not None:
+            given.write(stdin)
+            given.seek(0)
         start = time.monotonic()
-        proc = subprocess.Popen(full, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
+        proc = subprocess.Popen(full, stdin=subprocess.DEVNULL if stdin is None else given, stdout=out, stderr=err,
                                 preexec_fn=preexec, env=env)
         max_fds = 0 if sample_fds else None
         timed_out = False

@@ -16,7 +16,6 @@ import signal  # noqa: E402
 import socket  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
-import time  # noqa: E402
 
 import probe_common as pc  # noqa: E402
 
@@ -28,12 +27,8 @@ SERVICES_DB = "echo 7/tcp\nhttp 80/tcp www\ndaytime 13/tcp\ndaytime 13/udp\n"
 
 
 def probe(db, *args, stdin=None, timeout=60):
-    argv = [PORTENT, "--db", db, "probe", "--timeout", "500ms", "--format", "json", *args]
-    if stdin is None:
-        return pc.run(argv, timeout=timeout)
-    start = time.monotonic()
-    proc = subprocess.run(argv, input=stdin, capture_output=True, timeout=timeout, preexec_fn=pc.die_with_parent)
-    return pc.Run(argv, proc.returncode, proc.stdout, proc.stderr, time.monotonic() - start)
+    return pc.run([PORTENT, "--db", db, "probe", "--timeout", "500ms", "--format", "json", *args], timeout=timeout,
+                  stdin=stdin)
 
 
 def hosts_probed(suite, run):

@@ -379,6 +379,18 @@ def wait_for_tcp(host, port, seconds=10):
     return False
 
 
+def silent_listeners(address, ports):
+    """TCP sockets that listen and never accept: a connect completes, and nothing is ever said."""
+    keep = []
+    for port in ports:
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind((address, port))
+        s.listen(64)
+        keep.append(s)
+    return keep
+
+
 @contextlib.contextmanager
 def background(argv, ready_line=False, quiet=False):
     """Starts argv; yields (process, first stdout line if ready_line); always terminates it.

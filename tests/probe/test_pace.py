@@ -15,7 +15,6 @@ import os  # noqa: E402
 import pty  # noqa: E402
 import re  # noqa: E402
 import select  # noqa: E402
-import socket  # noqa: E402
 import subprocess  # noqa: E402
 import time  # noqa: E402
 
@@ -90,12 +89,8 @@ def main():
                     "expected exit 1 and a message naming --db /usr/share/nmap/nmap-services", run.describe())
 
     with suite.case("progress on a terminal counts hosts and targets"):
-        keep = []
-        for port in range(9101, 9111):  # silent listeners: each target lasts its 100 ms wait, 2.5 s in all
-            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            s.bind(("127.0.9.9", port))
-            s.listen(64)
-            keep.append(s)
+        # each target lasts its 100 ms wait, 2.5 s in all
+        keep = pc.silent_listeners("127.0.9.9", range(9101, 9111))
         controller, terminal = pty.openpty()
         argv = [PORTENT, "probe", "--per-host", "1", "--format", "jsonl", "127.0.9.9,127.0.9.10", "9101-9110/tcp",
                 "--rate", "8"]

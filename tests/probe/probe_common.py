@@ -11,7 +11,9 @@ import contextlib
 import ctypes
 import json
 import os
+import pty
 import re
+import select
 import shutil
 import signal
 import socket
@@ -257,6 +259,56 @@ def run(argv, timeout=60, prefix=(), nofile=None, sample_fds=False, env=None, st
         result.err += f"\n[test harness: killed after {timeout} s — the run hung]".encode()
         result.rc = "killed (hung)"
     return result
+
+
+def run_on_terminal(argv, timeout=30, stderr_terminal=True, signal_after=None, number=signal.SIGINT):
+    """Runs argv with stdout captured and stderr a pseudo-terminal (Run.err is what the terminal received) or,
+    with stderr_terminal=False, captured; sends signal `number` `signal_after` seconds in, when given.
+
+    Returns (Run, seconds from the signal to the exit, or None when none was sent)."""
+    master = slave = None
+    if stderr_terminal:
+        master, slave = pty.openpty()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.monotonic()
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=slave if slave else err,
+                                preexec_fn=die_with_parent)
+        if slave is not None:
+            os.close(slave)
+        terminal = b""
+        signalled = None
+        deadline = start + timeout
+        while time.monotonic() < deadline and proc.poll() is None:
+            if signal_after is not None and signalled is None and time.monotonic() - start >= signal_after:
+                proc.send_signal(number)
+                signalled = time.monotonic()
+            if master is not None:
+                ready, _, _ = select.select([master], [], [], 0.02)
+                if ready:
+                    try:
+                        terminal += os.read(master, 65536)
+                    except OSError:
+                        pass
+            else:
+                time.sleep(0.02)
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+        ended = time.monotonic()
+        if master is not None:
+            while select.select([master], [], [], 0.1)[0]:
+                try:
+                    chunk = os.read(master, 65536)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                terminal += chunk
+            os.close(master)
+        out.seek(0)
+        err.seek(0)
+        run = Run(argv, proc.returncode, out.read(), terminal if stderr_terminal else err.read(), ended - start)
+    return run, (ended - signalled) if signalled else None
 
 
 def validate_results(document):

@@ -86,7 +86,7 @@ def enter_private_netns(mounts=False):
         allowed = subprocess.run(["unshare", "-m", "--propagation", "private", "true"], capture_output=True,
                                  text=True, timeout=10)
         if allowed.returncode != 0:  # e.g. inside a chroot
-            skip("needs a private mount namespace for its own /etc/hosts, and `unshare -m` is not permitted "
+            skip("needs a private mount namespace for its own files in /etc, and `unshare -m` is not permitted "
                  "here: " + allowed.stderr.strip())
     os.environ[NETNS_MARKER] = "1"
     script = os.path.abspath(sys.argv[0])

@@ -16,21 +16,9 @@ using namespace std::chrono;
 
 namespace {
 
-struct KeyFree
-{
-    void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
-};
-struct CertificateFree
-{
-    void operator()(X509* certificate) const { X509_free(certificate); }
-};
-struct StoreFree
-{
-    void operator()(X509_STORE* store) const { X509_STORE_free(store); }
-};
-using Key = std::unique_ptr<EVP_PKEY, KeyFree>;
-using Cert = std::unique_ptr<X509, CertificateFree>;
-using Store = std::unique_ptr<X509_STORE, StoreFree>;
+using Key = tls::Owned<EVP_PKEY, EVP_PKEY_free>;
+using Cert = tls::Owned<X509, X509_free>;
+using Store = tls::Owned<X509_STORE, X509_STORE_free>;
 
 // 2030-01-01 00:00:00 UTC: the instant the tests verify at.
 constexpr sys_seconds test_now{seconds{1'893'456'000}};

@@ -36,6 +36,23 @@ namespace portent::probe::dialogue_text {
 [[nodiscard]] std::string host_and_port(std::string_view host, std::uint16_t port,
                                         std::uint16_t default_port);
 
+// The unsigned number that `bytes` (at most 8 of them) hold in network order, the most
+// significant byte first; 0 for none.
+[[nodiscard]] constexpr std::uint64_t big_endian(std::string_view bytes)
+{
+    std::uint64_t value = 0;
+    for (const char byte : bytes)
+        value = (value << 8U) | static_cast<unsigned char>(byte);
+    return value;
+}
+
+// Appends the low `width` bytes of `value` to `bytes` in network order, the most significant first.
+inline void append_big_endian(std::string& bytes, std::uint64_t value, std::size_t width)
+{
+    while (width-- > 0)
+        bytes += static_cast<char>((value >> (8U * width)) & 0xFFU);
+}
+
 // Seconds from 1900-01-01 to 1970-01-01: where RFC 868 and NTP (RFC 5905) count from.
 inline constexpr std::int64_t seconds_from_1900_to_1970 = 2'208'988'800;
 

@@ -1,6 +1,7 @@
 #include "probe/dialogue/dialogue.hpp"
 
 #include "probe/dialogue/common.hpp"
+#include "util/host.hpp"
 #include "util/utf8.hpp"
 
 #include <algorithm>
@@ -20,11 +21,50 @@ struct NamedDialogue
     DialogueKind dialogue;
 };
 
-constexpr std::array dialogue_kinds = {DialogueKind::generic, DialogueKind::daytime, DialogueKind::time,
-                                       DialogueKind::echo,    DialogueKind::http,    DialogueKind::https,
-                                       DialogueKind::tls,     DialogueKind::banner,  DialogueKind::smtp,
-                                       DialogueKind::imap,    DialogueKind::pop3,    DialogueKind::ftp,
-                                       DialogueKind::dns,     DialogueKind::ntp,     DialogueKind::snmp};
+// The transports a dialogue is spoken over; over any other it becomes generic.
+enum class SpokenOver
+{
+    both,
+    tcp,
+    udp
+};
+
+struct DialogueRow
+{
+    DialogueKind dialogue;
+    std::string_view name;
+    SpokenOver over;
+};
+
+// Every dialogue, in DialogueKind's order: its own name and the transports it is spoken over.
+constexpr std::array dialogue_rows = {
+    DialogueRow{DialogueKind::generic, "generic", SpokenOver::both},
+    DialogueRow{DialogueKind::daytime, "daytime", SpokenOver::both},
+    DialogueRow{DialogueKind::time, "time", SpokenOver::both},
+    DialogueRow{DialogueKind::echo, "echo", SpokenOver::both},
+    DialogueRow{DialogueKind::http, "http", SpokenOver::tcp},
+    DialogueRow{DialogueKind::https, "https", SpokenOver::tcp},
+    DialogueRow{DialogueKind::tls, "tls", SpokenOver::tcp},
+    DialogueRow{DialogueKind::banner, "banner", SpokenOver::tcp},
+    DialogueRow{DialogueKind::smtp, "smtp", SpokenOver::tcp},
+    DialogueRow{DialogueKind::imap, "imap", SpokenOver::tcp},
+    DialogueRow{DialogueKind::pop3, "pop3", SpokenOver::tcp},
+    DialogueRow{DialogueKind::ftp, "ftp", SpokenOver::tcp},
+    DialogueRow{DialogueKind::dns, "dns", SpokenOver::both},
+    DialogueRow{DialogueKind::ntp, "ntp", SpokenOver::udp},
+    DialogueRow{DialogueKind::snmp, "snmp", SpokenOver::udp},
+};
+static_assert([] {
+    for (std::size_t index = 0; index < dialogue_rows.size(); ++index)
+        if (dialogue_rows[index].dialogue != static_cast<DialogueKind>(index))
+            return false;
+    return true;
+}());
+
+const DialogueRow& row_of(DialogueKind dialogue)
+{
+    return dialogue_rows.at(static_cast<std::size_t>(dialogue));
+}
 
 // Dialogues spoken only when asked for with --as, never for a service's port alone.
 constexpr std::array only_when_asked = {DialogueKind::snmp};
@@ -46,12 +86,17 @@ constexpr std::array services_with_dialogues = {
 
 } // namespace
 
+std::string_view to_string(DialogueKind dialogue)
+{
+    return row_of(dialogue).name;
+}
+
 std::string_view dialogue_names()
 {
     static const std::string names = [] {
         std::string text;
-        for (const DialogueKind dialogue : dialogue_kinds)
-            text += (text.empty() ? "" : ", ") + std::string(to_string(dialogue));
+        for (const DialogueRow& row : dialogue_rows)
+            text += (text.empty() ? "" : ", ") + std::string(row.name);
         return text;
     }();
     return names;
@@ -59,9 +104,9 @@ std::string_view dialogue_names()
 
 std::optional<DialogueKind> dialogue_named(std::string_view name)
 {
-    for (const DialogueKind dialogue : dialogue_kinds)
-        if (to_string(dialogue) == name)
-            return dialogue;
+    for (const DialogueRow& row : dialogue_rows)
+        if (row.name == name)
+            return row.dialogue;
     for (const NamedDialogue& named : services_with_dialogues)
         if (named.name == name)
             return named.dialogue;
@@ -77,19 +122,10 @@ DialogueKind dialogue_for_service(std::string_view service)
 
 DialogueKind dialogue_over(DialogueKind dialogue, Transport transport)
 {
-    switch (dialogue) {
-    case DialogueKind::http:
-    case DialogueKind::https:
-    case DialogueKind::tls:
-    case DialogueKind::banner:
-    case DialogueKind::smtp:
-    case DialogueKind::imap:
-    case DialogueKind::pop3:
-    case DialogueKind::ftp: return transport == Transport::udp ? DialogueKind::generic : dialogue;
-    case DialogueKind::ntp:
-    case DialogueKind::snmp: return transport == Transport::tcp ? DialogueKind::generic : dialogue;
-    default: return dialogue;
-    }
+    const SpokenOver over = row_of(dialogue).over;
+    const bool spoken =
+        over == SpokenOver::both || (over == SpokenOver::tcp) == (transport == Transport::tcp);
+    return spoken ? dialogue : DialogueKind::generic;
 }
 
 std::unique_ptr<Dialogue> make_dialogue(const Target& target)
@@ -178,8 +214,7 @@ std::string unfinished(ReadEnd end)
 
 std::string host_and_port(std::string_view host, std::uint16_t port, std::uint16_t default_port)
 {
-    if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
-        host = host.substr(1, host.size() - 2);
+    host = util::host_without_brackets(host);
     const bool ipv6_literal = host.find(':') != std::string_view::npos;
     std::string text;
     if (ipv6_literal)

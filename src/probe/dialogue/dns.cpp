@@ -36,7 +36,7 @@ public:
             failed = true;
             return 0;
         }
-        const auto value = static_cast<std::uint16_t>((byte(offset_) << 8U) | byte(offset_ + 1));
+        const auto value = static_cast<std::uint16_t>(dialogue_text::big_endian(message_.substr(offset_, 2)));
         offset_ += 2;
         return value;
     }
@@ -101,21 +101,21 @@ std::string txt_text(std::string_view data)
 // A standard query (RFC 1035 4.1): no recursion asked, one question.
 std::string query(std::uint16_t id, std::string_view name, std::uint16_t type, std::uint16_t query_class)
 {
-    std::string bytes{static_cast<char>(id >> 8U), static_cast<char>(id & 0xFFU)};
+    std::string bytes;
+    dialogue_text::append_big_endian(bytes, id, 2);
     bytes += std::string("\0\0\0\x01\0\0\0\0\0\0", 10);
     bytes += name;
-    for (const std::uint16_t field : {type, query_class}) {
-        bytes += static_cast<char>(field >> 8U);
-        bytes += static_cast<char>(field & 0xFFU);
-    }
+    dialogue_text::append_big_endian(bytes, type, 2);
+    dialogue_text::append_big_endian(bytes, query_class, 2);
     return bytes;
 }
 
 // Over TCP a message has its two-byte length in front (4.2.2).
 std::string framed(const std::string& message)
 {
-    return std::string{static_cast<char>(message.size() >> 8U), static_cast<char>(message.size() & 0xFFU)} +
-           message;
+    std::string bytes;
+    dialogue_text::append_big_endian(bytes, message.size(), 2);
+    return bytes + message;
 }
 
 // The whole length-prefixed messages at the front of `received`.
@@ -123,8 +123,7 @@ std::vector<std::string_view> frames_of(std::string_view received)
 {
     std::vector<std::string_view> frames;
     while (received.size() >= 2) {
-        const std::size_t length = (static_cast<std::size_t>(static_cast<unsigned char>(received[0])) << 8U) |
-                                   static_cast<unsigned char>(received[1]);
+        const std::size_t length = dialogue_text::big_endian(received.substr(0, 2));
         if (received.size() < 2 + length)
             break;
         frames.push_back(received.substr(2, length));

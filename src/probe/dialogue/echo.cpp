@@ -1,18 +1,16 @@
 #include "probe/dialogue/common.hpp"
 #include "probe/dialogue/dialogue.hpp"
 
-#include <random>
-
 namespace portent::probe {
 
 namespace {
 
 std::string random_token()
 {
-    thread_local std::mt19937_64 generator{std::random_device{}()};
     constexpr char digits[] = "0123456789abcdef";
     std::string token = "portent-echo-";
-    std::uint64_t bits = generator();
+    std::uint64_t bits =
+        (std::uint64_t{dialogue_text::random_number()} << 32U) | dialogue_text::random_number();
     for (int i = 0; i < 16; ++i, bits >>= 4U)
         token += digits[bits & 0xFU];
     return token + "\r\n";

@@ -1,3 +1,4 @@
+#include "probe/dialogue/common.hpp"
 #include "probe/dialogue/dialogue.hpp"
 
 namespace portent::probe {
@@ -28,7 +29,8 @@ public:
         if (bytes.size() < frame_header_size)
             return {false, std::string(bytes), "no HTTP/2 frame: " + std::to_string(bytes.size()) + " bytes"};
         const auto byte = [&bytes](std::size_t offset) { return static_cast<unsigned char>(bytes[offset]); };
-        const unsigned stream = ((byte(5) & 0x7FU) << 24U) | (byte(6) << 16U) | (byte(7) << 8U) | byte(8);
+        const std::uint64_t stream =
+            dialogue_text::big_endian(bytes.substr(5, 4)) & 0x7FFF'FFFFU; // R bit off
         if (byte(3) == settings_frame && stream == 0)
             return {true, "HTTP/2 SETTINGS", "h2"};
         const std::string what = byte(3) == goaway_frame ? "GOAWAY" : "frame type " + std::to_string(byte(3));

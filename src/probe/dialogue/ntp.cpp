@@ -21,8 +21,7 @@ unsigned byte_of(std::string_view bytes, std::size_t at)
 
 std::uint32_t u32_of(std::string_view bytes, std::size_t at)
 {
-    return (static_cast<std::uint32_t>(byte_of(bytes, at)) << 24U) | (byte_of(bytes, at + 1) << 16U) |
-           (byte_of(bytes, at + 2) << 8U) | byte_of(bytes, at + 3);
+    return static_cast<std::uint32_t>(dialogue_text::big_endian(bytes.substr(at, 4)));
 }
 
 // An NTP timestamp (RFC 5905 6): seconds since 1900 and a binary fraction, 32 bits each.
@@ -35,9 +34,8 @@ std::string timestamp_bytes(system_clock::time_point instant)
     const auto fraction = static_cast<std::uint32_t>(
         (static_cast<std::uint64_t>((since_epoch - whole).count()) << 32U) / 1'000'000'000U);
     std::string bytes;
-    for (const std::uint32_t part : {seconds_1900, fraction})
-        for (int shift = 24; shift >= 0; shift -= 8)
-            bytes += static_cast<char>((part >> static_cast<unsigned>(shift)) & 0xFFU);
+    dialogue_text::append_big_endian(bytes, seconds_1900, 4);
+    dialogue_text::append_big_endian(bytes, fraction, 4);
     return bytes;
 }
 

@@ -42,8 +42,7 @@ std::string encoded(unsigned char tag, std::string_view content)
         bytes += static_cast<char>(content.size());
     } else {
         bytes += static_cast<char>(0x82);
-        bytes += static_cast<char>(content.size() >> 8U);
-        bytes += static_cast<char>(content.size() & 0xFFU);
+        dialogue_text::append_big_endian(bytes, content.size(), 2);
     }
     bytes += content;
     return bytes;
@@ -80,9 +79,7 @@ std::optional<Element> take_element(std::string_view& bytes)
         const std::size_t octets = length & 0x7FU;
         if (octets == 0 || octets > 4 || bytes.size() < 2 + octets)
             return std::nullopt;
-        length = 0;
-        for (std::size_t index = 0; index < octets; ++index)
-            length = (length << 8U) | static_cast<unsigned char>(bytes[2 + index]);
+        length = dialogue_text::big_endian(bytes.substr(2, octets));
         header += octets;
     }
     if (bytes.size() - header < length)

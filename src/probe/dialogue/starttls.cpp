@@ -1,6 +1,7 @@
 #include "probe/dialogue/starttls.hpp"
 
 #include "probe/dialogue/common.hpp"
+#include "util/ascii.hpp"
 
 #include <array>
 
@@ -10,6 +11,7 @@ namespace {
 
 using Reply = StartTls::Reply;
 using Step = StartTls::Step;
+using util::is_digit;
 
 constexpr std::array smtp_steps = {
     Step{"", Reply::numbered, "220"},
@@ -38,11 +40,6 @@ template <class Visit> bool any_whole_line(std::string_view text, Visit visit)
         text.remove_prefix(end + 1);
     }
     return false;
-}
-
-bool is_digit(char byte)
-{
-    return byte >= '0' && byte <= '9';
 }
 
 // The last line of a numbered reply: three digits, then a space or nothing.

@@ -49,9 +49,7 @@ public:
                 reason = "expected 4 bytes, received " + std::to_string(bytes.size());
             return {false, std::string(bytes), reason};
         }
-        std::uint32_t count = 0;
-        for (const char byte : bytes)
-            count = (count << 8U) | static_cast<unsigned char>(byte);
+        const auto count = static_cast<std::uint32_t>(dialogue_text::big_endian(bytes));
         const sys_seconds server = dialogue_text::instant_of_1900_seconds(count);
         const long long offset = offset_seconds(server, reception.received_at);
         if (std::llabs(offset) > plausible_clock_offset.count())

@@ -5,7 +5,6 @@
 
 #include <arpa/inet.h>
 #include <array>
-#include <memory>
 #include <set>
 
 namespace portent::probe::tls {
@@ -14,14 +13,10 @@ namespace {
 
 using namespace std::chrono;
 
-template <auto FreeFunction> struct Freer
-{
-    template <class T> void operator()(T* pointer) const { FreeFunction(pointer); }
-};
-using NamesPointer = std::unique_ptr<GENERAL_NAMES, Freer<GENERAL_NAMES_free>>;
-using BioPointer = std::unique_ptr<BIO, Freer<BIO_free>>;
-using StoreContextPointer = std::unique_ptr<X509_STORE_CTX, Freer<X509_STORE_CTX_free>>;
-using X509Pointer = std::unique_ptr<X509, Freer<X509_free>>;
+using NamesPointer = Owned<GENERAL_NAMES, GENERAL_NAMES_free>;
+using BioPointer = Owned<BIO, BIO_free>;
+using StoreContextPointer = Owned<X509_STORE_CTX, X509_STORE_CTX_free>;
+using X509Pointer = Owned<X509, X509_free>;
 
 std::string utf8_of(const ASN1_STRING* text)
 {

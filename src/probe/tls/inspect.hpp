@@ -6,12 +6,20 @@
 #include <openssl/x509.h>
 
 #include <chrono>
+#include <memory>
 #include <string>
 #include <string_view>
 
 // The OpenSSL side of the TLS facts, without sockets: what a certificate says, whether a chain
 // verifies, and the facts of an established connection. Internal to the probe library.
 namespace portent::probe::tls {
+
+// An OpenSSL object that frees itself with `FreeFunction`: Owned<X509, X509_free>.
+template <auto FreeFunction> struct Freer
+{
+    template <class T> void operator()(T* pointer) const { FreeFunction(pointer); }
+};
+template <class T, auto FreeFunction> using Owned = std::unique_ptr<T, Freer<FreeFunction>>;
 
 // Subject CN, SAN list (DNS names and IP addresses), issuer, validity.
 [[nodiscard]] Certificate certificate_of(X509* certificate);

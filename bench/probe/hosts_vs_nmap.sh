@@ -22,12 +22,7 @@ bench_start hosts "$@"
 runs=${RUNS:-5}
 db=/usr/share/nmap/nmap-services
 
-"$python" "$bench_here/host_listeners.py" 127.0.1.1-64 22,80,443 >"$tmp/ready" </dev/null &
-listeners=$!
-"$python" "$bench_here/host_listeners.py" 127.0.1.1-8 3389 >"$tmp/ready2" </dev/null &
-listeners2=$!
-trap 'kill $listeners $listeners2 2>/dev/null; bench_cleanup' EXIT
-for _ in $(seq 200); do [[ -s $tmp/ready && -s $tmp/ready2 ]] && break; sleep 0.05; done
+start_helper tcp-hosts 127.0.1.1-64 22,80,443 127.0.1.1-8 3389
 
 portent_cmd="$portent --db $db probe 127.0.1.1-64 --top 100 ${opts[*]} --format json"
 nmap_cmd="nmap -sT -Pn -n --top-ports 100 127.0.1.1-64"

@@ -2,12 +2,16 @@
 """Loopback listeners for the probe benchmarks (python3 standard library only).
 
   listeners.py tcp PORT...        TCP listeners on 127.0.0.1 that send one line and close (0 = a free port)
+  listeners.py tcp-hosts FIRST-LAST PORT[,PORT...] [FIRST-LAST PORT[,PORT...]]...
+                                  the same on every address from FIRST to LAST (the last part varies) on
+                                  each PORT, e.g. 127.0.1.1-64 22,80,443; addresses in 127.0.0.0/8 only
   listeners.py udp-blackhole LO-HI  bound UDP sockets on 127.0.0.1 that never read (no reply, no ICMP)
 
-Prints the ports it holds (one line) when ready; runs until SIGTERM, 600 s, or (when stdin is a pipe)
-until stdin closes.
+Prints the ports it holds (one line; tcp-hosts: how many listeners) when ready; runs until SIGTERM,
+600 s, or (when stdin is a pipe) until stdin closes.
 """
 
+import ipaddress
 import os
 import signal
 import socket
@@ -30,28 +34,47 @@ def serve(listener):
             pass
 
 
+def tcp_listener(address, port):
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((address, port))
+    s.listen(1024)
+    threading.Thread(target=serve, args=(s,), daemon=True).start()
+    return s
+
+
+def addresses(span):
+    """127.0.1.1-64: 127.0.1.1 to 127.0.1.64, each in 127.0.0.0/8."""
+    base, last = span.rsplit(".", 1)
+    low, high = (int(x) for x in last.split("-"))
+    found = [f"{base}.{i}" for i in range(low, high + 1)]
+    if not all(ipaddress.ip_address(a) in ipaddress.ip_network("127.0.0.0/8") for a in found):
+        sys.exit("listeners.py: only addresses in 127.0.0.0/8")
+    return found
+
+
 def main():
-    if len(sys.argv) < 3 or sys.argv[1] not in ("tcp", "udp-blackhole"):
+    modes = ("tcp", "tcp-hosts", "udp-blackhole")
+    if len(sys.argv) < 3 or sys.argv[1] not in modes or (sys.argv[1] == "tcp-hosts" and len(sys.argv) % 2):
         sys.exit(__doc__)
-    keep, ports = [], []
+    keep = []
     if sys.argv[1] == "tcp":
-        for port in map(int, sys.argv[2:]):
-            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            s.bind(("127.0.0.1", port))
-            s.listen(1024)
-            keep.append(s)
-            ports.append(s.getsockname()[1])
-            threading.Thread(target=serve, args=(s,), daemon=True).start()
+        keep = [tcp_listener("127.0.0.1", int(port)) for port in sys.argv[2:]]
+        ready = " ".join(str(s.getsockname()[1]) for s in keep)
+    elif sys.argv[1] == "tcp-hosts":
+        groups = sys.argv[2:]
+        for span, port_list in zip(groups[::2], groups[1::2]):
+            keep += [tcp_listener(a, int(p)) for a in addresses(span) for p in port_list.split(",")]
+        ready = f"{len(keep)} listeners"
     else:
         lo, hi = map(int, sys.argv[2].split("-"))
         for port in range(lo, hi + 1):
             s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
             s.bind(("127.0.0.1", port))
             keep.append(s)
-            ports.append(port)
+        ready = f"{lo}-{hi}"
     signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
-    print(" ".join(map(str, ports)) if sys.argv[1] == "tcp" else f"{ports[0]}-{ports[-1]}", flush=True)
+    print(ready, flush=True)
 
     def watch_stdin():
         try:

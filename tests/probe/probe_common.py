@@ -11,7 +11,9 @@ import contextlib
 import ctypes
 import json
 import os
+import pty
 import re
+import select
 import shutil
 import signal
 import socket
@@ -84,7 +86,7 @@ def enter_private_netns(mounts=False):
         allowed = subprocess.run(["unshare", "-m", "--propagation", "private", "true"], capture_output=True,
                                  text=True, timeout=10)
         if allowed.returncode != 0:  # e.g. inside a chroot
-            skip("needs a private mount namespace for its own /etc/hosts, and `unshare -m` is not permitted "
+            skip("needs a private mount namespace for its own files in /etc, and `unshare -m` is not permitted "
                  "here: " + allowed.stderr.strip())
     os.environ[NETNS_MARKER] = "1"
     script = os.path.abspath(sys.argv[0])
@@ -210,10 +212,11 @@ class Run:
         return self.err.decode("utf-8", "replace").splitlines()
 
 
-def run(argv, timeout=60, prefix=(), nofile=None, sample_fds=False, env=None):
+def run(argv, timeout=60, prefix=(), nofile=None, sample_fds=False, env=None, stdin=None):
     """Runs argv (prefix + argv), capturing stdout/stderr; a run past `timeout` is killed and is a failure.
 
-    nofile: soft RLIMIT_NOFILE for the child. sample_fds: count /proc/PID/fd every 20 ms."""
+    nofile: soft RLIMIT_NOFILE for the child. sample_fds: count /proc/PID/fd every 20 ms.
+    stdin: bytes for the child's standard input (none: /dev/null)."""
     full = [*prefix, *argv]
 
     def preexec():
@@ -223,9 +226,12 @@ def run(argv, timeout=60, prefix=(), nofile=None, sample_fds=False, env=None):
             _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
             resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, hard))
 
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, tempfile.TemporaryFile() as given:
+        if stdin is not None:
+            given.write(stdin)
+            given.seek(0)
         start = time.monotonic()
-        proc = subprocess.Popen(full, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
+        proc = subprocess.Popen(full, stdin=subprocess.DEVNULL if stdin is None else given, stdout=out, stderr=err,
                                 preexec_fn=preexec, env=env)
         max_fds = 0 if sample_fds else None
         timed_out = False
@@ -253,6 +259,56 @@ def run(argv, timeout=60, prefix=(), nofile=None, sample_fds=False, env=None):
         result.err += f"\n[test harness: killed after {timeout} s — the run hung]".encode()
         result.rc = "killed (hung)"
     return result
+
+
+def run_on_terminal(argv, timeout=30, stderr_terminal=True, signal_after=None, number=signal.SIGINT):
+    """Runs argv with stdout captured and stderr a pseudo-terminal (Run.err is what the terminal received) or,
+    with stderr_terminal=False, captured; sends signal `number` `signal_after` seconds in, when given.
+
+    Returns (Run, seconds from the signal to the exit, or None when none was sent)."""
+    master = slave = None
+    if stderr_terminal:
+        master, slave = pty.openpty()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.monotonic()
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=slave if slave else err,
+                                preexec_fn=die_with_parent)
+        if slave is not None:
+            os.close(slave)
+        terminal = b""
+        signalled = None
+        deadline = start + timeout
+        while time.monotonic() < deadline and proc.poll() is None:
+            if signal_after is not None and signalled is None and time.monotonic() - start >= signal_after:
+                proc.send_signal(number)
+                signalled = time.monotonic()
+            if master is not None:
+                ready, _, _ = select.select([master], [], [], 0.02)
+                if ready:
+                    try:
+                        terminal += os.read(master, 65536)
+                    except OSError:
+                        pass
+            else:
+                time.sleep(0.02)
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+        ended = time.monotonic()
+        if master is not None:
+            while select.select([master], [], [], 0.1)[0]:
+                try:
+                    chunk = os.read(master, 65536)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                terminal += chunk
+            os.close(master)
+        out.seek(0)
+        err.seek(0)
+        run = Run(argv, proc.returncode, out.read(), terminal if stderr_terminal else err.read(), ended - start)
+    return run, (ended - signalled) if signalled else None
 
 
 def validate_results(document):
@@ -373,6 +429,18 @@ def wait_for_tcp(host, port, seconds=10):
             except OSError:
                 time.sleep(0.05)
     return False
+
+
+def silent_listeners(address, ports):
+    """TCP sockets that listen and never accept: a connect completes, and nothing is ever said."""
+    keep = []
+    for port in ports:
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind((address, port))
+        s.listen(64)
+        keep.append(s)
+    return keep
 
 
 @contextlib.contextmanager

@@ -13,10 +13,8 @@ sys.dont_write_bytecode = True
 import json  # noqa: E402
 import os  # noqa: E402
 import signal  # noqa: E402
-import socket  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
-import time  # noqa: E402
 
 import probe_common as pc  # noqa: E402
 
@@ -28,12 +26,8 @@ SERVICES_DB = "echo 7/tcp\nhttp 80/tcp www\ndaytime 13/tcp\ndaytime 13/udp\n"
 
 
 def probe(db, *args, stdin=None, timeout=60):
-    argv = [PORTENT, "--db", db, "probe", "--timeout", "500ms", "--format", "json", *args]
-    if stdin is None:
-        return pc.run(argv, timeout=timeout)
-    start = time.monotonic()
-    proc = subprocess.run(argv, input=stdin, capture_output=True, timeout=timeout, preexec_fn=pc.die_with_parent)
-    return pc.Run(argv, proc.returncode, proc.stdout, proc.stderr, time.monotonic() - start)
+    return pc.run([PORTENT, "--db", db, "probe", "--timeout", "500ms", "--format", "json", *args], timeout=timeout,
+                  stdin=stdin)
 
 
 def hosts_probed(suite, run):
@@ -53,18 +47,6 @@ def expect_usage_error(suite, db, args, words):
     text = run.err.decode("utf-8", "replace")
     suite.check(run.rc == 1 and run.out == b"" and all(w in text for w in words),
                 f"{' '.join(args)}: expected exit 1 and a message with {words}", run.describe())
-
-
-def silent_listeners(address, ports):
-    """TCP sockets that listen and never accept: a connect completes, and nothing is ever said."""
-    keep = []
-    for port in ports:
-        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        s.bind((address, port))
-        s.listen(64)
-        keep.append(s)
-    return keep
 
 
 def main():
@@ -175,7 +157,7 @@ def main():
 
         with suite.case("--per-host N: at most N targets in flight towards one host"):
             # 10 silent listeners a host: each target waits 100 ms for words that never come (open).
-            keep = silent_listeners("127.0.8.1", range(9001, 9011)) + silent_listeners("127.0.8.2", range(9001, 9011))
+            keep = pc.silent_listeners("127.0.8.1", range(9001, 9011)) + pc.silent_listeners("127.0.8.2", range(9001, 9011))
             timings = {}
             for per_host in ("1", "2", "10"):
                 run = probe(db, "--per-host", per_host, "127.0.8.1-2", "9001-9010/tcp", timeout=60)

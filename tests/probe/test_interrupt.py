@@ -11,14 +11,8 @@ sys.dont_write_bytecode = True
 
 import collections  # noqa: E402
 import json  # noqa: E402
-import os  # noqa: E402
-import pty  # noqa: E402
 import re  # noqa: E402
-import select  # noqa: E402
 import signal  # noqa: E402
-import subprocess  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
 
 import probe_common as pc  # noqa: E402
 
@@ -28,50 +22,8 @@ pc.enter_private_netns()
 
 def interrupted_run(argv, after, number=signal.SIGINT, stderr_terminal=False, timeout=30):
     """Runs argv, sends `number` `after` seconds in; returns (Run, seconds from the signal to the exit)."""
-    master = slave = None
-    if stderr_terminal:
-        master, slave = pty.openpty()
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        start = time.monotonic()
-        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=slave if slave else err,
-                                preexec_fn=pc.die_with_parent)
-        if slave is not None:
-            os.close(slave)
-        terminal = b""
-        signalled = None
-        deadline = start + timeout
-        while time.monotonic() < deadline and proc.poll() is None:
-            if signalled is None and time.monotonic() - start >= after:
-                proc.send_signal(number)
-                signalled = time.monotonic()
-            if master is not None:
-                ready, _, _ = select.select([master], [], [], 0.02)
-                if ready:
-                    try:
-                        terminal += os.read(master, 65536)
-                    except OSError:
-                        pass
-            else:
-                time.sleep(0.02)
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait()
-        ended = time.monotonic()
-        if master is not None:
-            while select.select([master], [], [], 0.1)[0]:
-                try:
-                    chunk = os.read(master, 65536)
-                except OSError:
-                    break
-                if not chunk:
-                    break
-                terminal += chunk
-            os.close(master)
-        out.seek(0)
-        err.seek(0)
-        run = pc.Run(argv, proc.returncode, out.read(), terminal if stderr_terminal else err.read(),
-                     ended - start)
-    return run, (ended - signalled) if signalled else None
+    return pc.run_on_terminal(argv, timeout=timeout, stderr_terminal=stderr_terminal, signal_after=after,
+                              number=number)
 
 
 def main():

@@ -12,12 +12,7 @@ import sys
 sys.dont_write_bytecode = True
 
 import os  # noqa: E402
-import pty  # noqa: E402
 import re  # noqa: E402
-import select  # noqa: E402
-import socket  # noqa: E402
-import subprocess  # noqa: E402
-import time  # noqa: E402
 
 import probe_common as pc  # noqa: E402
 
@@ -90,35 +85,11 @@ def main():
                     "expected exit 1 and a message naming --db /usr/share/nmap/nmap-services", run.describe())
 
     with suite.case("progress on a terminal counts hosts and targets"):
-        keep = []
-        for port in range(9101, 9111):  # silent listeners: each target lasts its 100 ms wait, 2.5 s in all
-            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            s.bind(("127.0.9.9", port))
-            s.listen(64)
-            keep.append(s)
-        controller, terminal = pty.openpty()
+        # each target lasts its 100 ms wait, 2.5 s in all
+        keep = pc.silent_listeners("127.0.9.9", range(9101, 9111))
         argv = [PORTENT, "probe", "--per-host", "1", "--format", "jsonl", "127.0.9.9,127.0.9.10", "9101-9110/tcp",
                 "--rate", "8"]
-        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=terminal,
-                                preexec_fn=pc.die_with_parent)
-        os.close(terminal)
-        shown = b""
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if select.select([controller], [], [], 0.05)[0]:
-                try:
-                    chunk = os.read(controller, 65536)
-                except OSError:  # the terminal's other side is closed: the run is over
-                    break
-                if not chunk:
-                    break
-                shown += chunk
-            elif proc.poll() is not None:
-                break
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait()
-        os.close(controller)
+        shown = pc.run_on_terminal(argv, timeout=30)[0].err
         text = shown.decode("utf-8", "replace")
         lines = re.findall(r"probing hosts (\d+)/2, targets (\d+)/20, (\d+) open, \d+ answered", text)
         suite.check(lines and all(int(t) <= 20 for _, t, _ in lines),

@@ -8,49 +8,11 @@ import sys
 sys.dont_write_bytecode = True
 
 import json  # noqa: E402
-import os  # noqa: E402
-import pty  # noqa: E402
-import select  # noqa: E402
-import subprocess  # noqa: E402
-import time  # noqa: E402
 
 import probe_common as pc  # noqa: E402
 
 PORTENT = pc.portent_binary()
 pc.enter_private_netns()
-
-
-def run_with_terminal_stderr(argv, timeout=30):
-    """stdout piped, stderr a pseudo-terminal: returns (rc, stdout bytes, what the terminal got)."""
-    master, slave = pty.openpty()
-    try:
-        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=slave,
-                                preexec_fn=pc.die_with_parent)
-        os.close(slave)
-        slave = None
-        terminal = b""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            ready, _, _ = select.select([master], [], [], 0.05)
-            if ready:
-                try:
-                    chunk = os.read(master, 65536)
-                except OSError:  # EIO: every writer of the terminal has gone
-                    chunk = b""
-                terminal += chunk
-                if not chunk and proc.poll() is not None:
-                    break
-            elif proc.poll() is not None:
-                break
-        if proc.poll() is None:
-            proc.kill()
-        out = proc.stdout.read()
-        proc.wait()
-        return proc.returncode, out, terminal
-    finally:
-        if slave is not None:
-            os.close(slave)
-        os.close(master)
 
 
 def main():
@@ -77,8 +39,9 @@ def main():
                 suite.note(f"stderr of a piped exit-2 run: {run.err!r}")
 
         with suite.case("stderr a terminal, stdout piped: stdout stays clean JSON"):
-            rc, out, terminal = run_with_terminal_stderr(
+            run, _ = pc.run_on_terminal(
                 [PORTENT, "probe", "127.0.0.1", slow, banner, "--as", "banner", "--timeout", "3s", "--format", "json"])
+            rc, out, terminal = run.rc, run.out, run.err
             suite.check(rc == 0, f"exit code {rc}, expected 0", f"stdout: {out!r}\nterminal: {terminal!r}")
             try:
                 document = json.loads(out)

@@ -7,12 +7,19 @@ nsswitch.conf asks DNS only. `portent probe --timeout 500ms` on a name must then
 half a second, with the target's result (state error, the reason) on stdout and exit 2. Usage: test_resolver_deadline.py PORTENT_BINARY
 """
 
-import os
-import subprocess
 import sys
-import time
 
-INNER = "PORTENT_RESOLVER_DEADLINE_INNER"
+sys.dont_write_bytecode = True
+
+import json  # noqa: E402
+import os  # noqa: E402
+import signal  # noqa: E402
+import socket  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+
+import probe_common as pc  # noqa: E402
 
 
 def fail(message):
@@ -21,16 +28,14 @@ def fail(message):
 
 
 def inner(portent, workdir):
-    subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
     resolv = os.path.join(workdir, "resolv.conf")
     nsswitch = os.path.join(workdir, "nsswitch.conf")
     with open(resolv, "w") as out:
         out.write("nameserver 127.0.0.1\noptions timeout:5 attempts:3\n")
     with open(nsswitch, "w") as out:
         out.write("hosts: dns\n")
-    subprocess.run(["mount", "--bind", resolv, "/etc/resolv.conf"], check=True)
-    subprocess.run(["mount", "--bind", nsswitch, "/etc/nsswitch.conf"], check=True)
-    import socket
+    pc.mount_over_etc(resolv, "resolv.conf")
+    pc.mount_over_etc(nsswitch, "nsswitch.conf")
     black_hole = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     black_hole.bind(("127.0.0.1", 53))  # takes every query, answers none
     started = time.monotonic()
@@ -43,7 +48,6 @@ def inner(portent, workdir):
         fail("exit code %d, expected 2; stderr: %r" % (run.returncode, stderr))
     if elapsed > 3:
         fail("took %.1f s with --timeout 500ms: the resolver held the run" % elapsed)
-    import json
     try:
         results = json.loads(run.stdout)
     except ValueError as error:
@@ -56,7 +60,6 @@ def inner(portent, workdir):
     print("probe.resolver_deadline: ended in %.2f s: %s" % (elapsed, results[0]["detail"]))
 
     # Ctrl-C while the resolver is silent: the run stops at once, its target marked interrupted.
-    import signal
     black_hole = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     black_hole.bind(("127.0.0.1", 53))
     probe = subprocess.Popen([portent, "probe", "--timeout", "10s", "service.portent.test", "80/tcp",
@@ -81,24 +84,10 @@ def inner(portent, workdir):
 
 
 def main():
-    portent = os.path.abspath(sys.argv[1])
-    if os.environ.get(INNER):
-        inner(portent, os.environ[INNER])
-        return
-    if os.geteuid() != 0:
-        print("probe.resolver_deadline: SKIP: needs root for private mount and network namespaces")
-        sys.exit(77)
-    check = subprocess.run(["unshare", "-m", "-n", "true"], capture_output=True)
-    if check.returncode != 0:
-        print("probe.resolver_deadline: SKIP: private mount and network namespaces are not "
-              "available here (%s)" % check.stderr.decode("utf-8", "replace").strip())
-        sys.exit(77)
-    import tempfile
+    portent = pc.portent_binary()
+    pc.enter_private_netns(mounts=True)
     with tempfile.TemporaryDirectory(prefix="portent-resolver-") as workdir:
-        env = dict(os.environ, **{INNER: workdir})
-        run = subprocess.run(["unshare", "-m", "-n", sys.executable, os.path.abspath(__file__), portent],
-                             env=env, timeout=60)
-        sys.exit(run.returncode)
+        inner(portent, workdir)
 
 
 if __name__ == "__main__":

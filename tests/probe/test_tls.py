@@ -14,7 +14,6 @@ sys.dont_write_bytecode = True
 import os  # noqa: E402
 import socket  # noqa: E402
 import ssl  # noqa: E402
-import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import threading  # noqa: E402
 

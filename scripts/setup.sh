@@ -50,7 +50,7 @@ running_servers() {
 
 # The style checks (scripts/check): clang-format and clang-tidy 14 (run-clang-tidy comes with
 # it), python3 for the check's bookkeeping.
-check_packages=(clang-format clang-tidy python3)
+check_packages=(clang-format clang-tidy python3 pyflakes3)
 
 # ensure_packages PACKAGE...: installs those that are missing.
 ensure_packages() {

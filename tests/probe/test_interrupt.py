@@ -13,6 +13,7 @@ import collections  # noqa: E402
 import json  # noqa: E402
 import re  # noqa: E402
 import signal  # noqa: E402
+import tempfile  # noqa: E402
 
 import probe_common as pc  # noqa: E402
 

@@ -20,6 +20,9 @@ namespace {
 namespace po = boost::program_options;
 using probe::DialogueKind;
 using probe::ProbeResult;
+
+// Results kept for a table or a JSON array are reserved up to this many at the start.
+constexpr std::uint64_t results_reserved = 1U << 16U;
 using probe::Target;
 
 // A hundred years: more is no certificate's lifetime.
@@ -104,6 +107,8 @@ int run_probe(Context& context)
     // is written at the end, in the order of the targets. A table leaves out the targets a
     // stopped run did not finish; JSON shows them with state interrupted.
     std::vector<ProbeResult> shown;
+    if (format != OutputFormat::jsonl && !settings.only_open) // every result is kept: no regrowing
+        shown.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(plan.size(), results_reserved)));
     bool every_target_answered = true;
     std::uint64_t unfinished = 0;
     settings.run.on_result = [&](ProbeResult&& result) {

@@ -69,18 +69,36 @@ ConnectProgress connect_progress(int descriptor, error_code& error)
     return error ? ConnectProgress::failed : ConnectProgress::connected;
 }
 
-// Starts a non-blocking connect and sees how far it got without waiting. On loopback the
-// kernel has usually handled the answer (SYN-ACK or RST) before connect() returns, so most
-// probes of a range end here, without the event loop: four system calls a port.
+// Starts a non-blocking connect and sees how far it got without waiting, by asking connect()
+// again. On loopback the kernel has usually handled the answer (SYN-ACK or RST) by the time the
+// first call returns; the second says 0 once connected, EALREADY while the handshake goes on, or
+// the error (ECONNREFUSED), and after an error it leaves the socket unconnected, to be used for
+// the next connect: a closed port costs two system calls.
 ConnectProgress start_connect(int descriptor, const tcp::endpoint& endpoint, error_code& error)
 {
-    if (::connect(descriptor, endpoint.data(), static_cast<socklen_t>(endpoint.size())) == 0)
+    const auto connect_once = [&] {
+        return ::connect(descriptor, endpoint.data(), static_cast<socklen_t>(endpoint.size())) == 0 ? 0
+                                                                                                    : errno;
+    };
+    int failure = connect_once();
+    if (failure == EINPROGRESS)
+        failure = connect_once();
+    if (failure == 0 || failure == EISCONN)
         return ConnectProgress::connected;
-    if (errno != EINPROGRESS) {
-        error = {errno, boost::system::system_category()};
-        return ConnectProgress::failed;
-    }
-    return connect_progress(descriptor, error);
+    if (failure == EALREADY || failure == EINPROGRESS)
+        return ConnectProgress::pending;
+    error = {failure, boost::system::system_category()};
+    return ConnectProgress::failed;
+}
+
+// A TCP socket for the endpoint's family: the one a refusal left unconnected, or a new one.
+util::FileDescriptor tcp_socket_for(const tcp::endpoint& endpoint, ExchangeTools& tools)
+{
+    util::FileDescriptor& spare = endpoint.address().is_v4() ? tools.spare_ipv4 : tools.spare_ipv6;
+    if (spare.get() >= 0)
+        return std::move(spare);
+    return util::FileDescriptor(
+        ::socket(endpoint.protocol().family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
 }
 
 // The kernel's round trip of a connected socket: after the handshake, from SYN to SYN-ACK.
@@ -108,8 +126,7 @@ asio::awaitable<ProbeResult> exchange_tcp(const Target& target, const tcp::endpo
 {
     ProbeResult result;
     result.address = endpoint.address().to_string();
-    util::FileDescriptor descriptor(
-        ::socket(endpoint.protocol().family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+    util::FileDescriptor descriptor = tcp_socket_for(endpoint, tools);
     if (descriptor.get() < 0) {
         result.detail =
             "cannot open a socket: " + error_code(errno, boost::system::system_category()).message();
@@ -130,6 +147,8 @@ asio::awaitable<ProbeResult> exchange_tcp(const Target& target, const tcp::endpo
     };
     if (progress == ConnectProgress::failed) {
         refused_or_failed();
+        if (is_refusal(error))
+            (endpoint.address().is_v4() ? tools.spare_ipv4 : tools.spare_ipv6) = std::move(descriptor);
         co_return result;
     }
 

@@ -4,6 +4,7 @@
 #include "probe/dialogue/dialogue.hpp"
 #include "probe/result.hpp"
 #include "probe/target.hpp"
+#include "util/file_descriptor.hpp"
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/address.hpp>
@@ -13,19 +14,39 @@
 
 #include <algorithm>
 #include <chrono>
+#include <mutex>
 #include <optional>
 
 // Internal to the probe runner: the socket side of one probe.
 namespace portent::probe {
+
+// The TLS client side of a run, made when it is first needed: the context at the first
+// handshake, the trust store (OpenSSL's default paths) at the first chain verified. Reading the
+// system's store costs ~20 ms, as much as a thousand closed ports: a run whose TLS ports are
+// closed, or whose handshakes fail, pays for neither. The event loops of a run share it.
+class TlsClient
+{
+public:
+    [[nodiscard]] boost::asio::ssl::context& context();
+    [[nodiscard]] X509_STORE* trust_store();
+
+private:
+    std::mutex lock_;
+    std::optional<boost::asio::ssl::context> context_;
+    bool store_read_ = false;
+};
 
 // What a worker lends each of its exchanges.
 struct ExchangeTools
 {
     boost::asio::any_io_executor executor;
     Deadline& deadline;                        // armed by the caller for the target
-    boost::asio::ssl::context* tls = nullptr;  // for https targets
+    TlsClient* tls = nullptr;                  // for https targets
     std::chrono::nanoseconds timeout{};        // the target's whole time: no round trip is longer
     std::optional<long long> warn_expiry_days; // ProbeOptions::warn_expiry_days
+    // A TCP socket of each family that a refused connect left unconnected, for the next connect.
+    util::FileDescriptor spare_ipv4{};
+    util::FileDescriptor spare_ipv6{};
 };
 
 class StartTls;
@@ -54,9 +75,6 @@ exchange_udp(const Target& target, const boost::asio::ip::udp::endpoint& endpoin
 [[nodiscard]] boost::asio::awaitable<void> converse_then_tls(boost::asio::ip::tcp::socket& socket,
                                                              const Target& target, StartTls start_tls,
                                                              ExchangeTools& tools, ProbeResult& result);
-
-// Sets up the TLS client context of a run (see tls::prepare_client_context()).
-void prepare_tls_context(boost::asio::ssl::context& context);
 
 // A socket that asks for receive timestamps, held for a whole run: the kernel turns its
 // timestamping on a moment after the first socket asks (in a work queue), and off when the

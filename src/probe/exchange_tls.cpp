@@ -16,7 +16,7 @@ using asio::ip::tcp;
 asio::awaitable<void> handshake_then(tcp::socket& socket, const Target& target, Dialogue* inside,
                                      ExchangeTools& tools, ProbeResult& result)
 {
-    asio::ssl::stream<tcp::socket&> stream(socket, *tools.tls);
+    asio::ssl::stream<tcp::socket&> stream(socket, tools.tls->context());
     std::string server_name = tls::send_server_name(stream.native_handle(), target.host);
     auto [error] =
         co_await stream.async_handshake(asio::ssl::stream_base::client, asio::as_tuple(asio::use_awaitable));
@@ -27,8 +27,8 @@ asio::awaitable<void> handshake_then(tcp::socket& socket, const Target& target, 
         result.detail = result.detail.empty() ? reason : reason + "; " + result.detail;
         co_return;
     }
-    TlsFacts facts = tls::facts_of(stream.native_handle(), SSL_CTX_get_cert_store(tools.tls->native_handle()),
-                                   target.host, std::move(server_name));
+    TlsFacts facts =
+        tls::facts_of(stream.native_handle(), tools.tls->trust_store(), target.host, std::move(server_name));
     facts.expiry_warning_days = tools.warn_expiry_days;
     if (inside) {
         std::unique_ptr<Dialogue> http2;
@@ -67,10 +67,26 @@ asio::awaitable<void> converse_then_tls(tcp::socket& socket, const Target& targe
         co_await handshake_then(socket, target, nullptr, tools, result);
 }
 
-void prepare_tls_context(asio::ssl::context& context)
+asio::ssl::context& TlsClient::context()
 {
-    if (!tls::prepare_client_context(context.native_handle()))
-        throw std::runtime_error("cannot set up TLS: OpenSSL refused the client settings");
+    const std::scoped_lock locked(lock_);
+    if (!context_) {
+        context_.emplace(asio::ssl::context::tls_client);
+        if (!tls::prepare_client_context(context_->native_handle()))
+            throw std::runtime_error("cannot set up TLS: OpenSSL refused the client settings");
+    }
+    return *context_;
+}
+
+X509_STORE* TlsClient::trust_store()
+{
+    SSL_CTX* client = context().native_handle();
+    const std::scoped_lock locked(lock_);
+    if (!store_read_) {
+        tls::read_trust_store(client);
+        store_read_ = true;
+    }
+    return SSL_CTX_get_cert_store(client);
 }
 
 } // namespace portent::probe

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,7 +32,8 @@ struct ProbeResult
     std::optional<std::chrono::nanoseconds> round_trip; // connect (TCP) or request to reply (UDP)
     std::string answer;                                 // raw bytes, at most answer_byte_cap of them
     std::string detail;                                 // a reason or an addition, or ""
-    std::optional<TlsFacts> tls;                        // when a TLS handshake was made
+    // When a TLS handshake was made. Held apart: a run may keep many results, few with TLS.
+    std::shared_ptr<const TlsFacts> tls;
 
     // Open, and not failed by its dialogue.
     [[nodiscard]] bool answered() const { return state == State::open && passed.value_or(true); }

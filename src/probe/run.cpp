@@ -11,16 +11,20 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
-#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
+#include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <poll.h>
 #include <sys/resource.h>
+#include <thread>
 #include <unistd.h>
 #include <unordered_map>
 
@@ -33,48 +37,99 @@ using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t most_default_parallelism = 4096;
 constexpr auto progress_interval = std::chrono::milliseconds(100);
-constexpr std::uint64_t stop_check_interval = 256;
+// Targets that end at once (closed loopback ports) never make a worker wait, so the event loop
+// would not get round to the progress timer or the stop descriptor: a worker that has run this
+// long since the loop last did hands the loop back.
+constexpr auto longest_turn = std::chrono::milliseconds(20);
+// A run of this many targets or more, unpaced, runs one event loop per core, at most most_loops:
+// a closed port costs the kernel more than the rest of its probe, and two cores do it in half the time.
+constexpr std::uint64_t targets_for_loops = 512;
+constexpr std::size_t most_loops = 8;
+
+void rethrow_failure(const std::exception_ptr& failure)
+{
+    if (failure)
+        std::rethrow_exception(failure);
+}
 
 // What the run knows of one host while some of its targets have started and not all ended.
 struct ActiveHost
 {
     std::uint64_t in_flight = 0;
     std::uint64_t done = 0;
-    std::vector<asio::steady_timer*> waiting; // workers waiting for a target of it to end
+    std::vector<asio::steady_timer*> waiting; // workers waiting for a target of it to end (--per-host)
 };
 
-// Shared by the workers of one run; they all run on the one thread of the event loop.
-struct Run
+// What the shards of a run share. A run is one shard (one event loop) or, unpaced, one per core:
+// each takes the next target from `next`, and what they count and report goes through `lock`,
+// so that the callbacks are called one at a time.
+struct Shared
 {
-    Run(const TargetPlan& plan, const ProbeOptions& options) : plan(plan), options(options) {}
+    Shared(const TargetPlan& plan, const ProbeOptions& options) : plan(plan), options(options) {}
 
     const TargetPlan& plan;
     const ProbeOptions& options;
     std::map<std::string, HostAddresses, std::less<>> named; // the names, looked up before the run
-    std::optional<asio::ssl::context> tls;                   // when some target speaks TLS
-    std::uint64_t next = 0;
+    std::optional<TlsClient> tls;                            // when some target speaks TLS
+    std::atomic<std::uint64_t> next = 0;
+    std::atomic<bool> stopped = false;
+    Clock::time_point start = Clock::now();
+
+    std::mutex lock; // guards what follows, and the calls of on_result and on_progress
     std::uint64_t done = 0;
     std::uint64_t open = 0;
     std::uint64_t answered = 0;
     std::uint64_t hosts_done = 0;
     std::unordered_map<std::uint64_t, ActiveHost> active; // by host index
-    Clock::time_point start = Clock::now();
-    Clock::time_point next_start = Clock::now(); // the earliest start of the next target (--rate)
-    std::size_t live_workers = 0;
-    std::vector<Deadline*> deadlines;        // of the live workers, to end their targets when stopped
-    std::vector<asio::steady_timer*> pauses; // of the live workers, to end their waits when stopped
-    bool stopped = false;
-    asio::steady_timer* progress_timer = nullptr;
-    asio::posix::stream_descriptor* stop_watch = nullptr;
 
+    // The next target's index, or nullopt when there is none left.
+    std::optional<std::uint64_t> take()
+    {
+        const std::uint64_t index = next.fetch_add(1, std::memory_order_relaxed);
+        if (index < plan.size())
+            return index;
+        return std::nullopt;
+    }
+    [[nodiscard]] bool targets_left() const { return next.load(std::memory_order_relaxed) < plan.size(); }
+    [[nodiscard]] std::uint64_t taken() const
+    {
+        return std::min(next.load(std::memory_order_relaxed), plan.size());
+    }
     Progress progress() const
     {
         return {done, plan.size(), open, answered, hosts_done, plan.hosts().size(), Clock::now() - start};
     }
 };
 
+// One event loop's part of a run; its workers all run on the loop's one thread.
+struct Run
+{
+    Run(Shared& shared, asio::io_context& loop)
+        : shared(shared), plan(shared.plan), options(shared.options), loop(loop)
+    {
+    }
+
+    Shared& shared;
+    const TargetPlan& plan;
+    const ProbeOptions& options;
+    asio::io_context& loop;
+    Clock::time_point next_start = Clock::now(); // the earliest start of the next target (--rate)
+    std::size_t most_workers = 0;                // this loop's share of --parallel
+    std::size_t live_workers = 0;
+    bool worker_starting = false;                // a worker was added and has not taken a target yet
+    Clock::time_point turn_start = Clock::now(); // when the event loop last got round to its other work
+    std::vector<Deadline*> deadlines;            // of the live workers, to end their targets when stopped
+    std::vector<asio::steady_timer*> pauses;     // of the live workers, to end their waits when stopped
+    bool stopped = false;
+    asio::steady_timer* progress_timer = nullptr;
+    asio::posix::stream_descriptor* stop_watch = nullptr;
+    std::function<void()> on_end; // when the last worker ends
+
+    [[nodiscard]] bool stopping() const { return stopped || shared.stopped.load(std::memory_order_relaxed); }
+};
+
 // Looks up each name once, in the order given, until the run is stopped.
-void look_up_names(Run& run)
+void look_up_names(Shared& run)
 {
     for (const std::string& name : run.plan.hosts().names()) {
         HostAddresses found =
@@ -93,13 +148,20 @@ bool readable(int descriptor)
     return descriptor >= 0 && ::poll(&watched, 1, 0) == 1;
 }
 
-void report(Run& run, ProbeResult&& result)
+// Counts a result and hands it on; the caller holds the lock.
+void report_locked(Shared& run, ProbeResult&& result)
 {
     ++run.done;
     run.open += result.state == State::open ? 1 : 0;
     run.answered += result.answered() ? 1 : 0;
     if (run.options.on_result)
         run.options.on_result(std::move(result));
+}
+
+void report(Shared& run, ProbeResult&& result)
+{
+    const std::scoped_lock locked(run.lock);
+    report_locked(run, std::move(result));
 }
 
 ProbeResult interrupted(std::size_t index, std::string detail)
@@ -111,10 +173,12 @@ ProbeResult interrupted(std::size_t index, std::string detail)
     return result;
 }
 
-// Stops the run: no worker starts another target, and those in flight end at once.
+// Stops this loop's part of the run: no worker starts another target, and those in flight end
+// at once. The other loops see the stop descriptor too, and `stopped` when they next look.
 void stop(Run& run)
 {
     run.stopped = true;
+    run.shared.stopped = true;
     for (Deadline* deadline : run.deadlines)
         if (deadline)
             deadline->interrupt();
@@ -124,17 +188,27 @@ void stop(Run& run)
 }
 
 // Waits until the host has fewer than --per-host targets in flight, then for the target's
-// turn under --rate; false when the run was stopped meanwhile.
+// turn under --rate; false when the run was stopped meanwhile. Then counts the target in flight.
+// (A paced run has one loop: the waits are on its timers.)
 asio::awaitable<bool> wait_for_turn(Run& run, std::uint64_t host, asio::steady_timer& pause)
 {
-    ActiveHost& active = run.active[host];
-    while (!run.stopped && run.options.per_host > 0 && active.in_flight >= run.options.per_host) {
-        active.waiting.push_back(&pause);
-        pause.expires_at(Clock::time_point::max());
-        co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
-        std::erase(active.waiting, &pause);
+    if (run.options.per_host > 0) {
+        ActiveHost* active = nullptr;
+        while (!run.stopping()) {
+            {
+                const std::scoped_lock locked(run.shared.lock);
+                active = &run.shared.active[host];
+                if (active->in_flight < run.options.per_host)
+                    break;
+                active->waiting.push_back(&pause);
+            }
+            pause.expires_at(Clock::time_point::max());
+            co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+            const std::scoped_lock locked(run.shared.lock);
+            std::erase(active->waiting, &pause);
+        }
     }
-    if (!run.stopped && run.options.rate > 0) {
+    if (!run.stopping() && run.options.rate > 0) {
         const auto now = Clock::now();
         const auto at = std::max(now, run.next_start);
         run.next_start = at + std::chrono::nanoseconds(1'000'000'000 / run.options.rate);
@@ -143,12 +217,18 @@ asio::awaitable<bool> wait_for_turn(Run& run, std::uint64_t host, asio::steady_t
             co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
         }
     }
-    co_return !run.stopped;
+    if (run.stopping())
+        co_return false;
+    const std::scoped_lock locked(run.shared.lock);
+    ++run.shared.active[host].in_flight;
+    co_return true;
 }
 
-// A target of `host` ends: the host is done after its last one, and a worker waiting for it goes on.
-void end_target(Run& run, std::uint64_t host)
+// A target of `host` ends with `result`: the host is done after its last one, a worker waiting
+// for it goes on, and the result is reported.
+void end_target(Shared& run, std::uint64_t host, ProbeResult&& result)
 {
+    const std::scoped_lock locked(run.lock);
     const auto found = run.active.find(host);
     ActiveHost& active = found->second;
     --active.in_flight;
@@ -159,6 +239,7 @@ void end_target(Run& run, std::uint64_t host)
         ++run.hosts_done;
         run.active.erase(found);
     }
+    report_locked(run, std::move(result));
 }
 
 asio::awaitable<void> watch_for_stop(Run& run)
@@ -190,7 +271,7 @@ HostAddresses address_of(const std::string& host, const ProbeOptions& options)
 }
 
 // Tries the target's addresses in order until one answers, refuses no more, or the deadline passes.
-asio::awaitable<ProbeResult> probe_target(Run& run, const Target& target, ExchangeTools& tools)
+asio::awaitable<ProbeResult> probe_target(const Shared& run, const Target& target, ExchangeTools& tools)
 {
     if (target.port == 0) {
         ProbeResult result;
@@ -217,32 +298,63 @@ asio::awaitable<ProbeResult> probe_target(Run& run, const Target& target, Exchan
     co_return result;
 }
 
+asio::awaitable<void> work(Run& run, std::size_t worker);
+
+// Workers are added as they are needed, not all at the start: one is added (when the limit
+// allows) each time a worker takes a target while none is waiting to start. It starts when the
+// worker before it waits for something, so a run of targets that end at once (closed ports)
+// keeps a few workers, and targets that wait (open, filtered, UDP) get one each up to the limit.
+void add_worker(Run& run)
+{
+    if (run.worker_starting || run.stopping() || run.live_workers >= run.most_workers ||
+        !run.shared.targets_left())
+        return;
+    run.worker_starting = true;
+    ++run.live_workers;
+    run.deadlines.push_back(nullptr);
+    run.pauses.push_back(nullptr);
+    asio::co_spawn(run.loop, work(run, run.deadlines.size() - 1), rethrow_failure);
+}
+
+// Hands the event loop back when the worker has had it for longest_turn: the stop descriptor is
+// read, and the loop gets round to its timers (progress) and to the other workers.
+asio::awaitable<void> take_turns(Run& run)
+{
+    if (readable(run.options.stop_descriptor))
+        stop(run);
+    co_await asio::post(run.loop, asio::use_awaitable);
+    run.turn_start = Clock::now();
+}
+
 asio::awaitable<void> work(Run& run, std::size_t worker)
 {
+    // co_spawn() starts a coroutine at once: this one waits for the worker that added it to wait.
+    co_await asio::post(run.loop, asio::use_awaitable);
+    run.worker_starting = false;
     Deadline deadline(co_await asio::this_coro::executor);
     asio::steady_timer pause(co_await asio::this_coro::executor);
     run.deadlines[worker] = &deadline;
     run.pauses[worker] = &pause;
-    ExchangeTools tools{co_await asio::this_coro::executor, deadline, run.tls ? &*run.tls : nullptr,
+    Shared& shared = run.shared;
+    ExchangeTools tools{co_await asio::this_coro::executor, deadline, shared.tls ? &*shared.tls : nullptr,
                         run.options.timeout, run.options.warn_expiry_days};
-    while (!run.stopped && run.next < run.plan.size()) {
-        const std::uint64_t index = run.next++;
-        // Targets that end at once (closed loopback ports) can keep the loop from ever polling the
-        // stop descriptor: look at it every so often.
-        if (index % stop_check_interval == 0 && readable(run.options.stop_descriptor)) {
-            stop(run);
-            report(run, interrupted(index, "interrupted before it was probed"));
+    for (;;) {
+        if (Clock::now() - run.turn_start >= longest_turn)
+            co_await take_turns(run);
+        if (run.stopping())
             break;
-        }
-        const std::uint64_t host = run.plan.host_of(index);
+        const std::optional<std::uint64_t> index = shared.take();
+        if (!index)
+            break;
+        add_worker(run);
+        const std::uint64_t host = run.plan.host_of(*index);
         if (!co_await wait_for_turn(run, host, pause)) {
-            report(run, interrupted(index, "interrupted before it was probed"));
+            report(shared, interrupted(*index, "interrupted before it was probed"));
             break;
         }
-        ++run.active[host].in_flight;
         ProbeResult result;
         try {
-            result = co_await probe_target(run, run.plan.at(index), tools);
+            result = co_await probe_target(shared, run.plan.at(*index), tools);
         } catch (const std::exception& failure) {
             deadline.disarm();
             result = ProbeResult{};
@@ -250,32 +362,33 @@ asio::awaitable<void> work(Run& run, std::size_t worker)
         }
         if (deadline.interrupted()) {
             std::optional<std::string> address = std::move(result.address);
-            result = interrupted(index, "interrupted before the probe ended");
+            result = interrupted(*index, "interrupted before the probe ended");
             result.address = std::move(address);
         }
-        result.target = index;
-        end_target(run, host);
-        report(run, std::move(result));
+        result.target = *index;
+        end_target(shared, host, std::move(result));
     }
     run.deadlines[worker] = nullptr;
     run.pauses[worker] = nullptr;
     if (--run.live_workers == 0) {
-        if (run.progress_timer)
-            run.progress_timer->cancel();
         if (run.stop_watch)
             run.stop_watch->cancel();
+        if (run.on_end)
+            run.on_end();
     }
 }
 
-asio::awaitable<void> report_progress(Run& run)
+asio::awaitable<void> report_progress(Run& run, const std::atomic<std::size_t>& loops_running)
 {
     asio::steady_timer timer(co_await asio::this_coro::executor);
     run.progress_timer = &timer;
-    while (run.live_workers > 0) {
+    while (loops_running.load() > 0) {
         timer.expires_after(progress_interval);
         co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
-        if (run.live_workers > 0)
-            run.options.on_progress(run.progress());
+        if (loops_running.load() > 0) {
+            const std::scoped_lock locked(run.shared.lock);
+            run.options.on_progress(run.shared.progress());
+        }
     }
     run.progress_timer = nullptr;
 }
@@ -287,10 +400,15 @@ bool speaks_tls(const PortTarget& port)
     return spoken == DialogueKind::https || spoken == DialogueKind::tls || StartTls::of(spoken);
 }
 
-void rethrow_failure(const std::exception_ptr& failure)
+// How many event loops run the targets: one per core for an unpaced run of many targets.
+std::size_t loop_count(const TargetPlan& plan, const ProbeOptions& options, std::size_t workers)
 {
-    if (failure)
-        std::rethrow_exception(failure);
+    // Paced runs keep one loop: --rate spaces the starts of one sequence, and --per-host waits
+    // on that loop's timers. So do small runs, where a thread would cost more than it gives.
+    if (options.rate > 0 || options.per_host > 0 || plan.size() < targets_for_loops)
+        return 1;
+    const std::size_t cores = std::max(1U, std::thread::hardware_concurrency());
+    return std::max<std::size_t>(1, std::min({cores, most_loops, workers}));
 }
 
 } // namespace
@@ -312,36 +430,77 @@ std::size_t default_parallelism()
 
 void run_probes(const TargetPlan& plan, const ProbeOptions& options)
 {
-    Run run{plan, options};
+    Shared shared{plan, options};
     const bool any_udp = std::ranges::any_of(
         plan.ports(), [](const PortTarget& port) { return port.transport == Transport::udp; });
     const util::FileDescriptor timestamps(any_udp ? keep_receive_timestamps_on() : -1);
-    run.stopped = readable(options.stop_descriptor);
-    if (!run.stopped)
-        look_up_names(run);
-    if (std::ranges::any_of(plan.ports(), speaks_tls)) {
-        run.tls.emplace(asio::ssl::context::tls_client);
-        prepare_tls_context(*run.tls);
-    }
-    run.start = Clock::now();
-    run.next_start = run.start;
-    asio::io_context loop(1);
+    shared.stopped = readable(options.stop_descriptor);
+    if (!shared.stopped)
+        look_up_names(shared);
+    if (std::ranges::any_of(plan.ports(), speaks_tls))
+        shared.tls.emplace();
+    shared.start = Clock::now();
     const std::size_t parallel = options.parallel == 0 ? default_parallelism() : options.parallel;
-    const std::size_t workers = run.stopped ? 0
-                                            : static_cast<std::size_t>(std::min<std::uint64_t>(
-                                                  std::min(parallel, parallelism_limit()), plan.size()));
-    run.deadlines.assign(workers, nullptr);
-    run.pauses.assign(workers, nullptr);
-    run.live_workers = workers;
-    for (std::size_t i = 0; i < workers; ++i)
-        asio::co_spawn(loop, work(run, i), rethrow_failure);
-    if (workers > 0 && options.on_progress)
-        asio::co_spawn(loop, report_progress(run), rethrow_failure);
-    if (workers > 0 && options.stop_descriptor >= 0)
-        asio::co_spawn(loop, watch_for_stop(run), rethrow_failure);
-    loop.run();
-    for (std::uint64_t index = run.next; index < plan.size(); ++index)
-        report(run, interrupted(index, "interrupted before it was probed"));
+    const std::size_t workers = shared.stopped ? 0
+                                               : static_cast<std::size_t>(std::min<std::uint64_t>(
+                                                     std::min(parallel, parallelism_limit()), plan.size()));
+    const std::size_t loops = workers == 0 ? 1 : loop_count(plan, options, workers);
+
+    // The first loop runs on this thread and shows the progress; the others each on a thread of
+    // their own. The last loop to end stops the progress line's timer.
+    std::vector<std::unique_ptr<asio::io_context>> contexts;
+    std::vector<std::unique_ptr<Run>> runs;
+    std::atomic<std::size_t> loops_running = 0;
+    for (std::size_t i = 0; i < loops; ++i) {
+        contexts.push_back(std::make_unique<asio::io_context>(1));
+        runs.push_back(std::make_unique<Run>(shared, *contexts.back()));
+    }
+    Run& first = *runs.front();
+    for (std::size_t i = 0; i < loops; ++i) {
+        Run& run = *runs[i];
+        run.next_start = shared.start;
+        run.turn_start = shared.start;
+        run.most_workers = workers / loops + (i < workers % loops ? 1 : 0);
+        run.on_end = [&loops_running, &first] {
+            if (--loops_running == 0)
+                asio::post(first.loop, [&first] {
+                    if (first.progress_timer)
+                        first.progress_timer->cancel();
+                });
+        };
+        ++loops_running;
+        add_worker(run);
+        if (run.live_workers == 0) {
+            --loops_running;
+            continue;
+        }
+        if (options.stop_descriptor >= 0)
+            asio::co_spawn(run.loop, watch_for_stop(run), rethrow_failure);
+    }
+    if (loops_running > 0 && options.on_progress)
+        asio::co_spawn(first.loop, report_progress(first, loops_running), rethrow_failure);
+
+    std::vector<std::exception_ptr> failures(loops);
+    std::vector<std::thread> threads;
+    for (std::size_t i = 1; i < loops; ++i)
+        threads.emplace_back([&context = *contexts[i], &failure = failures[i]] {
+            try {
+                context.run();
+            } catch (...) {
+                failure = std::current_exception();
+            }
+        });
+    try {
+        first.loop.run();
+    } catch (...) {
+        failures.front() = std::current_exception();
+    }
+    for (std::thread& thread : threads)
+        thread.join();
+    for (const std::exception_ptr& failure : failures)
+        rethrow_failure(failure);
+    for (std::uint64_t index = shared.taken(); index < plan.size(); ++index)
+        report(shared, interrupted(index, "interrupted before it was probed"));
 }
 
 } // namespace portent::probe

@@ -40,7 +40,8 @@ struct ProbeOptions
     std::optional<long long> warn_expiry_days;
     std::size_t rate = 0;     // targets started a second at most, evenly spaced; 0: no limit
     std::size_t per_host = 0; // targets in flight towards one host at most; 0: no limit
-    // Called with each result as it is ready, in the order they finish.
+    // Called with each result as it is ready, in the order they finish, one call at a time
+    // (from the thread of the event loop that ran the target: see run_probes()).
     std::function<void(ProbeResult&&)> on_result;
     // Called about ten times a second while the run lasts, when set.
     std::function<void(const Progress&)> on_progress;
@@ -57,9 +58,11 @@ struct ProbeOptions
 [[nodiscard]] std::size_t default_parallelism();
 
 // Looks up every name among the plan's hosts (see look_up() in resolve.hpp: a literal never goes
-// through the resolver), then probes the plan's targets, made one at a time as they start, on one
-// event loop with at most `options.parallel` (capped at parallelism_limit()) in flight: what a run
-// holds is bounded by that, not by the plan's size. Each target ends by its deadline and gets one
+// through the resolver), then probes the plan's targets, made one at a time as they start, with at
+// most `options.parallel` (capped at parallelism_limit()) in flight: what a run holds is bounded by
+// that, not by the plan's size. A run of many targets without rate or per_host runs on one event
+// loop per core, each on a thread of its own; on_result and on_progress are then called from
+// those threads, never two calls at once. Each target ends by its deadline and gets one
 // result, whose `target` is its index in the plan; the targets of a host that cannot be looked up
 // get state error and the reason. Targets start in order, `options.rate` a second at most and
 // `options.per_host` at most in flight towards one host; a target whose host is at that limit

@@ -3,7 +3,7 @@
 starts 1.998 s after the first; the bound above, 4 s, leaves room for a loaded 2-core machine); --top N takes the
 N ports most often open from nmap-services (the test ranks the file itself), TCP or -p udp, combined with queries;
 a database without open-frequencies is an error naming --db /usr/share/nmap/nmap-services; on a terminal the
-progress line counts hosts and targets. Runs in a private network namespace (unshare -n, needs root).
+progress line counts hosts and targets, also while a flood of closed ports ends target after target at once. Runs in a private network namespace (unshare -n, needs root).
 Usage: test_pace.py PORTENT_BINARY
 """
 
@@ -96,6 +96,20 @@ def main():
                     "no progress line 'probing hosts N/2, targets N/20, N open, N answered'", repr(text[-600:]))
         for s in keep:
             s.close()
+
+    with suite.case("progress shows during a flood of closed ports, and Ctrl-C ends it"):
+        # 64 hosts x 65535 closed ports: targets that end at once, far more than 4 s of them; the
+        # run is stopped 4 s in. The progress line must show meanwhile (after its first second).
+        argv = [PORTENT, "probe", "127.0.10.1-64", "1-65535/tcp", "--open", "--format", "json"]
+        run, took = pc.run_on_terminal(argv, timeout=60, signal_after=4)
+        text = run.err.decode("utf-8", "replace")
+        lines = re.findall(r"probing hosts (\d+)/64, targets ([\d,]+)/4,194,240, 0 open, 0 answered", text)
+        suite.check(len(lines) >= 2, "fewer than two progress lines during the flood", repr(text[-600:]))
+        counts = [int(t.replace(",", "")) for _, t in lines]
+        suite.check(bool(counts) and counts == sorted(counts) and 0 < counts[-1] < 4_194_240,
+                    f"progress counts not rising within the run: {counts[:3]}...{counts[-3:]}", repr(text[-600:]))
+        suite.check(run.rc == 130 and took is not None and took < 5,
+                    f"expected exit 130 within 5 s of SIGINT, got {run.rc} after {took} s", run.describe())
     suite.finish()
 
 

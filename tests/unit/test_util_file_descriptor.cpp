@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <fcntl.h>
+#include <utility>
 
 using portent::util::FileDescriptor;
 
@@ -37,4 +38,30 @@ TEST_CASE("FileDescriptor closes what it owns, and not what it released", "[util
 
     const FileDescriptor failed(-1); // what open() returns on failure: nothing to close
     CHECK(failed.get() == -1);
+}
+
+TEST_CASE("FileDescriptor hands what it owns on when moved", "[util][file_descriptor]")
+{
+    FileDescriptor first(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+    const int raw = first.get();
+    REQUIRE(raw >= 0);
+    FileDescriptor second(std::move(first));
+    CHECK(first.get() == -1); // NOLINT(bugprone-use-after-move): a moved-from descriptor owns nothing
+    CHECK(second.get() == raw);
+    CHECK(is_open(raw));
+
+    FileDescriptor third(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+    const int replaced = third.get();
+    REQUIRE(replaced >= 0);
+    third = std::move(second); // closes what it held, takes the other
+    CHECK_FALSE(is_open(replaced));
+    CHECK(third.get() == raw);
+    CHECK(is_open(raw));
+
+    FileDescriptor empty;
+    CHECK(empty.get() == -1);
+    empty = std::move(third);
+    CHECK(empty.get() == raw);
+    empty = FileDescriptor();
+    CHECK_FALSE(is_open(raw));
 }

@@ -109,7 +109,7 @@ boost::json::object probe_result_json(const Target& target, const ProbeResult& r
     object["answer"] = valid_utf8(result.answer);
     object["detail"] =
         result.detail.empty() ? boost::json::value(nullptr) : boost::json::value(valid_utf8(result.detail));
-    object["tls"] = tls_json(result.tls);
+    object["tls"] = tls_json(result.tls.get());
     return object;
 }
 

@@ -35,7 +35,7 @@ boost::json::value certificate_json(const std::optional<probe::Certificate>& cer
 
 } // namespace
 
-boost::json::value tls_json(const std::optional<probe::TlsFacts>& facts)
+boost::json::value tls_json(const probe::TlsFacts* facts)
 {
     if (!facts)
         return nullptr;

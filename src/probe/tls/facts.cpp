@@ -57,7 +57,7 @@ void add_tls_facts(ProbeResult& result, TlsFacts&& facts)
     if (!facts.trusted() || facts.expires_too_soon())
         result.passed = false;
     result.detail = result.detail.empty() ? std::move(summary) : summary + "; " + result.detail;
-    result.tls = std::move(facts);
+    result.tls = std::make_shared<const TlsFacts>(std::move(facts));
 }
 
 } // namespace portent::probe

@@ -180,9 +180,13 @@ bool prepare_client_context(SSL_CTX* context)
 {
     static constexpr unsigned char offered[] = "\x02h2\x08http/1.1";
     SSL_CTX_set_verify(context, SSL_VERIFY_NONE, nullptr);
+    return SSL_CTX_set_alpn_protos(context, offered, sizeof offered - 1) == 0;
+}
+
+void read_trust_store(SSL_CTX* context)
+{
     // A missing store is no error here: every chain is then of an unknown issuer.
     (void)SSL_CTX_set_default_verify_paths(context);
-    return SSL_CTX_set_alpn_protos(context, offered, sizeof offered - 1) == 0;
 }
 
 std::string send_server_name(SSL* connection, std::string_view host)

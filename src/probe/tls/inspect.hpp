@@ -37,11 +37,14 @@ template <class T, auto FreeFunction> using Owned = std::unique_ptr<T, Freer<Fre
                                                  std::chrono::system_clock::time_point now,
                                                  std::string* other);
 
-// Sets up a client context: the system trust store (OpenSSL's default paths, which SSL_CERT_FILE
-// and SSL_CERT_DIR override), no verification during the handshake (verify_chain() judges the
+// Sets up a client context: no verification during the handshake (verify_chain() judges the
 // chain after it, so that an untrusted certificate is still described), ALPN offering h2 and
 // http/1.1. Returns false when OpenSSL refuses.
 bool prepare_client_context(SSL_CTX* context);
+
+// Reads the system trust store into the context's store: OpenSSL's default paths, which
+// SSL_CERT_FILE and SSL_CERT_DIR override. Before verify_chain() against it.
+void read_trust_store(SSL_CTX* context);
 
 // The SNI for `host`: the host name itself, or "" for an address literal (RFC 6066 forbids
 // literals there). Sets it on `connection` when not empty.

@@ -1,5 +1,6 @@
 #include "services/prefix_scan.hpp"
 
+#include "services/parse/iana_csv.hpp"
 #include "services/source.hpp"
 #include "services/source/line_scan.hpp"
 #include "services/source/matched_records.hpp"
@@ -31,6 +32,10 @@ bool scan(const SourceLines& run, std::string_view prefix, sources::MatchedRecor
         run.lines, run.format, run.first_line,
         [&](std::size_t from) { return sources::find_text(run.lines, prefix, from); },
         [&](std::string_view record, std::uint32_t number) {
+            // Most hits of a prefix in the CSV are in its descriptions and URLs: a record whose
+            // name cannot start with it is not parsed.
+            if (run.format == Format::iana_csv && !csv_record_may_start_with(record, prefix))
+                return true;
             const Entry* entry = parser.parse(record, run.format, number, run.source);
             if (entry != nullptr && has_prefix(*entry, prefix))
                 found.keep(run, record, number);

@@ -132,6 +132,9 @@ TEST_CASE("prefix scan agrees with the whole table: IANA CSVs, records over seve
                            "\"ht,tp\",80,tcp,,,,,,,,,\n"
                            "http,80,udp,\"a \"\"quoted\"\" ht\",,,,,,,,\r\n"
                            "ht\"x,81,tcp,,,,,,,,,\n"
+                           "  htab ,82,tcp,,,,,,,,,\n"
+                           "hq,83, ht,ht,,,,,,,,\n"
+                           "\tht\r,84,tcp,,,,,,,,,\n"
                            "hz,,,\"ht\"\"\n";
     check_agrees({path}, std::nullopt);
 }

@@ -104,13 +104,15 @@ private:
         return nearest;
     }
 
-    // Whether a CSV record may match a query: it holds the name, or its port field is not
-    // plainly a port or range without the port. What the parser needs not look at.
+    // Whether a CSV record may match a query: its name field is quoted or the name, or its port
+    // field is not plainly a port or range without the port. What the parser needs not look at
+    // (most places a name is found are descriptions and URLs).
     [[nodiscard]] bool may_match(const OpenQuery& open, std::string_view record) const
     {
         if (open.port())
             return csv_record_may_hold_port(record, open.query->port_first);
-        return record.find(open.needle) != std::string_view::npos;
+        const std::optional<std::string_view> name = csv_plain_name(record);
+        return name ? *name == open.query->name : record.find(open.needle) != std::string_view::npos;
     }
 
     // Parses the record (whose first line is number `number` of its source) and keeps it when

@@ -34,8 +34,11 @@ bool scan(const SourceLines& run, std::string_view prefix, sources::MatchedRecor
         [&](std::string_view record, std::uint32_t number) {
             // Most hits of a prefix in the CSV are in its descriptions and URLs: a record whose
             // name cannot start with it is not parsed.
-            if (run.format == Format::iana_csv && !csv_record_may_start_with(record, prefix))
-                return true;
+            if (run.format == Format::iana_csv) {
+                const std::optional<std::string_view> name = csv_plain_name(record);
+                if (name && !name->starts_with(prefix))
+                    return true;
+            }
             const Entry* entry = parser.parse(record, run.format, number, run.source);
             if (entry != nullptr && has_prefix(*entry, prefix))
                 found.keep(run, record, number);

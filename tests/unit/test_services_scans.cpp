@@ -129,7 +129,8 @@ void check_searches_agree(const std::string& path, std::optional<Format> format,
 
 // A registry in the IANA's CSV form, with what its records may hold: quoted fields with commas,
 // newlines and doubled quotes, ranges, rows without a port, CRLF, a quote inside a plain field,
-// text after a closing quote, a second header, a quoted port.
+// text after a closing quote, a second header, a quoted port, a name with white space around
+// it, a quoted name, and names in another record's description.
 std::string synthetic_registry()
 {
     return iana_header + ",0,tcp,Reserved,[Jon_Postel],[Jon_Postel],,,,,,\n"
@@ -150,6 +151,9 @@ std::string synthetic_registry()
                          "bad,70000,tcp,port over 65535,,,,,,,,\n"
                          "short,7004\n"
                          "x11-ssh,6010,tcp,\"X11 \"\"over\"\" SSH\",,,,,,,,\n"
+                         " spaced\t,7006,tcp,a name with white space around it,,,,,,,,\n"
+                         "\"http\",81,tcp,a quoted name,,,,,,,,\n"
+                         "other,7007,tcp,names http and www and x11 and spaced,,,,,,,,\n"
                          "last,7005,tcp,\"no newline at the end\",,,,,,,,";
 }
 

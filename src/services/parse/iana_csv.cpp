@@ -227,11 +227,11 @@ bool csv_record_may_hold_port(std::string_view record, std::uint16_t port)
     return entry.has_port && entry.port_first <= port && port <= entry.port_last;
 }
 
-bool csv_record_may_start_with(std::string_view record, std::string_view prefix)
+std::optional<std::string_view> csv_plain_name(std::string_view record)
 {
     if (record.starts_with('"'))
-        return true; // a quoted name: the parser unescapes it
-    return trim(record.substr(0, record.find_first_of(",\n"))).starts_with(prefix);
+        return std::nullopt;
+    return trim(record.substr(0, record.find_first_of(",\n")));
 }
 
 ParseResult parse_iana_csv(std::string_view text, std::uint32_t source, std::uint32_t first_line)

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 namespace portent::services::parsing {
@@ -27,9 +28,9 @@ namespace portent::services {
 // its port field, read as parse_iana_csv() reads it, is empty or a port or range without it.
 [[nodiscard]] bool csv_record_may_hold_port(std::string_view record, std::uint16_t port);
 
-// Whether the entry of a CSV record (without its last '\n') may have a name that starts with
-// `prefix`: false only when its name field is plain (not quoted) and, trimmed as
-// parse_iana_csv() trims it, does not start with it. (IANA entries have no aliases.)
-[[nodiscard]] bool csv_record_may_start_with(std::string_view record, std::string_view prefix);
+// The name of the entry of a CSV record (without its last '\n') when its name field is plain,
+// trimmed as parse_iana_csv() trims it; nullopt when it is quoted (the parser unescapes it).
+// IANA entries have no aliases: a record whose plain name does not fit a query is not parsed.
+[[nodiscard]] std::optional<std::string_view> csv_plain_name(std::string_view record);
 
 } // namespace portent::services

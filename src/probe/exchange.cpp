@@ -91,14 +91,27 @@ ConnectProgress start_connect(int descriptor, const tcp::endpoint& endpoint, err
     return ConnectProgress::failed;
 }
 
+util::FileDescriptor& spare_socket(const tcp::endpoint& endpoint, ExchangeTools& tools)
+{
+    return endpoint.address().is_v4() ? tools.spare_ipv4 : tools.spare_ipv6;
+}
+
 // A TCP socket for the endpoint's family: the one a refusal left unconnected, or a new one.
 util::FileDescriptor tcp_socket_for(const tcp::endpoint& endpoint, ExchangeTools& tools)
 {
-    util::FileDescriptor& spare = endpoint.address().is_v4() ? tools.spare_ipv4 : tools.spare_ipv6;
+    util::FileDescriptor& spare = spare_socket(endpoint, tools);
     if (spare.get() >= 0)
         return std::move(spare);
     return util::FileDescriptor(
         ::socket(endpoint.protocol().family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+}
+
+// A socket whose connect() said it was refused is unconnected again: the next connect takes it.
+void keep_if_refused(util::FileDescriptor& descriptor, const error_code& error, const tcp::endpoint& endpoint,
+                     ExchangeTools& tools)
+{
+    if (is_refusal(error))
+        spare_socket(endpoint, tools) = std::move(descriptor);
 }
 
 // The kernel's round trip of a connected socket: after the handshake, from SYN to SYN-ACK.
@@ -147,8 +160,7 @@ asio::awaitable<ProbeResult> exchange_tcp(const Target& target, const tcp::endpo
     };
     if (progress == ConnectProgress::failed) {
         refused_or_failed();
-        if (is_refusal(error))
-            (endpoint.address().is_v4() ? tools.spare_ipv4 : tools.spare_ipv6) = std::move(descriptor);
+        keep_if_refused(descriptor, error, endpoint, tools);
         co_return result;
     }
 

@@ -428,6 +428,77 @@ std::size_t default_parallelism()
     return std::min(parallelism_limit(), most_default_parallelism);
 }
 
+namespace {
+
+// The event loops of a run: the first runs on the calling thread and shows the progress line,
+// the others each on a thread of their own; the last one to end stops the progress line's timer.
+class Loops
+{
+public:
+    Loops(Shared& shared, std::size_t count, std::size_t workers)
+    {
+        for (std::size_t i = 0; i < count; ++i) {
+            contexts_.push_back(std::make_unique<asio::io_context>(1));
+            runs_.push_back(std::make_unique<Run>(shared, *contexts_.back()));
+        }
+        for (std::size_t i = 0; i < count; ++i)
+            start(*runs_[i], workers / count + (i < workers % count ? 1 : 0));
+        const ProbeOptions& options = shared.options;
+        if (running_ > 0 && options.on_progress)
+            asio::co_spawn(first().loop, report_progress(first(), running_), rethrow_failure);
+    }
+
+    // Runs every loop until it ends, then rethrows what one of them threw.
+    void run()
+    {
+        std::vector<std::exception_ptr> failures(contexts_.size());
+        const auto run_one = [this, &failures](std::size_t i) {
+            try {
+                contexts_[i]->run();
+            } catch (...) {
+                failures[i] = std::current_exception();
+            }
+        };
+        std::vector<std::thread> threads;
+        for (std::size_t i = 1; i < contexts_.size(); ++i)
+            threads.emplace_back(run_one, i);
+        run_one(0);
+        for (std::thread& thread : threads)
+            thread.join();
+        for (const std::exception_ptr& failure : failures)
+            rethrow_failure(failure);
+    }
+
+private:
+    Run& first() { return *runs_.front(); }
+
+    void start(Run& run, std::size_t workers)
+    {
+        run.next_start = run.shared.start;
+        run.turn_start = run.shared.start;
+        run.most_workers = workers;
+        run.on_end = [this] {
+            if (--running_ == 0)
+                asio::post(first().loop, [this] {
+                    if (first().progress_timer)
+                        first().progress_timer->cancel();
+                });
+        };
+        add_worker(run);
+        if (run.live_workers == 0)
+            return;
+        ++running_;
+        if (run.options.stop_descriptor >= 0)
+            asio::co_spawn(run.loop, watch_for_stop(run), rethrow_failure);
+    }
+
+    std::vector<std::unique_ptr<asio::io_context>> contexts_;
+    std::vector<std::unique_ptr<Run>> runs_;
+    std::atomic<std::size_t> running_ = 0;
+};
+
+} // namespace
+
 void run_probes(const TargetPlan& plan, const ProbeOptions& options)
 {
     Shared shared{plan, options};
@@ -444,61 +515,8 @@ void run_probes(const TargetPlan& plan, const ProbeOptions& options)
     const std::size_t workers = shared.stopped ? 0
                                                : static_cast<std::size_t>(std::min<std::uint64_t>(
                                                      std::min(parallel, parallelism_limit()), plan.size()));
-    const std::size_t loops = workers == 0 ? 1 : loop_count(plan, options, workers);
-
-    // The first loop runs on this thread and shows the progress; the others each on a thread of
-    // their own. The last loop to end stops the progress line's timer.
-    std::vector<std::unique_ptr<asio::io_context>> contexts;
-    std::vector<std::unique_ptr<Run>> runs;
-    std::atomic<std::size_t> loops_running = 0;
-    for (std::size_t i = 0; i < loops; ++i) {
-        contexts.push_back(std::make_unique<asio::io_context>(1));
-        runs.push_back(std::make_unique<Run>(shared, *contexts.back()));
-    }
-    Run& first = *runs.front();
-    for (std::size_t i = 0; i < loops; ++i) {
-        Run& run = *runs[i];
-        run.next_start = shared.start;
-        run.turn_start = shared.start;
-        run.most_workers = workers / loops + (i < workers % loops ? 1 : 0);
-        run.on_end = [&loops_running, &first] {
-            if (--loops_running == 0)
-                asio::post(first.loop, [&first] {
-                    if (first.progress_timer)
-                        first.progress_timer->cancel();
-                });
-        };
-        ++loops_running;
-        add_worker(run);
-        if (run.live_workers == 0) {
-            --loops_running;
-            continue;
-        }
-        if (options.stop_descriptor >= 0)
-            asio::co_spawn(run.loop, watch_for_stop(run), rethrow_failure);
-    }
-    if (loops_running > 0 && options.on_progress)
-        asio::co_spawn(first.loop, report_progress(first, loops_running), rethrow_failure);
-
-    std::vector<std::exception_ptr> failures(loops);
-    std::vector<std::thread> threads;
-    for (std::size_t i = 1; i < loops; ++i)
-        threads.emplace_back([&context = *contexts[i], &failure = failures[i]] {
-            try {
-                context.run();
-            } catch (...) {
-                failure = std::current_exception();
-            }
-        });
-    try {
-        first.loop.run();
-    } catch (...) {
-        failures.front() = std::current_exception();
-    }
-    for (std::thread& thread : threads)
-        thread.join();
-    for (const std::exception_ptr& failure : failures)
-        rethrow_failure(failure);
+    Loops loops(shared, workers == 0 ? 1 : loop_count(plan, options, workers), workers);
+    loops.run();
     for (std::uint64_t index = shared.taken(); index < plan.size(); ++index)
         report(shared, interrupted(index, "interrupted before it was probed"));
 }

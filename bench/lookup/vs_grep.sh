@@ -1,7 +1,9 @@
 #!/bin/bash
 # Whole processes on the big databases, each portent command against the grep, sort or getent
 # command that does strictly less, side by side in one hyperfine run a row: the median wall
-# ratio, and peak RSS of each (/usr/bin/time -f %M). Run by hand, never by ctest.
+# ratio, and peak RSS of each (/usr/bin/time -f %M); then the two run in turn, RUNS pairs
+# (alternate.py): the median of the pairs' wall ratios and the ratio of median CPU times, which a
+# load that comes and goes on a shared machine disturbs less. Run by hand, never by ctest.
 #
 #   bench/lookup/vs_grep.sh PORTENT_BINARY [ROW...]      (rows: every one when none is named)
 #   env: NMAP_SERVICES (/usr/share/nmap/nmap-services),
@@ -63,17 +65,21 @@ for row in "${rows[@]}"; do
   done
   # word splitting on purpose: the commands hold no quoted words
   # shellcheck disable=SC2086
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$ours" "$theirs" "$(peak_rss $ours)" "$(peak_rss $theirs)" \
-    "$(page_faults $ours)" "$(page_faults $theirs)" >>"$tmp/rows.tsv"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$ours" "$theirs" "$(peak_rss $ours)" "$(peak_rss $theirs)" \
+    "$(page_faults $ours)" "$(page_faults $theirs)" \
+    "$(python3 "$repo/bench/lookup/alternate.py" "$runs" "$ours" "$(command -v "${theirs%% *}") ${theirs#* }")" \
+    >>"$tmp/rows.tsv"
 done
 echo "load:    $(cut -d' ' -f1-3 /proc/loadavg) (after)"
 python3 - "$tmp" "$rounds" <<'PY'
 import json, statistics, sys
 tmp, rounds = sys.argv[1], int(sys.argv[2])
 print(f"{'row':<16} {'portent ms':>10} {'other ms':>9} {'ratio':>6} {'rounds':<17} {'RSS KiB':>8} {'other':>6} "
-      f"{'x':>5} {'faults':>6} {'other':>6}  verdict")
+      f"{'x':>5} {'faults':>6} {'other':>6} {'pairs':>6} {'cpu':>5}  verdict")
 for line in open(f"{tmp}/rows.tsv"):
-    name, ours, theirs, rss_ours, rss_theirs, faults_ours, faults_theirs = line.rstrip("\n").split("\t")
+    name, ours, theirs, rss_ours, rss_theirs, faults_ours, faults_theirs, alternate = line.rstrip("\n").split("\t")
+    _, _, pairs, cpu_ours, cpu_theirs = (float(x) for x in alternate.split())
+    cpu = cpu_ours / cpu_theirs
     ratios, mine, other = [], [], []
     for r in range(1, rounds + 1):
         results = {x["command"]: x for x in json.load(open(f"{tmp}/{name}.{r}.json"))["results"]}
@@ -82,9 +88,10 @@ for line in open(f"{tmp}/rows.tsv"):
         other.append(results["other"]["median"] * 1e3)
     ratio = statistics.median(ratios)
     rss = int(rss_ours) / int(rss_theirs)
-    verdict = "met" if ratio <= 1.0 and rss <= 2.0 else "MISSED"
+    verdict = ("met" if ratio <= 1.0 and rss <= 2.0 else "MISSED") + \
+        (", pairs met" if pairs <= 1.0 and rss <= 2.0 else ", pairs MISSED")
     print(f"{name:<16} {statistics.median(mine):>10.2f} {statistics.median(other):>9.2f} {ratio:>6.2f} "
           f"{'/'.join(f'{x:.2f}' for x in ratios):<17} {rss_ours:>8} {rss_theirs:>6} {rss:>5.2f} "
-          f"{faults_ours:>6} {faults_theirs:>6}  {verdict}")
+          f"{faults_ours:>6} {faults_theirs:>6} {pairs:>6.2f} {cpu:>5.2f}  {verdict}")
     print(f"{'':<16} {ours}\n{'':<16} vs {theirs}")
 PY

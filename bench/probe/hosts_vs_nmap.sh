@@ -6,7 +6,8 @@
 #
 #   bench/probe/hosts_vs_nmap.sh PORTENT_BINARY [portent probe options...]
 #
-# Needs nmap (and its /usr/share/nmap/nmap-services), hyperfine and python3. Env: RUNS (default 5).
+# Needs nmap (and its /usr/share/nmap/nmap-services), hyperfine and python3. Env: RUNS (default 5);
+# BASELINE: another portent binary (an older build) timed in the same hyperfine run, as a third command.
 set -euo pipefail
 
 if [[ $EUID -ne 0 ]]; then
@@ -26,13 +27,20 @@ start_helper tcp-hosts 127.0.1.1-64 22,80,443 127.0.1.1-8 3389
 
 portent_cmd="$portent --db $db probe 127.0.1.1-64 --top 100 ${opts[*]} --format json"
 nmap_cmd="nmap -sT -Pn -n --top-ports 100 127.0.1.1-64"
+baseline=()
+if [[ -n ${BASELINE:-} ]]; then
+  baseline_cmd="$(realpath "$BASELINE") --db $db probe 127.0.1.1-64 --top 100 ${opts[*]} --format json"
+  baseline=(-n "baseline portent" "$baseline_cmd")
+fi
 echo "where:      $where; listeners on 127.0.1.1-64 (22, 80, 443) and 127.0.1.1-8 (3389)"
 echo "machine:    $(uname -r), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(nmap --version | head -1)"
 echo "portent:    $portent_cmd"
 echo "nmap:       $nmap_cmd"
+[[ -n ${BASELINE:-} ]] && echo "baseline:   $baseline_cmd"
 echo
 hyperfine -N -i --warmup 1 --runs "$runs" --export-markdown "$tmp/hyperfine.md" --export-json "$tmp/hyperfine.json" \
-  -n "portent probe --top 100" "$portent_cmd" -n "nmap -sT --top-ports 100" "$nmap_cmd"
+  -n "portent probe --top 100" "$portent_cmd" -n "nmap -sT --top-ports 100" "$nmap_cmd" "${baseline[@]}"
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 cat "$tmp/hyperfine.md"
 
@@ -55,5 +63,8 @@ ratio = timing[0]["median"] / timing[1]["median"]
 print(f"portent: {len(results)} targets, {len(portent_open)} open; nmap: {len(nmap_open)} open")
 print(f"same open set: {portent_open == nmap_open}")
 print(f"wall ratio portent/nmap (medians): {ratio:.3f} (target <= 0.5)")
+for t in timing:
+    print(f"  {t['command']}: median {t['median'] * 1e3:.1f} ms, user {t['user'] * 1e3:.1f} ms, "
+          f"system {t['system'] * 1e3:.1f} ms, ratio to nmap {t['median'] / timing[1]['median']:.3f}")
 sys.exit(0 if portent_open == nmap_open else 1)
 PY

@@ -164,7 +164,7 @@ po::options_description probe_options()
     add("ipv6,6", "only the IPv6 addresses of the hosts");
     add("parallel", po::value<std::string>()->value_name("N"),
         "targets in flight at once (default: as many as the open-file limit safely allows, at most 4096)");
-    add("open", "show only the targets that answered (state open)");
+    add("open", "show only the targets that answered (state open; not closed, filtered or open|filtered)");
     add("warn-expiry", po::value<std::string>()->value_name("DAYS"),
         "fail a TLS target whose certificate expires in fewer than DAYS days (exit status 2)");
     add("top", po::value<std::string>()->value_name("N"),
@@ -220,8 +220,9 @@ const Command& probe_command()
         "unknown issuer, expired, not yet valid, name mismatch. Untrusted fails the verdict, and so\n"
         "does a certificate expiring within --warn-expiry days; the state stays open.\n\n"
         "States: open (connected, or a UDP reply came; the dialogue's verdict is beside it),\n"
-        "closed (refused, or ICMP port unreachable), filtered (nothing before the deadline; for\n"
-        "UDP: open or filtered), error (with the reason: a host that cannot be looked up gives\n"
+        "closed (refused, or ICMP port unreachable), filtered (TCP: no answer to the connect before\n"
+        "the deadline), open|filtered (UDP: no reply and no ICMP port unreachable before the\n"
+        "deadline; not confirmed open), error (with the reason: a host that cannot be looked up gives\n"
         "each of its targets state error), interrupted (Ctrl-C or SIGTERM stopped the run first:\n"
         "finished results are written, the others marked in JSON or left out of a table, exit\n"
         "status 130 or 143). At most 4 KiB of each answer is read,\n"
@@ -229,8 +230,8 @@ const Command& probe_command()
         "Output: --format table (default), json (one array, at the end) or jsonl (one object a\n"
         "line, written as each target ends, in that order, and not kept). A table and JSON keep every\n"
         "result until the end; jsonl holds only what is in flight, whatever the number of targets.\n\n"
-        "Exit status: 0 every target answered and passed its dialogue, 2 some did not (an unknown\n"
-        "host included), 1 usage error (a QUERY that names no service included).\n\n"
+        "Exit status: 0 every target answered and passed its dialogue, 2 some did not (open|filtered\n"
+        "and an unknown host included), 1 usage error (a QUERY that names no service included).\n\n"
         "Examples, in a private network namespace (unshare -n, then ip link set lo up):\n"
         "  portent probe localhost daytime                13/tcp and 13/udp\n"
         "  portent probe localhost 8080 --as http         HTTP on a port the database names otherwise\n"

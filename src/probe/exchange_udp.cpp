@@ -176,8 +176,8 @@ asio::awaitable<ProbeResult> exchange_udp(const Target& target, const udp::endpo
     const std::unique_ptr<Dialogue> dialogue = make_dialogue(target);
     const std::string request = dialogue->request();
     const auto no_reply = [&result] {
-        result.state = State::filtered;
-        result.detail = "no reply: open or filtered";
+        result.state = State::open_filtered;
+        result.detail = "no reply before the deadline";
     };
 
     // The socket is non-blocking: each system call is timed itself, and the event loop is only

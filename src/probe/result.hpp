@@ -12,11 +12,12 @@ namespace portent::probe {
 
 enum class State
 {
-    open,       // TCP connected, or a UDP reply came
-    closed,     // refused or reset, or ICMP port unreachable for UDP
-    filtered,   // nothing before the deadline
-    error,      // the probe could not be made: network unreachable, no address, …
-    interrupted // the run was stopped (ProbeOptions::stop_descriptor) before this probe ended
+    open,          // TCP connected, or a UDP reply came
+    closed,        // refused or reset, or ICMP port unreachable for UDP
+    filtered,      // TCP: no answer to the connect before the deadline
+    open_filtered, // UDP: no reply and no ICMP port unreachable before the deadline ("open|filtered")
+    error,         // the probe could not be made: network unreachable, no address, …
+    interrupted    // the run was stopped (ProbeOptions::stop_descriptor) before this probe ended
 };
 
 [[nodiscard]] std::string_view to_string(State state);

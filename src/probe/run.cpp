@@ -210,7 +210,8 @@ asio::awaitable<ProbeResult> probe_target(Run& run, const Target& target, Exchan
     ProbeResult result;
     for (const asio::ip::address& address : host.addresses) {
         result = co_await exchange(target, address, tools);
-        if (result.state == State::open || result.state == State::filtered || tools.deadline.expired())
+        if (result.state == State::open || result.state == State::filtered ||
+            result.state == State::open_filtered || tools.deadline.expired())
             break;
     }
     tools.deadline.disarm();

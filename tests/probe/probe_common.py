@@ -31,7 +31,7 @@ NETNS_MARKER = "PORTENT_PROBE_TEST_IN_NETNS"
 
 RESULT_KEYS = {"host", "address", "port", "protocol", "service", "dialogue", "state", "verdict",
                "rtt_ms", "answer", "detail", "tls"}
-STATES = {"open", "closed", "filtered", "error", "interrupted"}
+STATES = {"open", "closed", "filtered", "open|filtered", "error", "interrupted"}
 
 
 def skip(reason):

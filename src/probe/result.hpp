@@ -31,8 +31,9 @@ struct ProbeResult
     std::optional<bool> passed;                         // the dialogue's verdict, when it has one
     std::optional<std::chrono::nanoseconds> round_trip; // connect (TCP) or request to reply (UDP)
     std::string answer;                                 // raw bytes, at most answer_byte_cap of them
-    std::string detail;                                 // a reason or an addition, or ""
-    std::optional<TlsFacts> tls;                        // when a TLS handshake was made
+    std::string received;        // every byte read, at most 4 KiB, when ProbeOptions::keep_received
+    std::string detail;          // a reason or an addition, or ""
+    std::optional<TlsFacts> tls; // when a TLS handshake was made
 
     // Open, and not failed by its dialogue.
     [[nodiscard]] bool answered() const { return state == State::open && passed.value_or(true); }

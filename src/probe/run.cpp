@@ -224,8 +224,10 @@ asio::awaitable<void> work(Run& run, std::size_t worker)
     asio::steady_timer pause(co_await asio::this_coro::executor);
     run.deadlines[worker] = &deadline;
     run.pauses[worker] = &pause;
-    ExchangeTools tools{co_await asio::this_coro::executor, deadline, run.tls ? &*run.tls : nullptr,
-                        run.options.timeout, run.options.warn_expiry_days};
+    ExchangeTools tools{co_await asio::this_coro::executor, deadline,
+                        run.tls ? &*run.tls : nullptr,      run.options.timeout,
+                        run.options.warn_expiry_days,       run.options.http,
+                        run.options.keep_received};
     while (!run.stopped && run.next < run.plan.size()) {
         const std::uint64_t index = run.next++;
         // Targets that end at once (closed loopback ports) can keep the loop from ever polling the

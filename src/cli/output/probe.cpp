@@ -132,9 +132,9 @@ boost::json::object probe_result_json(const Target& target, const ProbeResult& r
         result.detail.empty() ? boost::json::value(nullptr) : boost::json::value(valid_utf8(result.detail));
     object["tls"] = tls_json(result.tls);
     if (show_received) {
-        std::string text = valid_utf8(result.received);
+        const std::string text = valid_utf8(result.received);
         const bool exact = text == result.received;
-        object["received"] = std::move(text);
+        object["received"] = text;
         object["received_base64"] =
             exact ? boost::json::value(nullptr) : boost::json::value(base64(result.received));
     }

@@ -44,6 +44,8 @@ struct ExchangeTools
     TlsClient* tls = nullptr;                  // for https targets
     std::chrono::nanoseconds timeout{};        // the target's whole time: no round trip is longer
     std::optional<long long> warn_expiry_days; // ProbeOptions::warn_expiry_days
+    const HttpRequest& http;                   // ProbeOptions::http
+    bool keep_received = false;                // ProbeOptions::keep_received
     // A TCP socket of each family that a refused connect left unconnected, for the next connect.
     util::FileDescriptor spare_ipv4{};
     util::FileDescriptor spare_ipv6{};
@@ -87,6 +89,15 @@ exchange_udp(const Target& target, const boost::asio::ip::udp::endpoint& endpoin
                                                                   std::chrono::nanoseconds timeout)
 {
     return std::clamp(measured, std::chrono::nanoseconds::zero(), timeout);
+}
+
+// Adds bytes read from the target to the result's received bytes when the run keeps them, at
+// most answer_byte_cap in all.
+inline void keep_received(ProbeResult& result, std::string_view bytes, const ExchangeTools& tools)
+{
+    if (tools.keep_received)
+        result.received.append(
+            bytes.substr(0, answer_byte_cap - std::min(answer_byte_cap, result.received.size())));
 }
 
 // Puts a dialogue's judgement into the result.

@@ -291,7 +291,8 @@ asio::awaitable<ProbeResult> probe_target(const Shared& run, const Target& targe
     ProbeResult result;
     for (const asio::ip::address& address : host.addresses) {
         result = co_await exchange(target, address, tools);
-        if (result.state == State::open || result.state == State::filtered || tools.deadline.expired())
+        if (result.state == State::open || result.state == State::filtered ||
+            result.state == State::open_filtered || tools.deadline.expired())
             break;
     }
     tools.deadline.disarm();
@@ -336,8 +337,13 @@ asio::awaitable<void> work(Run& run, std::size_t worker)
     run.deadlines[worker] = &deadline;
     run.pauses[worker] = &pause;
     Shared& shared = run.shared;
-    ExchangeTools tools{co_await asio::this_coro::executor, deadline, shared.tls ? &*shared.tls : nullptr,
-                        run.options.timeout, run.options.warn_expiry_days};
+    ExchangeTools tools{co_await asio::this_coro::executor,
+                        deadline,
+                        shared.tls ? &*shared.tls : nullptr,
+                        run.options.timeout,
+                        run.options.warn_expiry_days,
+                        run.options.http,
+                        run.options.keep_received};
     for (;;) {
         if (Clock::now() - run.turn_start >= longest_turn)
             co_await take_turns(run);

@@ -66,6 +66,20 @@ std::string table_answer(const std::string& answer)
     return answer.substr(0, cut) + "\u2026";
 }
 
+// The bytes read, a line each (split after each "\n", which visible() then shows as \n), made
+// visible, after a gutter that no table row starts with.
+std::string received_lines(std::string_view received)
+{
+    std::string text;
+    while (!received.empty()) {
+        const std::size_t end = received.find('\n');
+        const std::size_t length = end == std::string_view::npos ? received.size() : end + 1;
+        text += "  | " + visible(received.substr(0, length)) + '\n';
+        received.remove_prefix(length);
+    }
+    return text;
+}
+
 // 25600 as "25,600".
 std::string grouped(std::uint64_t number)
 {
@@ -78,7 +92,7 @@ std::string grouped(std::uint64_t number)
 } // namespace
 
 void write_probe_table(std::ostream& out, std::span<const Target> targets,
-                       std::span<const ProbeResult> results, std::size_t max_width)
+                       std::span<const ProbeResult> results, std::size_t max_width, bool show_received)
 {
     std::vector<Row> rows;
     rows.reserve(results.size());
@@ -89,10 +103,17 @@ void write_probe_table(std::ostream& out, std::span<const Target> targets,
                         std::string(verdict_text(result)), rtt_text(result.round_trip),
                         table_answer(result.answer), result.detail});
     }
-    write_table(out, {"TARGET", "ADDRESS", "STATE", "VERDICT", "RTT", "ANSWER", "DETAIL"}, rows, max_width);
+    const Row header{"TARGET", "ADDRESS", "STATE", "VERDICT", "RTT", "ANSWER", "DETAIL"};
+    if (!show_received) {
+        write_table(out, header, rows, max_width);
+        return;
+    }
+    write_table(
+        out, header, rows.size(), [&](std::size_t index) { return rows[index]; }, max_width,
+        [&](std::size_t index) { return received_lines(results[index].received); });
 }
 
-boost::json::object probe_result_json(const Target& target, const ProbeResult& result)
+boost::json::object probe_result_json(const Target& target, const ProbeResult& result, bool show_received)
 {
     boost::json::object object;
     object["host"] = valid_utf8(target.host);
@@ -110,15 +131,22 @@ boost::json::object probe_result_json(const Target& target, const ProbeResult& r
     object["detail"] =
         result.detail.empty() ? boost::json::value(nullptr) : boost::json::value(valid_utf8(result.detail));
     object["tls"] = tls_json(result.tls.get());
+    if (show_received) {
+        const std::string text = valid_utf8(result.received);
+        const bool exact = text == result.received;
+        object["received"] = text;
+        object["received_base64"] =
+            exact ? boost::json::value(nullptr) : boost::json::value(base64(result.received));
+    }
     return object;
 }
 
 void write_probe_json(std::ostream& out, std::span<const Target> targets,
-                      std::span<const ProbeResult> results)
+                      std::span<const ProbeResult> results, bool show_received)
 {
     JsonArrayWriter document(out);
     for (const ProbeResult& result : results)
-        document.add(probe_result_json(targets[result.target], result));
+        document.add(probe_result_json(targets[result.target], result, show_received));
     document.finish();
 }
 

@@ -15,19 +15,23 @@
 namespace portent::cli {
 
 // The JSON object of one result: host, address, port, protocol, service, dialogue, state,
-// verdict, rtt_ms, answer, detail, tls (see tls_json()). The same for --format json (an array of them) and
-// jsonl (one a line).
-[[nodiscard]] boost::json::object probe_result_json(const probe::Target& target,
-                                                    const probe::ProbeResult& result);
+// verdict, rtt_ms, answer, detail, tls (see tls_json()); with `show_received`, also received
+// (the bytes read, each byte that is not part of valid UTF-8 as U+FFFD) and received_base64
+// (the same bytes exactly, in base64, when received cannot hold them; otherwise null). The same
+// for --format json (an array of them) and jsonl (one a line).
+[[nodiscard]] boost::json::object
+probe_result_json(const probe::Target& target, const probe::ProbeResult& result, bool show_received = false);
 
 // TARGET ADDRESS STATE VERDICT RTT ANSWER DETAIL, one row per result, in the order given, at
-// most `max_width` columns wide (0: no limit; see write_table()).
+// most `max_width` columns wide (0: no limit; see write_table()); with `show_received`, under each
+// row the bytes read, a line each, made visible, after "  | ".
 void write_probe_table(std::ostream& out, std::span<const probe::Target> targets,
-                       std::span<const probe::ProbeResult> results, std::size_t max_width);
+                       std::span<const probe::ProbeResult> results, std::size_t max_width,
+                       bool show_received = false);
 
 // One JSON array of probe_result_json() objects, in the order given.
 void write_probe_json(std::ostream& out, std::span<const probe::Target> targets,
-                      std::span<const probe::ProbeResult> results);
+                      std::span<const probe::ProbeResult> results, bool show_received = false);
 
 // The progress line on a terminal's stderr, once a run has lasted a second: hosts finished,
 // targets ended, how many open and answered (`host` names the host of a run that has one).

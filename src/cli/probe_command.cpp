@@ -71,6 +71,7 @@ ProbeSettings read_settings(const Context& context)
         std::ranges::find(context.global.databases, "-") != context.global.databases.end())
         throw UsageError("probe: --hosts-from - and --db - cannot both read standard input");
     settings.only_open = options.count("open") > 0;
+    settings.run.identify = options.count("identify") > 0;
     if (options.count("warn-expiry")) {
         const auto& text = options["warn-expiry"].as<std::string>();
         const std::size_t days = read_whole_number("--warn-expiry", text, false);
@@ -104,6 +105,7 @@ int run_probe(Context& context)
     // is written at the end, in the order of the targets. A table leaves out the targets a
     // stopped run did not finish; JSON shows them with state interrupted.
     std::vector<ProbeResult> shown;
+    const Identified identified = settings.run.identify ? Identified::yes : Identified::no;
     bool every_target_answered = true;
     std::uint64_t unfinished = 0;
     settings.run.on_result = [&](ProbeResult&& result) {
@@ -118,7 +120,8 @@ int run_probe(Context& context)
             return;
         }
         progress.clear();
-        context.out << to_json_text(probe_result_json(plan.at(result.target), result)) << '\n' << std::flush;
+        context.out << to_json_text(probe_result_json(plan.at(result.target), result, identified)) << '\n'
+                    << std::flush;
     };
     probe::run_probes(plan, settings.run);
     if (interrupts.signal() != 0)
@@ -135,9 +138,9 @@ int run_probe(Context& context)
         result.target = targets.size() - 1;
     }
     if (format == OutputFormat::json)
-        write_probe_json(context.out, targets, shown);
+        write_probe_json(context.out, targets, shown, identified);
     else if (format == OutputFormat::table && !shown.empty())
-        write_probe_table(context.out, targets, shown, context.table_width);
+        write_probe_table(context.out, targets, shown, context.table_width, identified);
     if (interrupts.signal() == 0)
         return every_target_answered ? exit_code::ok : exit_code::not_found;
     context.out.flush();
@@ -165,6 +168,8 @@ po::options_description probe_options()
     add("parallel", po::value<std::string>()->value_name("N"),
         "targets in flight at once (default: as many as the open-file limit safely allows, at most 4096)");
     add("open", "show only the targets that answered (state open)");
+    add("identify", "name the protocol that actually answers on each open port, from what it says unasked "
+                    "and short probes, with product and version where it states them");
     add("warn-expiry", po::value<std::string>()->value_name("DAYS"),
         "fail a TLS target whose certificate expires in fewer than DAYS days (exit status 2)");
     add("top", po::value<std::string>()->value_name("N"),

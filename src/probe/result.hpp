@@ -1,5 +1,6 @@
 #pragma once
 
+#include "probe/identify.hpp"
 #include "probe/tls.hpp"
 
 #include <chrono>
@@ -32,6 +33,7 @@ struct ProbeResult
     std::string answer;                                 // raw bytes, at most answer_byte_cap of them
     std::string detail;                                 // a reason or an addition, or ""
     std::optional<TlsFacts> tls;                        // when a TLS handshake was made
+    std::optional<Identification> identification;       // with ProbeOptions::identify
 
     // Open, and not failed by its dialogue.
     [[nodiscard]] bool answered() const { return state == State::open && passed.value_or(true); }

@@ -223,8 +223,9 @@ asio::awaitable<void> work(Run& run, std::size_t worker)
     asio::steady_timer pause(co_await asio::this_coro::executor);
     run.deadlines[worker] = &deadline;
     run.pauses[worker] = &pause;
-    ExchangeTools tools{co_await asio::this_coro::executor, deadline, run.tls ? &*run.tls : nullptr,
-                        run.options.timeout, run.options.warn_expiry_days};
+    ExchangeTools tools{co_await asio::this_coro::executor, deadline,
+                        run.tls ? &*run.tls : nullptr,      run.options.timeout,
+                        run.options.warn_expiry_days,       run.options.identify};
     while (!run.stopped && run.next < run.plan.size()) {
         const std::uint64_t index = run.next++;
         // Targets that end at once (closed loopback ports) can keep the loop from ever polling the
@@ -319,7 +320,7 @@ void run_probes(const TargetPlan& plan, const ProbeOptions& options)
     run.stopped = readable(options.stop_descriptor);
     if (!run.stopped)
         look_up_names(run);
-    if (std::ranges::any_of(plan.ports(), speaks_tls)) {
+    if (options.identify || std::ranges::any_of(plan.ports(), speaks_tls)) {
         run.tls.emplace(asio::ssl::context::tls_client);
         prepare_tls_context(*run.tls);
     }

@@ -40,6 +40,9 @@ struct ProbeOptions
     std::optional<long long> warn_expiry_days;
     std::size_t rate = 0;     // targets started a second at most, evenly spaced; 0: no limit
     std::size_t per_host = 0; // targets in flight towards one host at most; 0: no limit
+    // Name what answers on each open TCP target (ProbeResult::identification) instead of
+    // speaking its dialogue: what it says unasked, then short probes, within its deadline.
+    bool identify = false;
     // Called with each result as it is ready, in the order they finish.
     std::function<void(ProbeResult&&)> on_result;
     // Called about ten times a second while the run lasts, when set.

@@ -14,20 +14,37 @@
 // The writers of `portent probe`: a result as a table row or a JSON object, and the progress line.
 namespace portent::cli {
 
+// Whether the results name what answered (probe --identify): the writers add its columns and keys.
+enum class Identified
+{
+    no,
+    yes
+};
+
 // The JSON object of one result: host, address, port, protocol, service, dialogue, state,
-// verdict, rtt_ms, answer, detail, tls (see tls_json()). The same for --format json (an array of them) and
-// jsonl (one a line).
+// verdict, rtt_ms, answer, detail, tls (see tls_json()). With identification, `service` is
+// what was identified (null when unknown or not open) and table_service, evidence, product and
+// version follow. The same for --format json (an array of them) and jsonl (one a line).
 [[nodiscard]] boost::json::object probe_result_json(const probe::Target& target,
-                                                    const probe::ProbeResult& result);
+                                                    const probe::ProbeResult& result,
+                                                    Identified identified = Identified::no);
 
 // TARGET ADDRESS STATE VERDICT RTT ANSWER DETAIL, one row per result, in the order given, at
-// most `max_width` columns wide (0: no limit; see write_table()).
+// most `max_width` columns wide (0: no limit; see write_table()). With identification:
+// TARGET ADDRESS STATE SERVICE PRODUCT VERDICT RTT ANSWER EVIDENCE DETAIL, the service
+// flagged where the database names the port otherwise: "ssh (table: EtherNet-IP-1)".
 void write_probe_table(std::ostream& out, std::span<const probe::Target> targets,
-                       std::span<const probe::ProbeResult> results, std::size_t max_width);
+                       std::span<const probe::ProbeResult> results, std::size_t max_width,
+                       Identified identified = Identified::no);
 
 // One JSON array of probe_result_json() objects, in the order given.
 void write_probe_json(std::ostream& out, std::span<const probe::Target> targets,
-                      std::span<const probe::ProbeResult> results);
+                      std::span<const probe::ProbeResult> results, Identified identified = Identified::no);
+
+// The SERVICE cell of an identified result: "ssh", "ssh (table: EtherNet-IP-1)",
+// "unknown (table: http)", "ssh (table: none)"; "" for a target that is not open.
+[[nodiscard]] std::string identified_service_text(const probe::Target& target,
+                                                  const probe::ProbeResult& result);
 
 // The progress line on a terminal's stderr, once a run has lasted a second: hosts finished,
 // targets ended, how many open and answered (`host` names the host of a run that has one).

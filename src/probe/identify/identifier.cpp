@@ -1,0 +1,170 @@
+#include "probe/identify/identifier.hpp"
+
+#include <algorithm>
+
+namespace portent::probe::identify {
+
+std::chrono::nanoseconds unasked_wait_of(std::chrono::nanoseconds timeout)
+{
+    return std::min<std::chrono::nanoseconds>(timeout / 8, std::chrono::milliseconds(500));
+}
+
+Identifier::Identifier(std::string host, std::uint16_t port, std::chrono::nanoseconds timeout)
+    : host_(std::move(host)), port_(port),
+      unasked_wait_(unasked_wait_of(timeout)), order_{Probe::http, Probe::redis,      Probe::memcached,
+                                                      Probe::mqtt, Probe::postgresql, Probe::tls}
+{
+}
+
+std::chrono::nanoseconds Identifier::wait(std::chrono::nanoseconds remaining) const
+{
+    switch (stage_) {
+    case Stage::greeting: return std::min(remaining, unasked_wait_);
+    case Stage::probing: {
+        // A share of what is left for each probe still to come; a follow-up has what its probe had.
+        const auto left = static_cast<std::chrono::nanoseconds::rep>(order_.size() - probe_);
+        return probe_replies_.empty() ? remaining / std::max<std::chrono::nanoseconds::rep>(left, 1)
+                                      : remaining;
+    }
+    case Stage::ehlo:
+    case Stage::inside_tls: break;
+    }
+    return remaining;
+}
+
+bool Identifier::complete(std::string_view received) const
+{
+    switch (stage_) {
+    case Stage::greeting: return greeting_complete(received);
+    case Stage::ehlo: return received.find('\n') != std::string_view::npos;
+    case Stage::probing: return reply_complete(order_[probe_], received);
+    case Stage::inside_tls: return greeting_complete(received) || reply_complete(Probe::tls, received);
+    }
+    return true;
+}
+
+void Identifier::take(std::string_view received, ReadEnd end, std::chrono::system_clock::time_point now)
+{
+    heard_anything_ = heard_anything_ || !received.empty();
+    const bool open = end == ReadEnd::complete || end == ReadEnd::deadline || end == ReadEnd::byte_cap;
+    switch (stage_) {
+    case Stage::greeting:
+        if (received.empty()) {
+            next_probe(end == ReadEnd::deadline); // silent: ask on the same connection
+            return;
+        }
+        if (needs_ehlo(received) && open) {
+            greeting_ = received;
+            stage_ = Stage::ehlo;
+            request_ = ehlo_request;
+            return;
+        }
+        if (auto found = from_greeting(received, end, now)) {
+            finish(std::move(found), received);
+            return;
+        }
+        finish_unknown("the greeting matches no rule");
+        answer_ = received;
+        return;
+    case Stage::ehlo:
+        finish(from_ehlo_reply(greeting_, received), greeting_);
+        if (!result_.service)
+            result_.evidence = "a 220 greeting that names no protocol, and no 250 to EHLO";
+        return;
+    case Stage::inside_tls: {
+        std::optional<Identification> found = from_greeting(received, end, now);
+        if (!found)
+            found = from_reply(Probe::tls, received, end);
+        if (found) {
+            found->service = over_tls(*found->service);
+            found->evidence = "TLS handshake, then " + found->evidence;
+            finish(std::move(found), received);
+        } else {
+            finish({{"tls", "", "", "TLS handshake; nothing known said inside"}}, received);
+        }
+        return;
+    }
+    case Stage::probing: break;
+    }
+    const Probe probe = order_[probe_];
+    probe_replies_ += received;
+    // The reply repeats the request: echo (RFC 862).
+    if (received.size() >= 4 && std::string_view(request_).starts_with(received) &&
+        probe_replies_ == received) {
+        finish({{"echo", "", "", "the reply repeats the request (RFC 862)"}}, received);
+        return;
+    }
+    if (auto found = from_reply(probe, probe_replies_, end)) {
+        finish(std::move(found), probe_replies_);
+        return;
+    }
+    if (auto found = from_greeting(probe_replies_, end, now)) { // a server that speaks first, late
+        finish(std::move(found), probe_replies_);
+        return;
+    }
+    if (std::string more = follow_up(probe, probe_replies_); !more.empty() && open) {
+        request_ = std::move(more);
+        action_ = Action::exchange;
+        return;
+    }
+    if (suggests_tls(probe_replies_)) {
+        const auto tls = std::ranges::find(order_.begin() + static_cast<std::ptrdiff_t>(probe_) + 1,
+                                           order_.end(), Probe::tls);
+        if (tls != order_.end())
+            std::rotate(order_.begin() + static_cast<std::ptrdiff_t>(probe_) + 1, tls, tls + 1);
+    }
+    ++probe_;
+    next_probe(false);
+}
+
+void Identifier::take_failed_handshake()
+{
+    ++probe_;
+    next_probe(false);
+}
+
+void Identifier::give_up()
+{
+    if (action_ == Action::finished)
+        return;
+    finish_unknown(heard_anything_ ? "no reply matched a rule before the deadline"
+                                   : "nothing said unasked or to a probe before the deadline");
+}
+
+void Identifier::next_probe(bool connection_open)
+{
+    stage_ = Stage::probing;
+    probe_replies_.clear();
+    if (probe_ >= order_.size()) {
+        finish_unknown(heard_anything_ ? "no reply matched a rule" : "nothing said unasked or to any probe");
+        return;
+    }
+    const Probe probe = order_[probe_];
+    request_ = request_of(probe, host_, port_);
+    if (probe == Probe::tls) {
+        stage_ = Stage::inside_tls;
+        action_ = Action::tls_exchange;
+        return;
+    }
+    action_ = connection_open ? Action::exchange : Action::reconnect_exchange;
+}
+
+void Identifier::finish(std::optional<Identification> found, std::string_view reply)
+{
+    action_ = Action::finished;
+    if (found) {
+        result_ = std::move(*found);
+        answer_ = reply;
+    } else {
+        finish_unknown("the reply matches no rule");
+        answer_ = reply;
+    }
+}
+
+void Identifier::finish_unknown(std::string evidence)
+{
+    action_ = Action::finished;
+    result_ = Identification{std::nullopt, "", "", std::move(evidence)};
+}
+
+} // namespace portent::probe::identify

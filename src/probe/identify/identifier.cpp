@@ -21,10 +21,13 @@ std::chrono::nanoseconds Identifier::wait(std::chrono::nanoseconds remaining) co
     switch (stage_) {
     case Stage::greeting: return std::min(remaining, unasked_wait_);
     case Stage::probing: {
-        // A share of what is left for each probe still to come; a follow-up has what its probe had.
+        // The first probe, on the connection that stayed silent, has half of what is left: a
+        // server that greets late greets there. The others share the rest; a follow-up has
+        // what its probe had.
         const auto left = static_cast<std::chrono::nanoseconds::rep>(order_.size() - probe_);
-        return probe_replies_.empty() ? remaining / std::max<std::chrono::nanoseconds::rep>(left, 1)
-                                      : remaining;
+        if (!probe_replies_.empty())
+            return remaining;
+        return probe_ == 0 ? remaining / 2 : remaining / std::max<std::chrono::nanoseconds::rep>(left, 1);
     }
     case Stage::ehlo:
     case Stage::inside_tls: break;

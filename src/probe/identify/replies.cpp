@@ -123,7 +123,7 @@ std::optional<Identification> postgresql(std::string_view reply)
 std::optional<Identification> http(std::string_view reply, ReadEnd end, HttpOver over)
 {
     const Judgement judgement = make_http_dialogue("", 80, over)->judge({reply, end});
-    if (!judgement.passed.value_or(false) || !reply.starts_with("HTTP/"))
+    if (!judgement.passed.value_or(false) || !reply.starts_with("HTTP/") || suggests_tls(reply))
         return std::nullopt;
     ProductVersion product;
     if (judgement.detail.starts_with("Server: ")) {

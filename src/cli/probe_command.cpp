@@ -166,7 +166,8 @@ po::options_description probe_options()
     add("ipv4,4", "only the IPv4 addresses of the hosts");
     add("ipv6,6", "only the IPv6 addresses of the hosts");
     add("parallel", po::value<std::string>()->value_name("N"),
-        "targets in flight at once (default: as many as the open-file limit safely allows, at most 4096)");
+        "targets in flight at once (default: as many as the open-file limit safely allows, at most 4096; "
+        "256 with --identify)");
     add("open", "show only the targets that answered (state open)");
     add("identify", "name the protocol that actually answers on each open port, from what it says unasked "
                     "and short probes, with product and version where it states them");
@@ -219,6 +220,13 @@ const Command& probe_command()
         "datagram and its reply (UDP). snmp (v2c, community public) is spoken only with --as snmp.\n"
         "The verdict says whether the answer is one the protocol allows (README.md, Probing, has\n"
         "each rule).\n\n"
+        "--identify names what actually answers on each open port, from portent's own rules: what\n"
+        "the server says unasked (SSH, SMTP, FTP, POP3, IMAP, MySQL/MariaDB, VNC, telnet, daytime, …),\n"
+        "then short requests (HTTP GET, Redis PING, memcached version, MQTT CONNECT, PostgreSQL\n"
+        "SSLRequest, a TLS ClientHello and the same rules inside), all within the target's deadline,\n"
+        "with product and version where stated. SERVICE says `ssh (table: EtherNet-IP-1)` where the\n"
+        "database names the port otherwise; JSON adds table_service, evidence, product and version,\n"
+        "and service becomes what was identified (null when unknown). --parallel defaults to 256.\n\n"
         "TLS targets show the version, cipher, ALPN, SNI and the certificate (CN, SANs, issuer,\n"
         "validity, days left), and whether its chain verifies for HOST against the trust store\n"
         "(OpenSSL's default, or SSL_CERT_FILE / SSL_CERT_DIR): trusted, or untrusted: self-signed,\n"
@@ -245,6 +253,7 @@ const Command& probe_command()
         "  SSL_CERT_FILE=ca.pem portent probe localhost 8443 --as https   trust a private CA\n"
         "  portent probe localhost 5300/udp --as dns      the name server's version.bind and . NS\n"
         "  portent probe localhost 12323 --as ntp         stratum and clock offset\n"
+        "  portent probe --identify 127.0.0.1 2222 8080 6390   what answers there, whatever the table says\n"
 
         "  portent --db /usr/share/nmap/nmap-services probe 127.0.1.1-64 --top 100 --open\n"
         "  portent probe 127.0.1.0/24 ::1 -- ssh http --rate 500 --per-host 4 --format jsonl\n",

@@ -32,6 +32,9 @@ namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t most_default_parallelism = 4096;
+// --identify's default: each identification makes its server work (a process, a handshake, a
+// reply), and thousands at once starve servers that fork for each connection.
+constexpr std::size_t identify_parallelism = 256;
 constexpr auto progress_interval = std::chrono::milliseconds(100);
 constexpr std::uint64_t stop_check_interval = 256;
 
@@ -327,7 +330,9 @@ void run_probes(const TargetPlan& plan, const ProbeOptions& options)
     run.start = Clock::now();
     run.next_start = run.start;
     asio::io_context loop(1);
-    const std::size_t parallel = options.parallel == 0 ? default_parallelism() : options.parallel;
+    const std::size_t parallel = options.parallel != 0 ? options.parallel
+                                 : options.identify    ? std::min(default_parallelism(), identify_parallelism)
+                                                       : default_parallelism();
     const std::size_t workers = run.stopped ? 0
                                             : static_cast<std::size_t>(std::min<std::uint64_t>(
                                                   std::min(parallel, parallelism_limit()), plan.size()));

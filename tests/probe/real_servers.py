@@ -27,11 +27,11 @@ PORTS = {
     "postgresql": ["postgresql"],
 }
 
-def dovecot_config(directory, listeners, tls=None, extra=""):
+def dovecot_config(directory, listeners, tls=None, extra="", address="127.0.0.1"):
     """dovecot.conf for `directory`: listeners is {protocol: {listener name: (port, implicit TLS)}}
     ({"imap": {"imap": (1143, False)}}; port 0 turns a default listener off), tls (cert, key) or None."""
     lines = [f"base_dir = {directory}/run", f"state_dir = {directory}/state", f"log_path = {directory}/dovecot.log",
-             f"protocols = {' '.join(listeners)}", "listen = 127.0.0.1",
+             f"protocols = {' '.join(listeners)}", f"listen = {address}",
              f"ssl = yes\nssl_cert = <{tls[0]}\nssl_key = <{tls[1]}" if tls else "ssl = no",
              f"mail_location = maildir:{directory}/mail", "default_client_limit = 4000",
              "passdb {\n  driver = static\n  args = nopassword=y\n}",
@@ -44,10 +44,10 @@ def dovecot_config(directory, listeners, tls=None, extra=""):
     return "\n".join(lines) + "\n"
 
 
-def vsftpd_config(port, empty, tls=None):
-    """vsftpd.conf: anonymous FTP on 127.0.0.1:port from the empty directory `empty`; with tls (cert,
+def vsftpd_config(port, empty, tls=None, address="127.0.0.1"):
+    """vsftpd.conf: anonymous FTP on address:port from the empty directory `empty`; with tls (cert,
     key), AUTH TLS offered."""
-    lines = ["listen=YES", "listen_ipv6=NO", "listen_address=127.0.0.1", f"listen_port={port}", "background=NO",
+    lines = ["listen=YES", "listen_ipv6=NO", f"listen_address={address}", f"listen_port={port}", "background=NO",
              "anonymous_enable=YES", f"anon_root={empty}", "local_enable=NO", f"secure_chroot_dir={empty}",
              "xferlog_enable=NO", "seccomp_sandbox=NO", "max_clients=0", "max_per_ip=0"]
     if tls:
@@ -70,11 +70,11 @@ http {{
   uwsgi_temp_path {dir}/uwsgi;
   scgi_temp_path {dir}/scgi;
   server {{
-    listen 127.0.0.1:{http};
+    listen {address}:{http};
     location / {{ return 200 "portent\\n"; }}
   }}
   server {{
-    listen 127.0.0.1:{https} ssl;
+    listen {address}:{https} ssl;
     ssl_certificate {cert};
     ssl_certificate_key {key};
     location / {{ return 200 "portent\\n"; }}
@@ -82,14 +82,14 @@ http {{
 }}
 """
 
-MOSQUITTO = """listener {mqtt} 127.0.0.1
+MOSQUITTO = """listener {mqtt} {address}
 allow_anonymous true
 persistence false
 log_dest stdout
 max_connections -1
 """
 
-SMTPD = """listen on 127.0.0.1 port {smtp}
+SMTPD = """listen on {address} port {smtp}
 action "relay" relay
 match from local for any action "relay"
 """
@@ -117,8 +117,9 @@ def _as_user(user, argv):
 
 
 @contextlib.contextmanager
-def start(name, directory, ports):
-    """Runs server `name` (a key of PORTS) with its ports from `ports` until the block ends."""
+def start(name, directory, ports, address="127.0.0.1"):
+    """Runs server `name` (a key of PORTS) with its ports from `ports` on `address` (0.0.0.0: every
+    loopback address of a private network namespace) until the block ends."""
     os.makedirs(directory, exist_ok=True)
     os.chmod(directory, 0o755)
     log = os.path.join(directory, "server.log")
@@ -130,41 +131,41 @@ def start(name, directory, ports):
             subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-f", key, "-N", ""], check=True, timeout=30)
         os.makedirs("/run/sshd", mode=0o755, exist_ok=True)  # sshd's privilege separation directory
         argv = ["/usr/sbin/sshd", "-D", "-e", "-f", "/dev/null", "-h", key, "-o",
-                f"ListenAddress=127.0.0.1:{ports['ssh']}", "-o", "PidFile=none", "-o", "MaxStartups=4000",
+                f"ListenAddress={address}:{ports['ssh']}", "-o", "PidFile=none", "-o", "MaxStartups=4000",
                 "-o", "LogLevel=VERBOSE"]
     elif name == "smtp":
         daemons.need("/usr/sbin/smtpd", "opensmtpd")
-        argv = ["/usr/sbin/smtpd", "-d", "-f", _write(os.path.join(directory, "smtpd.conf"), SMTPD.format(**ports))]
+        argv = ["/usr/sbin/smtpd", "-d", "-f", _write(os.path.join(directory, "smtpd.conf"), SMTPD.format(address=address, **ports))]
     elif name == "ftp":
         daemons.need("/usr/sbin/vsftpd", "vsftpd")
         empty = os.path.join(directory, "empty")
         os.makedirs(empty, exist_ok=True)
         os.chmod(empty, 0o555)
-        argv = ["/usr/sbin/vsftpd", _write(os.path.join(directory, "vsftpd.conf"), vsftpd_config(ports["ftp"], empty))]
+        argv = ["/usr/sbin/vsftpd", _write(os.path.join(directory, "vsftpd.conf"), vsftpd_config(ports["ftp"], empty, address=address))]
     elif name == "dovecot":
         daemons.need("/usr/sbin/dovecot", "dovecot-imapd and dovecot-pop3d")
         listeners = {"imap": {"imap": (ports["imap"], False), "imaps": (0, False)},
                      "pop3": {"pop3": (ports["pop3"], False), "pop3s": (0, False)}}
         argv = ["/usr/sbin/dovecot", "-F", "-c", _write(os.path.join(directory, "dovecot.conf"),
-                                                         dovecot_config(directory, listeners))]
+                                                         dovecot_config(directory, listeners, address=address))]
     elif name == "redis":
         daemons.need("redis-server", "redis-server")
-        argv = ["redis-server", "--port", str(ports["redis"]), "--bind", "127.0.0.1", "--save", "",
+        argv = ["redis-server", "--port", str(ports["redis"]), "--bind", address, "--protected-mode", "no", "--save", "",
                 "--appendonly", "no", "--dir", directory, "--maxclients", "4000"]
     elif name == "memcached":
         daemons.need("memcached", "memcached")
-        argv = ["memcached", "-u", "nobody", "-l", "127.0.0.1", "-p", str(ports["memcached"]), "-U", "0",
+        argv = ["memcached", "-u", "nobody", "-l", address, "-p", str(ports["memcached"]), "-U", "0",
                 "-c", "4000"]
     elif name == "mqtt":
         daemons.need("/usr/sbin/mosquitto", "mosquitto")
         argv = ["/usr/sbin/mosquitto", "-c", _write(os.path.join(directory, "mosquitto.conf"),
-                                                    MOSQUITTO.format(**ports))]
+                                                    MOSQUITTO.format(address=address, **ports))]
     elif name == "nginx":
         daemons.need("/usr/sbin/nginx", "nginx-light")
         pc.require_tools("openssl")
         cert, key = tm.Material(os.path.join(directory, "certs")).make("localhost", ["DNS:localhost"])
         config = _write(os.path.join(directory, "nginx.conf"),
-                        NGINX.format(dir=directory, cert=cert, key=key, **ports))
+                        NGINX.format(dir=directory, cert=cert, key=key, address=address, **ports))
         argv = ["/usr/sbin/nginx", "-p", directory, "-e", os.path.join(directory, "error.log"), "-c", config]
     elif name == "postgresql":
         binaries = sorted(d for d in os.listdir("/usr/lib/postgresql") if d.isdigit()) \
@@ -184,7 +185,7 @@ def start(name, directory, ports):
             if made.returncode != 0:
                 pc.skip(f"initdb failed: {pc.shorten(made.stdout + made.stderr)}")
         argv = _as_user("postgres", [f"{bin_dir}/postgres", "-D", data, "-p", str(ports["postgresql"]),
-                                     "-c", "listen_addresses=127.0.0.1", "-c", f"unix_socket_directories={sockets}",
+                                     "-c", f"listen_addresses={address}", "-c", f"unix_socket_directories={sockets}",
                                      "-c", "ssl=off", "-c", "fsync=off", "-c", "max_connections=100"])
     else:
         raise ValueError(f"no such server: {name}")

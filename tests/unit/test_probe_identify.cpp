@@ -130,7 +130,8 @@ TEST_CASE("identify: daytime (RFC 867), time (RFC 868), chargen (RFC 864)", "[pr
     check(greeting("02 DEC 2026 11:00:00 UTC\r\n", ReadEnd::end_of_stream), "daytime");
     // 2026-12-02 11:00:00 UTC as seconds since 1900: 1796209200 + 2208988800 = 4005198000 = 0xeeba78b0.
     check(greeting("\xee\xba\x78\xb0"s, ReadEnd::end_of_stream), "time");
-    CHECK_FALSE(from_greeting("\xee\xba\x78\xb0"s, ReadEnd::deadline, now));      // not closed: not RFC 868
+    check(greeting("\xee\xba\x78\xb0"s, ReadEnd::reset), "time"); // closed with a request unread
+    CHECK_FALSE(from_greeting("\xee\xba\x78\xb0\x00"s, ReadEnd::end_of_stream, now)); // not 4 bytes
     CHECK_FALSE(from_greeting("\x00\x00\x00\x01"s, ReadEnd::end_of_stream, now)); // 2036 and after the wrap
     std::string line;
     for (char c = '!'; line.size() < 72; c = c == '~' ? ' ' : static_cast<char>(c + 1))
@@ -279,6 +280,28 @@ TEST_CASE("identify: the order of listening and probes", "[probe][identify]")
         CHECK(identifier.action() == Action::finished);
         CHECK_FALSE(identifier.result().service);
         CHECK(identifier.result().evidence == "nothing said unasked or to any probe");
+    }
+    SECTION("part of a greeting when the wait ends: listen once more, for half of what is left")
+    {
+        Identifier identifier("127.0.0.1", 37, two_seconds);
+        identifier.take("\xee\xba"s, ReadEnd::deadline, now);
+        CHECK(identifier.action() == Action::exchange);
+        CHECK(identifier.request().empty());
+        CHECK(identifier.wait(std::chrono::milliseconds(1000)) == std::chrono::milliseconds(500));
+        identifier.take("\x78\xb0"s, ReadEnd::end_of_stream, now);
+        check(identifier.result(), "time");
+    }
+    SECTION("a reset after the first request: listen again on a new connection, then the other probes")
+    {
+        Identifier identifier("127.0.0.1", 110, two_seconds);
+        identifier.take("", ReadEnd::deadline, now);
+        identifier.take("", ReadEnd::reset, now);
+        CHECK(identifier.action() == Action::reconnect_exchange);
+        CHECK(identifier.request().empty());
+        CHECK(identifier.wait(std::chrono::milliseconds(1000)) == std::chrono::milliseconds(500));
+        identifier.take("", ReadEnd::deadline, now);
+        CHECK(identifier.action() == Action::exchange);
+        CHECK(identifier.request().starts_with("*1\r\n$4\r\nPING"));
     }
     SECTION("a greeting no rule knows: unknown, and no probe")
     {

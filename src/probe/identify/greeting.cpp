@@ -167,11 +167,12 @@ bool daytime(std::string_view bytes, std::string_view line)
     return clock && year;
 }
 
-// RFC 868: four bytes, seconds since 1900, then the server closes. Taken as time when the
-// count is within a year of `now`.
+// RFC 868: four bytes, seconds since 1900, then the server closes (a reset when it closes with
+// a request unread). Taken as time when the count is within a year of `now` and nothing more
+// came.
 bool time_count(std::string_view bytes, ReadEnd end, std::chrono::system_clock::time_point now)
 {
-    if (bytes.size() != 4 || end != ReadEnd::end_of_stream)
+    if (bytes.size() != 4 || end == ReadEnd::complete || end == ReadEnd::byte_cap)
         return false;
     const auto count = static_cast<std::uint32_t>(dialogue_text::big_endian(bytes));
     const auto server = dialogue_text::instant_of_1900_seconds(count);

@@ -19,7 +19,8 @@ Identifier::Identifier(std::string host, std::uint16_t port, std::chrono::nanose
 std::chrono::nanoseconds Identifier::wait(std::chrono::nanoseconds remaining) const
 {
     switch (stage_) {
-    case Stage::greeting: return std::min(remaining, unasked_wait_);
+    case Stage::greeting:
+        return greeting_.empty() && !listened_again_ ? std::min(remaining, unasked_wait_) : remaining / 2;
     case Stage::probing: {
         // The first probe, on the connection that stayed silent, has half of what is left: a
         // server that greets late greets there. The others share the rest; a follow-up has
@@ -52,22 +53,28 @@ void Identifier::take(std::string_view received, ReadEnd end, std::chrono::syste
     const bool open = end == ReadEnd::complete || end == ReadEnd::deadline || end == ReadEnd::byte_cap;
     switch (stage_) {
     case Stage::greeting:
-        if (received.empty()) {
+        if (received.empty() && greeting_.empty()) {
             next_probe(end == ReadEnd::deadline); // silent: ask on the same connection
             return;
         }
-        if (needs_ehlo(received) && open) {
-            greeting_ = received;
+        greeting_ += received;
+        if (needs_ehlo(greeting_) && open) {
             stage_ = Stage::ehlo;
             request_ = ehlo_request;
             return;
         }
-        if (auto found = from_greeting(received, end, now)) {
-            finish(std::move(found), received);
+        if (auto found = from_greeting(greeting_, end, now)) {
+            finish(std::move(found), greeting_);
+            return;
+        }
+        // Part of a greeting when the wait ended (a time count not yet closed, a line not yet
+        // ended): listen once more, with half of what is left.
+        if (end == ReadEnd::deadline && !listened_again_ && !greeting_complete(greeting_)) {
+            listened_again_ = true;
             return;
         }
         finish_unknown("the greeting matches no rule");
-        answer_ = received;
+        answer_ = greeting_;
         return;
     case Stage::ehlo:
         finish(from_ehlo_reply(greeting_, received), greeting_);
@@ -88,6 +95,17 @@ void Identifier::take(std::string_view received, ReadEnd end, std::chrono::syste
         return;
     }
     case Stage::probing: break;
+    }
+    // The connection that stayed silent was reset after the request: a server that greets late
+    // and hangs up on what it does not understand, whose greeting the reset took away. Listen
+    // once more, on a new connection, with half of what is left.
+    if (probe_ == 0 && received.empty() && end == ReadEnd::reset && !listened_again_) {
+        listened_again_ = true;
+        ++probe_;
+        stage_ = Stage::greeting;
+        action_ = Action::reconnect_exchange;
+        request_.clear();
+        return;
     }
     const Probe probe = order_[probe_];
     probe_replies_ += received;

@@ -71,6 +71,7 @@ private:
     std::string greeting_;
     std::string probe_replies_; // of the current probe and its follow-ups
     bool heard_anything_ = false;
+    bool listened_again_ = false; // after part of a greeting, or a reset that may have taken one
     Identification result_;
     std::string answer_;
 };

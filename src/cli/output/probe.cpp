@@ -91,7 +91,7 @@ std::string identified_service_text(const Target& target, const ProbeResult& res
     if (!result.identification)
         return "";
     const std::optional<std::string>& service = result.identification->service;
-    const std::string name = service ? *service : "unknown";
+    std::string name = service ? *service : "unknown";
     if (service && *service == target.service)
         return name;
     return name + " (table: " + (target.service.empty() ? "none" : target.service) + ")";

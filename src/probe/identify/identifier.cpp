@@ -47,35 +47,21 @@ bool Identifier::complete(std::string_view received) const
     return true;
 }
 
+namespace {
+
+// Whether the connection is still there after a read that ended this way.
+bool still_open(ReadEnd end)
+{
+    return end == ReadEnd::complete || end == ReadEnd::deadline || end == ReadEnd::byte_cap;
+}
+
+} // namespace
+
 void Identifier::take(std::string_view received, ReadEnd end, std::chrono::system_clock::time_point now)
 {
     heard_anything_ = heard_anything_ || !received.empty();
-    const bool open = end == ReadEnd::complete || end == ReadEnd::deadline || end == ReadEnd::byte_cap;
     switch (stage_) {
-    case Stage::greeting:
-        if (received.empty() && greeting_.empty()) {
-            next_probe(end == ReadEnd::deadline); // silent: ask on the same connection
-            return;
-        }
-        greeting_ += received;
-        if (needs_ehlo(greeting_) && open) {
-            stage_ = Stage::ehlo;
-            request_ = ehlo_request;
-            return;
-        }
-        if (auto found = from_greeting(greeting_, end, now)) {
-            finish(std::move(found), greeting_);
-            return;
-        }
-        // Part of a greeting when the wait ended (a time count not yet closed, a line not yet
-        // ended): listen once more, with half of what is left.
-        if (end == ReadEnd::deadline && !listened_again_ && !greeting_complete(greeting_)) {
-            listened_again_ = true;
-            return;
-        }
-        finish_unknown("the greeting matches no rule");
-        answer_ = greeting_;
-        return;
+    case Stage::greeting: take_greeting(received, end, now); return;
     case Stage::ehlo:
         finish(from_ehlo_reply(greeting_, received), greeting_);
         if (!result_.service)
@@ -94,8 +80,40 @@ void Identifier::take(std::string_view received, ReadEnd end, std::chrono::syste
         }
         return;
     }
-    case Stage::probing: break;
+    case Stage::probing: take_probe_reply(received, end, now); return;
     }
+}
+
+void Identifier::take_greeting(std::string_view received, ReadEnd end,
+                               std::chrono::system_clock::time_point now)
+{
+    if (received.empty() && greeting_.empty()) {
+        next_probe(end == ReadEnd::deadline); // silent: ask on the same connection
+        return;
+    }
+    greeting_ += received;
+    if (needs_ehlo(greeting_) && still_open(end)) {
+        stage_ = Stage::ehlo;
+        request_ = ehlo_request;
+        return;
+    }
+    if (auto found = from_greeting(greeting_, end, now)) {
+        finish(std::move(found), greeting_);
+        return;
+    }
+    // Part of a greeting when the wait ended (a time count not yet closed, a line not yet
+    // ended): listen once more, with half of what is left.
+    if (end == ReadEnd::deadline && !listened_again_ && !greeting_complete(greeting_)) {
+        listened_again_ = true;
+        return;
+    }
+    finish_unknown("the greeting matches no rule");
+    answer_ = greeting_;
+}
+
+void Identifier::take_probe_reply(std::string_view received, ReadEnd end,
+                                  std::chrono::system_clock::time_point now)
+{
     // The connection that stayed silent was reset after the request: a server that greets late
     // and hangs up on what it does not understand, whose greeting the reset took away. Listen
     // once more, on a new connection, with half of what is left.
@@ -115,24 +133,23 @@ void Identifier::take(std::string_view received, ReadEnd end, std::chrono::syste
         finish({{"echo", "", "", "the reply repeats the request (RFC 862)"}}, received);
         return;
     }
-    if (auto found = from_reply(probe, probe_replies_, end)) {
+    std::optional<Identification> found = from_reply(probe, probe_replies_, end);
+    if (!found) // a server that speaks first, late
+        found = from_greeting(probe_replies_, end, now);
+    if (found) {
         finish(std::move(found), probe_replies_);
         return;
     }
-    if (auto found = from_greeting(probe_replies_, end, now)) { // a server that speaks first, late
-        finish(std::move(found), probe_replies_);
-        return;
-    }
-    if (std::string more = follow_up(probe, probe_replies_); !more.empty() && open) {
+    if (std::string more = follow_up(probe, probe_replies_); !more.empty() && still_open(end)) {
         request_ = std::move(more);
         action_ = Action::exchange;
         return;
     }
     if (suggests_tls(probe_replies_)) {
-        const auto tls = std::ranges::find(order_.begin() + static_cast<std::ptrdiff_t>(probe_) + 1,
-                                           order_.end(), Probe::tls);
+        const auto next = order_.begin() + static_cast<std::ptrdiff_t>(probe_) + 1;
+        const auto tls = std::ranges::find(next, order_.end(), Probe::tls);
         if (tls != order_.end())
-            std::rotate(order_.begin() + static_cast<std::ptrdiff_t>(probe_) + 1, tls, tls + 1);
+            std::rotate(next, tls, tls + 1);
     }
     ++probe_;
     next_probe(false);

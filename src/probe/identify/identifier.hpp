@@ -56,6 +56,8 @@ private:
         inside_tls
     };
 
+    void take_greeting(std::string_view received, ReadEnd end, std::chrono::system_clock::time_point now);
+    void take_probe_reply(std::string_view received, ReadEnd end, std::chrono::system_clock::time_point now);
     void next_probe(bool connection_open);
     void finish(std::optional<Identification> found, std::string_view reply);
     void finish_unknown(std::string evidence);

@@ -29,7 +29,7 @@ import xml.etree.ElementTree as ElementTree  # noqa: E402
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "probe"))
 import probe_common as pc  # noqa: E402
 import real_servers  # noqa: E402
-from xinetd_config import xinetd_config  # noqa: E402
+from daemons import xinetd_config  # noqa: E402
 
 PORTENT = pc.portent_binary()
 RUNS = int(sys.argv[2]) if len(sys.argv) > 2 else 3

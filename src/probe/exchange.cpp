@@ -185,12 +185,14 @@ asio::awaitable<ProbeResult> exchange_tcp(const Target& target, const tcp::endpo
         co_await converse_then_tls(socket, target, std::move(*start_tls), tools, result);
         co_return result;
     }
-    const std::unique_ptr<Dialogue> dialogue = make_dialogue(target);
+    const std::unique_ptr<Dialogue> dialogue = make_dialogue(target, tools.http);
     if (kind == DialogueKind::https || kind == DialogueKind::tls) {
         co_await converse_over_tls(socket, target, *dialogue, tools, result);
         co_return result;
     }
-    apply(result, co_await converse(socket, *dialogue, tools.deadline));
+    std::string received;
+    apply(result, co_await converse(socket, *dialogue, tools.deadline, received));
+    keep_received(result, received, tools);
     co_return result;
 }
 

@@ -27,6 +27,8 @@ struct ExchangeTools
     boost::asio::ssl::context* tls = nullptr;  // for https targets
     std::chrono::nanoseconds timeout{};        // the target's whole time: no round trip is longer
     std::optional<long long> warn_expiry_days; // ProbeOptions::warn_expiry_days
+    const HttpRequest& http;                   // ProbeOptions::http
+    bool keep_received = false;                // ProbeOptions::keep_received
     bool identify = false;                     // ProbeOptions::identify
 };
 
@@ -91,6 +93,15 @@ void prepare_tls_context(boost::asio::ssl::context& context);
                                                                   std::chrono::nanoseconds timeout)
 {
     return std::clamp(measured, std::chrono::nanoseconds::zero(), timeout);
+}
+
+// Adds bytes read from the target to the result's received bytes when the run keeps them, at
+// most answer_byte_cap in all.
+inline void keep_received(ProbeResult& result, std::string_view bytes, const ExchangeTools& tools)
+{
+    if (tools.keep_received)
+        result.received.append(
+            bytes.substr(0, answer_byte_cap - std::min(answer_byte_cap, result.received.size())));
 }
 
 // Puts a dialogue's judgement into the result.

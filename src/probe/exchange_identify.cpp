@@ -100,6 +100,7 @@ asio::awaitable<void> identify_over_tcp(tcp::socket& first, const tcp::endpoint&
     }
     result.answer = identifier.answer();
     result.identification = identifier.result();
+    keep_received(result, result.answer, tools); // the reply that named it, for --show-answer
 }
 
 } // namespace portent::probe

@@ -35,7 +35,9 @@ asio::awaitable<void> handshake_then(tcp::socket& socket, const Target& target, 
         if (facts.alpn == "h2" && dialogue_over(target.dialogue, target.transport) == DialogueKind::https)
             http2 = make_http2_dialogue();
         Dialogue& spoken = http2 ? *http2 : *inside;
-        apply(result, co_await converse(stream, spoken, tools.deadline));
+        std::string received;
+        apply(result, co_await converse(stream, spoken, tools.deadline, received));
+        keep_received(result, received, tools);
         // What the server says inside TLS may be anything (tls): the handshake is the test.
         if (!result.passed)
             result.passed = true;
@@ -61,6 +63,7 @@ asio::awaitable<void> converse_then_tls(tcp::socket& socket, const Target& targe
             [&start_tls](std::string_view bytes) { return start_tls.complete(bytes); }, received,
             tools.deadline);
         start_tls.take(received, end);
+        keep_received(result, received, tools);
     }
     apply(result, start_tls.judgement());
     if (start_tls.upgrade())

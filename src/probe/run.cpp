@@ -213,7 +213,8 @@ asio::awaitable<ProbeResult> probe_target(Run& run, const Target& target, Exchan
     ProbeResult result;
     for (const asio::ip::address& address : host.addresses) {
         result = co_await exchange(target, address, tools);
-        if (result.state == State::open || result.state == State::filtered || tools.deadline.expired())
+        if (result.state == State::open || result.state == State::filtered ||
+            result.state == State::open_filtered || tools.deadline.expired())
             break;
     }
     tools.deadline.disarm();
@@ -228,7 +229,8 @@ asio::awaitable<void> work(Run& run, std::size_t worker)
     run.pauses[worker] = &pause;
     ExchangeTools tools{co_await asio::this_coro::executor, deadline,
                         run.tls ? &*run.tls : nullptr,      run.options.timeout,
-                        run.options.warn_expiry_days,       run.options.identify};
+                        run.options.warn_expiry_days,       run.options.http,
+                        run.options.keep_received,          run.options.identify};
     while (!run.stopped && run.next < run.plan.size()) {
         const std::uint64_t index = run.next++;
         // Targets that end at once (closed loopback ports) can keep the loop from ever polling the

@@ -19,6 +19,7 @@ import tempfile  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
 
+import daemons  # noqa: E402
 import probe_common as pc  # noqa: E402
 import real_servers  # noqa: E402
 
@@ -115,10 +116,9 @@ def server_group(suite, group, tmp):
 
 
 def xinetd(suite, tmp):
-    import xinetd_config as config
     conf = os.path.join(tmp, "xinetd.conf")
     with open(conf, "w") as f:
-        f.write(config.xinetd_config(os.path.join(tmp, "xinetd.log")))
+        f.write(daemons.xinetd_config(os.path.join(tmp, "xinetd.log")))
     pc.require_tools("xinetd")
     argv = ["xinetd", "-f", conf, "-dontfork", "-stayalive", "-pidfile", os.path.join(tmp, "xinetd.pid")]
     db = decoy_database(os.path.join(tmp, "services"), (7, 13, 19, 37),

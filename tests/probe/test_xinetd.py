@@ -17,8 +17,8 @@ import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 
+import daemons  # noqa: E402
 import hostile_server  # noqa: E402
-from xinetd_config import xinetd_config  # noqa: E402
 import probe_common as pc  # noqa: E402
 
 PORTENT = pc.portent_binary()
@@ -83,7 +83,7 @@ def main():
             f.write(SERVICES_DB)
         conf = os.path.join(tmp, "xinetd.conf")
         with open(conf, "w") as f:
-            f.write(xinetd_config(os.path.join(tmp, "xinetd.log")))
+            f.write(daemons.xinetd_config(os.path.join(tmp, "xinetd.log")))
         xinetd = ["xinetd", "-f", conf, "-dontfork", "-stayalive", "-pidfile", os.path.join(tmp, "xinetd.pid")]
         with pc.background(xinetd):
             for port in (13, 37, 7, 19):

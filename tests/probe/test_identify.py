@@ -14,6 +14,7 @@ sys.dont_write_bytecode = True
 
 import json  # noqa: E402
 import os  # noqa: E402
+import re  # noqa: E402
 import socket  # noqa: E402
 import tempfile  # noqa: E402
 import threading  # noqa: E402
@@ -55,17 +56,18 @@ def decoy_database(path, tcp_ports, udp=()):
     return path
 
 
-def identify(suite, db, targets, timeout="2s", fmt="json"):
-    run = pc.run([PORTENT, "--db", db, "probe", "--identify", "--timeout", timeout, "--format", fmt, "127.0.0.1",
-                  *targets], timeout=60)
+def identify(suite, db, targets, timeout="2s", fmt="json", extra=()):
+    run = pc.run([PORTENT, "--db", db, "probe", "--identify", *extra, "--timeout", timeout, "--format", fmt,
+                  "127.0.0.1", *targets], timeout=60)
     if fmt != "json":
         return run, None
     try:
         results = json.loads(run.out)
     except ValueError as e:
         suite.require(False, f"stdout is not JSON ({e})", run.describe())
+    expected_keys = IDENTIFY_KEYS | ({"received", "received_base64"} if "--show-answer" in extra else set())
     for r in results:
-        suite.check(set(r) == IDENTIFY_KEYS, f"keys of a result: {sorted(set(r) ^ IDENTIFY_KEYS)} differ",
+        suite.check(set(r) == expected_keys, f"keys of a result: {sorted(set(r) ^ expected_keys)} differ",
                     repr(r))
     return run, results
 
@@ -139,6 +141,13 @@ def xinetd(suite, tmp):
             for port, service in ((7, "echo"), (13, "daytime"), (37, "time")):
                 suite.require(port in by_port, f"no result for {port}/udp", run.describe())
                 check_named(suite, by_port[port], service)
+        with suite.case("xinetd: --show-answer with --identify carries the reply that named the service"):
+            run, results = identify(suite, db, ["13/tcp"], extra=["--show-answer"])
+            suite.require(len(results) == 1, "one result expected", run.describe())
+            check_named(suite, results[0], "daytime")
+            # xinetd's daytime line as RFC 867 lets it be: one line, a date and a time of day.
+            suite.check(re.fullmatch(r"[^\r\n]*\d{1,2}:\d{2}:\d{2}[^\r\n]*\r?\n", results[0]["received"] or "")
+                        is not None, f"received {results[0]['received']!r} is not one daytime line", run.describe())
 
 
 def serve(listener, behaviour, stop):

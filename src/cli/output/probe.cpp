@@ -128,16 +128,15 @@ void write_probe_table(std::ostream& out, std::span<const Target> targets,
         }
         row.push_back(std::string(verdict_text(result)));
         row.push_back(rtt_text(result.round_trip));
-        row.push_back(
-            table_answer(fields.identified ? first_line_of(result.answer) : result.answer));
+        row.push_back(table_answer(fields.identified ? first_line_of(result.answer) : result.answer));
         if (fields.identified)
             row.push_back(result.identification ? result.identification->evidence : "");
         row.push_back(result.detail);
         rows.push_back(std::move(row));
     }
     const Row header = fields.identified
-                           ? Row{"TARGET", "ADDRESS", "STATE", "SERVICE", "PRODUCT", "VERDICT", "RTT", "ANSWER",
-                                 "EVIDENCE", "DETAIL"}
+                           ? Row{"TARGET",  "ADDRESS", "STATE",  "SERVICE",  "PRODUCT",
+                                 "VERDICT", "RTT",     "ANSWER", "EVIDENCE", "DETAIL"}
                            : Row{"TARGET", "ADDRESS", "STATE", "VERDICT", "RTT", "ANSWER", "DETAIL"};
     if (!fields.received) {
         write_table(out, header, rows, max_width);

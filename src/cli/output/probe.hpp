@@ -29,8 +29,8 @@ struct ProbeFields
 // part of valid UTF-8 as U+FFFD) and received_base64 (the same bytes exactly, in base64, when
 // received cannot hold them; otherwise null). The same for --format json (an array of them) and
 // jsonl (one a line).
-[[nodiscard]] boost::json::object probe_result_json(const probe::Target& target,
-                                                    const probe::ProbeResult& result, ProbeFields fields = {});
+[[nodiscard]] boost::json::object
+probe_result_json(const probe::Target& target, const probe::ProbeResult& result, ProbeFields fields = {});
 
 // TARGET ADDRESS STATE VERDICT RTT ANSWER DETAIL, one row per result, in the order given, at
 // most `max_width` columns wide (0: no limit; see write_table()). With `fields.identified`:

@@ -92,6 +92,7 @@ ProbeSettings read_settings(const Context& context)
         std::ranges::find(context.global.databases, "-") != context.global.databases.end())
         throw UsageError("probe: --hosts-from - and --db - cannot both read standard input");
     settings.only_open = options.count("open") > 0;
+    settings.run.identify = options.count("identify") > 0;
     settings.show_answer = options.count("show-answer") > 0;
     settings.run.keep_received = settings.show_answer;
     settings.run.http = read_http_request(options);
@@ -128,6 +129,7 @@ int run_probe(Context& context)
     // is written at the end, in the order of the targets. A table leaves out the targets a
     // stopped run did not finish; JSON shows them with state interrupted.
     std::vector<ProbeResult> shown;
+    const ProbeFields fields{.identified = settings.run.identify, .received = settings.show_answer};
     if (format != OutputFormat::jsonl && !settings.only_open) // every result is kept: no regrowing
         shown.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(plan.size(), results_reserved)));
     bool every_target_answered = true;
@@ -144,8 +146,7 @@ int run_probe(Context& context)
             return;
         }
         progress.clear();
-        context.out << to_json_text(probe_result_json(plan.at(result.target), result, settings.show_answer))
-                    << '\n'
+        context.out << to_json_text(probe_result_json(plan.at(result.target), result, fields)) << '\n'
                     << std::flush;
     };
     probe::run_probes(plan, settings.run);
@@ -163,9 +164,9 @@ int run_probe(Context& context)
         result.target = targets.size() - 1;
     }
     if (format == OutputFormat::json)
-        write_probe_json(context.out, targets, shown, settings.show_answer);
+        write_probe_json(context.out, targets, shown, fields);
     else if (format == OutputFormat::table && !shown.empty())
-        write_probe_table(context.out, targets, shown, context.table_width, settings.show_answer);
+        write_probe_table(context.out, targets, shown, context.table_width, fields);
     if (interrupts.signal() == 0)
         return every_target_answered ? exit_code::ok : exit_code::not_found;
     context.out.flush();
@@ -191,8 +192,11 @@ po::options_description probe_options()
     add("ipv4,4", "only the IPv4 addresses of the hosts");
     add("ipv6,6", "only the IPv6 addresses of the hosts");
     add("parallel", po::value<std::string>()->value_name("N"),
-        "targets in flight at once (default: as many as the open-file limit safely allows, at most 4096)");
+        "targets in flight at once (default: as many as the open-file limit safely allows, at most 4096; "
+        "256 with --identify)");
     add("open", "show only the targets that answered (state open; not closed, filtered or open|filtered)");
+    add("identify", "name the protocol that actually answers on each open port, from what it says unasked "
+                    "and short probes, with product and version where it states them");
     add("show-answer", "also every byte read from each target (at most 4 KiB), under its row or in JSON's "
                        "received");
     add("http-path", po::value<std::string>()->value_name("PATH"),
@@ -248,6 +252,13 @@ const Command& probe_command()
         "datagram and its reply (UDP). snmp (v2c, community public) is spoken only with --as snmp.\n"
         "The verdict says whether the answer is one the protocol allows (README.md, Probing, has\n"
         "each rule).\n\n"
+        "--identify names what actually answers on each open port, from portent's own rules: what\n"
+        "the server says unasked (SSH, SMTP, FTP, POP3, IMAP, MySQL/MariaDB, VNC, telnet, daytime, …),\n"
+        "then short requests (HTTP GET, Redis PING, memcached version, MQTT CONNECT, PostgreSQL\n"
+        "SSLRequest, a TLS ClientHello and the same rules inside), all within the target's deadline,\n"
+        "with product and version where stated. SERVICE says `ssh (table: EtherNet-IP-1)` where the\n"
+        "database names the port otherwise; JSON adds table_service, evidence, product and version,\n"
+        "and service becomes what was identified (null when unknown). --parallel defaults to 256.\n\n"
         "TLS targets show the version, cipher, ALPN, SNI and the certificate (CN, SANs, issuer,\n"
         "validity, days left), and whether its chain verifies for HOST against the trust store\n"
         "(OpenSSL's default, or SSL_CERT_FILE / SSL_CERT_DIR): trusted, or untrusted: self-signed,\n"
@@ -287,6 +298,7 @@ const Command& probe_command()
         "  SSL_CERT_FILE=ca.pem portent probe localhost 8443 --as https   trust a private CA\n"
         "  portent probe localhost 5300/udp --as dns      the name server's version.bind and . NS\n"
         "  portent probe localhost 12323 --as ntp         stratum and clock offset\n"
+        "  portent probe --identify 127.0.0.1 2222 8080 6390   what answers there, whatever the table says\n"
 
         "  portent --db /usr/share/nmap/nmap-services probe 127.0.1.1-64 --top 100 --open\n"
         "  portent probe 127.0.1.0/24 ::1 -- ssh http --rate 500 --per-host 4 --format jsonl\n",

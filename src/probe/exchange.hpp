@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <mutex>
 #include <optional>
 
@@ -46,6 +47,7 @@ struct ExchangeTools
     std::optional<long long> warn_expiry_days; // ProbeOptions::warn_expiry_days
     const HttpRequest& http;                   // ProbeOptions::http
     bool keep_received = false;                // ProbeOptions::keep_received
+    bool identify = false;                     // ProbeOptions::identify
     // A TCP socket of each family that a refused connect left unconnected, for the next connect.
     util::FileDescriptor spare_ipv4{};
     util::FileDescriptor spare_ipv6{};
@@ -77,6 +79,26 @@ exchange_udp(const Target& target, const boost::asio::ip::udp::endpoint& endpoin
 [[nodiscard]] boost::asio::awaitable<void> converse_then_tls(boost::asio::ip::tcp::socket& socket,
                                                              const Target& target, StartTls start_tls,
                                                              ExchangeTools& tools, ProbeResult& result);
+
+// A TLS handshake on the connected `socket`, its facts into `result`, then `request` and its
+// reply inside TLS into `received`, read until `complete` or `step` passes (which cancels the
+// reading); how reading ended, or nullopt when the handshake failed. A server that chooses
+// HTTP/2 by ALPN is not asked: `received` is "h2" (exchange_tls.cpp).
+[[nodiscard]] boost::asio::awaitable<std::optional<ReadEnd>>
+exchange_over_tls(boost::asio::ip::tcp::socket& socket, const Target& target, std::string_view request,
+                  const std::function<bool(std::string_view)>& complete, std::string& received,
+                  Deadline& step, ExchangeTools& tools, ProbeResult& result);
+
+// --identify on a connected TCP target (exchange_identify.cpp): what answers, into `result`;
+// `endpoint` for the new connections some probes need.
+[[nodiscard]] boost::asio::awaitable<void> identify_over_tcp(boost::asio::ip::tcp::socket& first,
+                                                             const boost::asio::ip::tcp::endpoint& endpoint,
+                                                             const Target& target, ExchangeTools& tools,
+                                                             ProbeResult& result);
+
+// --identify on a UDP target that replied: the service of the dialogue spoken when its reply
+// passed (dns, ntp, snmp, daytime, time, echo); unknown after an empty datagram.
+[[nodiscard]] Identification identified_over_udp(const Target& target, const ProbeResult& result);
 
 // A socket that asks for receive timestamps, held for a whole run: the kernel turns its
 // timestamping on a moment after the first socket asks (in a work queue), and off when the

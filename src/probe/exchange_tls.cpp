@@ -70,6 +70,33 @@ asio::awaitable<void> converse_then_tls(tcp::socket& socket, const Target& targe
         co_await handshake_then(socket, target, nullptr, tools, result);
 }
 
+asio::awaitable<std::optional<ReadEnd>>
+exchange_over_tls(tcp::socket& socket, const Target& target, std::string_view request,
+                  const std::function<bool(std::string_view)>& complete, std::string& received,
+                  Deadline& step, ExchangeTools& tools, ProbeResult& result)
+{
+    const auto watch = step.watch([&socket] {
+        boost::system::error_code ignored;
+        socket.cancel(ignored);
+    });
+    asio::ssl::stream<tcp::socket&> stream(socket, tools.tls->context());
+    std::string server_name = tls::send_server_name(stream.native_handle(), target.host);
+    auto [error] =
+        co_await stream.async_handshake(asio::ssl::stream_base::client, asio::as_tuple(asio::use_awaitable));
+    if (error)
+        co_return std::nullopt;
+    TlsFacts facts =
+        tls::facts_of(stream.native_handle(), tools.tls->trust_store(), target.host, std::move(server_name));
+    facts.expiry_warning_days = tools.warn_expiry_days;
+    const bool http2 = facts.alpn == "h2";
+    add_tls_facts(result, std::move(facts));
+    if (http2) { // the server chose HTTP/2: that names it
+        received = "h2";
+        co_return ReadEnd::complete;
+    }
+    co_return co_await send_and_read(stream, request, complete, received, step);
+}
+
 asio::ssl::context& TlsClient::context()
 {
     const std::scoped_lock locked(lock_);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "probe/identify.hpp"
 #include "probe/tls.hpp"
 
 #include <chrono>
@@ -36,6 +37,7 @@ struct ProbeResult
     std::string detail;   // a reason or an addition, or ""
     // When a TLS handshake was made. Held apart: a run may keep many results, few with TLS.
     std::shared_ptr<const TlsFacts> tls;
+    std::optional<Identification> identification; // with ProbeOptions::identify
 
     // Open, and not failed by its dialogue.
     [[nodiscard]] bool answered() const { return state == State::open && passed.value_or(true); }

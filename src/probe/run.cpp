@@ -36,6 +36,9 @@ namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t most_default_parallelism = 4096;
+// --identify's default: each identification makes its server work (a process, a handshake, a
+// reply), and thousands at once starve servers that fork for each connection.
+constexpr std::size_t identify_parallelism = 256;
 constexpr auto progress_interval = std::chrono::milliseconds(100);
 // Targets that end at once (closed loopback ports) never make a worker wait, so the event loop
 // would not get round to the progress timer or the stop descriptor: a worker that has run this
@@ -337,13 +340,10 @@ asio::awaitable<void> work(Run& run, std::size_t worker)
     run.deadlines[worker] = &deadline;
     run.pauses[worker] = &pause;
     Shared& shared = run.shared;
-    ExchangeTools tools{co_await asio::this_coro::executor,
-                        deadline,
-                        shared.tls ? &*shared.tls : nullptr,
-                        run.options.timeout,
-                        run.options.warn_expiry_days,
-                        run.options.http,
-                        run.options.keep_received};
+    ExchangeTools tools{co_await asio::this_coro::executor,  deadline,
+                        shared.tls ? &*shared.tls : nullptr, run.options.timeout,
+                        run.options.warn_expiry_days,        run.options.http,
+                        run.options.keep_received,           run.options.identify};
     for (;;) {
         if (Clock::now() - run.turn_start >= longest_turn)
             co_await take_turns(run);
@@ -514,10 +514,12 @@ void run_probes(const TargetPlan& plan, const ProbeOptions& options)
     shared.stopped = readable(options.stop_descriptor);
     if (!shared.stopped)
         look_up_names(shared);
-    if (std::ranges::any_of(plan.ports(), speaks_tls))
+    if (options.identify || std::ranges::any_of(plan.ports(), speaks_tls))
         shared.tls.emplace();
     shared.start = Clock::now();
-    const std::size_t parallel = options.parallel == 0 ? default_parallelism() : options.parallel;
+    const std::size_t parallel = options.parallel != 0 ? options.parallel
+                                 : options.identify    ? std::min(default_parallelism(), identify_parallelism)
+                                                       : default_parallelism();
     const std::size_t workers = shared.stopped ? 0
                                                : static_cast<std::size_t>(std::min<std::uint64_t>(
                                                      std::min(parallel, parallelism_limit()), plan.size()));

@@ -43,6 +43,9 @@ struct ProbeOptions
     std::size_t per_host = 0;   // targets in flight towards one host at most; 0: no limit
     HttpRequest http;           // what the http and https dialogues ask for
     bool keep_received = false; // fill ProbeResult::received
+    // Name what answers on each open TCP target (ProbeResult::identification) instead of
+    // speaking its dialogue: what it says unasked, then short probes, within its deadline.
+    bool identify = false;
     // Called with each result as it is ready, in the order they finish, one call at a time
     // (from the thread of the event loop that ran the target: see run_probes()).
     std::function<void(ProbeResult&&)> on_result;

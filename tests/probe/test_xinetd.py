@@ -37,11 +37,6 @@ time            37/udp          timserver
 """
 
 
-XINETD_SERVICES = [("daytime", "stream", "tcp"), ("daytime", "dgram", "udp"), ("time", "stream", "tcp"),
-                   ("time", "dgram", "udp"), ("echo", "stream", "tcp"), ("echo", "dgram", "udp"),
-                   ("chargen", "stream", "tcp")]
-
-
 CLOCK = re.compile(r"(\d{1,2}):(\d{2}):(\d{2})")
 ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})")
 MONTHS = {m.upper(): i for i, m in enumerate(["", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug",
@@ -88,7 +83,7 @@ def main():
             f.write(SERVICES_DB)
         conf = os.path.join(tmp, "xinetd.conf")
         with open(conf, "w") as f:
-            f.write(daemons.xinetd_config(os.path.join(tmp, "xinetd.log"), XINETD_SERVICES))
+            f.write(daemons.xinetd_config(os.path.join(tmp, "xinetd.log")))
         xinetd = ["xinetd", "-f", conf, "-dontfork", "-stayalive", "-pidfile", os.path.join(tmp, "xinetd.pid")]
         with pc.background(xinetd):
             for port in (13, 37, 7, 19):

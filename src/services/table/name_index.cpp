@@ -33,12 +33,17 @@ void NameIndex::build(std::span<const Entry> entries)
     std::size_t name_count = 0;
     for (const Entry& entry : entries)
         name_count += 1 + entry.aliases.size();
+    // At most two thirds full when every name is distinct; untouched reserved memory costs no
+    // pages, so the vectors are reserved for that case and never copied as they grow.
     std::size_t capacity = 16;
-    while (capacity < name_count * 2)
+    while (capacity < name_count + name_count / 2)
         capacity *= 2;
     slots_.assign(capacity, none);
     chain_entry_.reserve(name_count);
     chain_next_.reserve(name_count);
+    keys_.reserve(name_count);
+    key_head_.reserve(name_count);
+    key_tail_.reserve(name_count);
     for (std::uint32_t index = 0; index < entries.size(); ++index) {
         const Entry& entry = entries[index];
         if (!entry.name.empty())
@@ -46,6 +51,7 @@ void NameIndex::build(std::span<const Entry> entries)
         for (std::string_view alias : entry.aliases)
             add(alias, index);
     }
+    key_tail_ = {}; // needed only while building
 }
 
 } // namespace portent::services::table_index

@@ -34,6 +34,9 @@ Serves every behaviour below on its own free port of --host (loopback only), pri
   blackhole_udp UDP: a bound socket that never reads (no reply, no ICMP)
 
 --silent-range LO-HI and --blackhole-udp-range LO-HI add exact port ranges (inside a private netns).
+--spread BASE COPIES BEHAVIOUR... serves each TCP behaviour named (silent, tls_bigchain and those
+above) on COPIES ports of its own as well, interleaved from BASE on: port BASE + C * B + N is copy C
+of the N-th behaviour named (of B); adds {"spread": {"behaviour": first port}} to the line it prints.
 Every loop is bounded in time; connections are dropped after at most 30 s.
 """
 
@@ -374,6 +377,22 @@ def silent_loop(listeners):
                 conn.close()
 
 
+def spread_accept_loop(listeners):
+    """One thread accepts on every spread listener; each connection gets its handler's thread."""
+    sel = selectors.DefaultSelector()
+    for listener, handler in listeners:
+        listener.setblocking(False)
+        sel.register(listener, selectors.EVENT_READ, handler)
+    while True:
+        for key, _ in sel.select(timeout=1):
+            try:
+                conn, _ = key.fileobj.accept()
+            except OSError:
+                continue
+            conn.setblocking(True)
+            threading.Thread(target=guarded, args=(key.data, conn, None), daemon=True).start()
+
+
 def tcp_listener(host, port=0):
     s = socket.socket(family_of(host), socket.SOCK_STREAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -397,7 +416,11 @@ def main():
     parser.add_argument("--silent-range", type=port_range)
     parser.add_argument("--blackhole-udp-range", type=port_range)
     parser.add_argument("--tls-chain", nargs=2, metavar=("CHAIN", "KEY"))
+    parser.add_argument("--spread", nargs="+", metavar="BASE COPIES BEHAVIOUR")
     args = parser.parse_args()
+    import resource
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     host = args.host
     if host not in ("127.0.0.1", "::1") and not host.startswith("127."):
         parser.error("loopback addresses only")
@@ -409,6 +432,23 @@ def main():
     ports["silent"] = silent[0].getsockname()[1]
     if args.silent_range:
         silent += [tcp_listener(host, p) for p in args.silent_range]
+
+    handlers = dict(HANDLERS)
+    if args.tls_chain:
+        handlers["tls_bigchain"] = tls_bigchain_handler(*args.tls_chain)
+    if args.spread:
+        base, copies, names = int(args.spread[0]), int(args.spread[1]), args.spread[2:]
+        spread, served = {}, []
+        for number, name in enumerate(names):
+            spread[name] = base + number
+            for port in range(base + number, base + copies * len(names), len(names)):
+                listener = tcp_listener(host, port)
+                if name == "silent":
+                    silent.append(listener)
+                else:
+                    served.append((listener, handlers[name]))
+        ports["spread"] = spread
+        threading.Thread(target=spread_accept_loop, args=(served,), daemon=True).start()
     threading.Thread(target=silent_loop, args=(silent,), daemon=True).start()
 
     for name, handler in HANDLERS.items():
@@ -421,7 +461,7 @@ def main():
         listener = tcp_listener(host)
         keep.append(listener)
         ports["tls_bigchain"] = listener.getsockname()[1]
-        threading.Thread(target=accept_loop, args=(listener, tls_bigchain_handler(*args.tls_chain), None),
+        threading.Thread(target=accept_loop, args=(listener, handlers["tls_bigchain"], None),
                          daemon=True).start()
 
     for name, reply in UDP_REPLIES.items():

@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
+#include <new>
 #include <span>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -346,6 +347,8 @@ int run(int argc, char** argv)
         print_message(std::cerr, std::string(error.what()) + " (see 'portent --help')");
     } catch (const UsageError& error) {
         print_message(std::cerr, std::string(error.what()) + " (see 'portent --help')");
+    } catch (const std::bad_alloc&) { // what() would say only "std::bad_alloc"
+        print_message(std::cerr, "out of memory (is there a limit: ulimit -v?)");
     } catch (const std::exception& error) {
         print_message(std::cerr, error.what());
     }

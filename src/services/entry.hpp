@@ -1,12 +1,84 @@
 #pragma once
 
+#include "util/ascii.hpp"
+
+#include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <optional>
-#include <span>
 #include <string>
 #include <string_view>
 
 namespace portent::services {
+
+// The aliases of an entry: the words of the text that follows PORT/PROTO on a services(5) line
+// (up to a '#' or a NUL), split at white space as glibc splits them, found as they are walked
+// rather than stored: a table then costs no memory per alias.
+class Aliases
+{
+public:
+    class Iterator
+    {
+    public:
+        using value_type = std::string_view;
+        using difference_type = std::ptrdiff_t;
+        using iterator_category = std::forward_iterator_tag;
+
+        Iterator() = default;
+        explicit Iterator(std::string_view rest) : rest_(rest) { advance(); }
+        std::string_view operator*() const { return word_; }
+        const std::string_view* operator->() const { return &word_; }
+        Iterator& operator++()
+        {
+            advance();
+            return *this;
+        }
+        Iterator operator++(int)
+        {
+            Iterator before = *this;
+            advance();
+            return before;
+        }
+        friend bool operator==(const Iterator& a, const Iterator& b)
+        {
+            return a.word_.data() == b.word_.data();
+        }
+
+    private:
+        void advance()
+        {
+            std::size_t start = 0;
+            while (start < rest_.size() && util::is_space(rest_[start]))
+                ++start;
+            std::size_t end = start;
+            while (end < rest_.size() && !util::is_space(rest_[end]))
+                ++end;
+            word_ = start == end ? std::string_view() : rest_.substr(start, end - start);
+            rest_.remove_prefix(end);
+        }
+
+        std::string_view rest_;
+        std::string_view word_;
+    };
+
+    Aliases() = default;
+    // The text after PORT/PROTO, without the comment.
+    explicit Aliases(std::string_view text) : text_(text) {}
+
+    [[nodiscard]] Iterator begin() const { return Iterator(text_); }
+    [[nodiscard]] static Iterator end() { return {}; }
+    [[nodiscard]] bool empty() const { return begin() == end(); }
+    [[nodiscard]] std::size_t size() const
+    {
+        std::size_t count = 0;
+        for (auto it = begin(); it != end(); ++it)
+            ++count;
+        return count;
+    }
+
+private:
+    std::string_view text_;
+};
 
 // One service record: a line of a services(5) or nmap-services file, or a row of the IANA
 // registry. Text fields view memory owned by the Table (or ParseResult) that holds the entry.
@@ -17,7 +89,7 @@ struct Entry
     std::uint16_t port_first = 0;
     std::uint16_t port_last = 0; // == port_first unless the entry is a range (IANA 6000-6063)
     bool has_port = false;       // IANA rows may register a name without a port
-    std::span<const std::string_view> aliases;
+    Aliases aliases;
     std::string_view comment;        // trailing `# comment`, or the IANA description
     std::optional<double> frequency; // nmap-services open-frequency
     std::uint32_t source = 0;        // index of the source (file) it was read from

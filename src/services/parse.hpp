@@ -34,13 +34,12 @@ struct Diagnostic
     std::string message;
 };
 
-// What one source parses into. Entries and aliases view `text` (which the caller keeps alive)
+// What one source parses into. Entries view `text` (which the caller keeps alive)
 // and strings the result owns; moving the result keeps every view valid.
 struct ParseResult
 {
     std::vector<Entry> entries;
     std::vector<Diagnostic> diagnostics;
-    std::vector<std::string_view> alias_storage;
     std::deque<std::string> owned_text; // unescaped CSV fields
 
     ParseResult() = default;
@@ -63,12 +62,10 @@ struct ParseResult
                                 std::uint32_t first_line = 1);
 
 // One line (without its '\n') of a services(5) or nmap-services source, as the parsers read
-// it: whether it makes an entry, which is then in `entry`. For services(5) its aliases are
-// appended to `aliases` and the entry's own span is left empty; problems are appended to
-// `diagnostics`.
+// it: whether it makes an entry, which is then in `entry` (its aliases view the line); problems
+// are appended to `diagnostics`.
 [[nodiscard]] bool parse_line(std::string_view line, Format format, std::uint32_t number,
-                              std::uint32_t source, std::vector<std::string_view>& aliases,
-                              std::vector<Diagnostic>& diagnostics, Entry& entry);
+                              std::uint32_t source, std::vector<Diagnostic>& diagnostics, Entry& entry);
 
 // The number of '\n' in `text`.
 [[nodiscard]] std::size_t newline_count(std::string_view text);

@@ -52,6 +52,8 @@ std::vector<Table::Part> read_sources(std::span<const std::string> specs, std::o
 bool scan_sources(std::span<const std::string> specs, std::optional<Format> format, const LineScanner& scan,
                   std::string* note, std::size_t block_size)
 {
+    if (sources::names_a_stream(specs))
+        return false;
     std::vector<OpenSource> sources = open_sources(specs, note);
     if (std::ranges::any_of(sources,
                             [](const OpenSource& source) { return source.file && !source.file->regular(); }))

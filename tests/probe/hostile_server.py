@@ -20,6 +20,11 @@ Serves every behaviour below on its own free port of --host (loopback only), pri
   letters       TCP: sends "HHHH" (as an RFC 868 time: 2074) and closes
   status999     TCP: answers any request with "HTTP/1.1 999 Whatever" and an empty header section
   nuls          TCP: sends two NUL bytes (as an RFC 867 daytime) and closes
+  headers10k    TCP: answers any request with "HTTP/1.1 200 OK" and 10,000 header lines
+  tls_stall     TCP: reads the ClientHello, sends the first 5 bytes of a ServerHello record, then
+                nothing more
+  tls_bigchain  TCP: TLS with a certificate chain of about 100 KB (--tls-chain CERT KEY; the
+                chain file holds the leaf and copies of it)
   udp_echo      UDP: replies with the datagram it got
   udp_badecho   UDP: replies with the datagram, first byte altered
   udp_big       UDP: replies with a 60000-byte datagram
@@ -29,6 +34,9 @@ Serves every behaviour below on its own free port of --host (loopback only), pri
   blackhole_udp UDP: a bound socket that never reads (no reply, no ICMP)
 
 --silent-range LO-HI and --blackhole-udp-range LO-HI add exact port ranges (inside a private netns).
+--spread BASE COPIES BEHAVIOUR... serves each TCP behaviour named (silent, tls_bigchain and those
+above) on COPIES ports of its own as well, interleaved from BASE on: port BASE + C * B + N is copy C
+of the N-th behaviour named (of B); adds {"spread": {"behaviour": first port}} to the line it prints.
 Every loop is bounded in time; connections are dropped after at most 30 s.
 """
 
@@ -194,6 +202,50 @@ def handle_nuls(conn, _):
     conn.sendall(b"\0\0")
 
 
+def read_request(conn, limit=65536):
+    """Reads up to the end of an HTTP request head (or `limit` bytes, or 5 s of silence)."""
+    conn.settimeout(5)
+    data = b""
+    while b"\r\n\r\n" not in data and len(data) < limit:
+        chunk = conn.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def handle_headers10k(conn, _):
+    read_request(conn)
+    head = b"HTTP/1.1 200 OK\r\n" + b"".join(b"X-Header-%05d: value\r\n" % i for i in range(10000))
+    try:
+        conn.sendall(head + b"Content-Length: 0\r\n\r\n")
+    except OSError:
+        return
+    drain_until_closed(conn, 5)
+
+
+def handle_tls_stall(conn, _):
+    conn.settimeout(5)
+    conn.recv(65536)  # the ClientHello
+    conn.sendall(b"\x16\x03\x03\x40\x00")  # a handshake record of 16384 bytes, none of which follow
+    drain_until_closed(conn, CONNECTION_LIMIT_SECONDS)
+
+
+def tls_bigchain_handler(chain, key):
+    import ssl
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(chain, key)
+
+    def handle(conn, _):
+        conn.settimeout(10)
+        try:
+            with context.wrap_socket(conn, server_side=True) as tls:
+                tls.recv(65536)
+        except (OSError, ssl.SSLError):
+            return
+    return handle
+
+
 UDP_REPLIES = {
     "udp_echo": lambda d: d,
     "udp_badecho": lambda d: alter(d) if d else b"?",
@@ -262,6 +314,8 @@ HANDLERS = {
     "letters": handle_letters,
     "status999": handle_status999,
     "nuls": handle_nuls,
+    "headers10k": handle_headers10k,
+    "tls_stall": handle_tls_stall,
 }
 
 
@@ -323,6 +377,22 @@ def silent_loop(listeners):
                 conn.close()
 
 
+def spread_accept_loop(listeners):
+    """One thread accepts on every spread listener; each connection gets its handler's thread."""
+    sel = selectors.DefaultSelector()
+    for listener, handler in listeners:
+        listener.setblocking(False)
+        sel.register(listener, selectors.EVENT_READ, handler)
+    while True:
+        for key, _ in sel.select(timeout=1):
+            try:
+                conn, _ = key.fileobj.accept()
+            except OSError:
+                continue
+            conn.setblocking(True)
+            threading.Thread(target=guarded, args=(key.data, conn, None), daemon=True).start()
+
+
 def tcp_listener(host, port=0):
     s = socket.socket(family_of(host), socket.SOCK_STREAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -345,7 +415,12 @@ def main():
     parser.add_argument("--record-dir")
     parser.add_argument("--silent-range", type=port_range)
     parser.add_argument("--blackhole-udp-range", type=port_range)
+    parser.add_argument("--tls-chain", nargs=2, metavar=("CHAIN", "KEY"))
+    parser.add_argument("--spread", nargs="+", metavar="BASE COPIES BEHAVIOUR")
     args = parser.parse_args()
+    import resource
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     host = args.host
     if host not in ("127.0.0.1", "::1") and not host.startswith("127."):
         parser.error("loopback addresses only")
@@ -357,6 +432,23 @@ def main():
     ports["silent"] = silent[0].getsockname()[1]
     if args.silent_range:
         silent += [tcp_listener(host, p) for p in args.silent_range]
+
+    handlers = dict(HANDLERS)
+    if args.tls_chain:
+        handlers["tls_bigchain"] = tls_bigchain_handler(*args.tls_chain)
+    if args.spread:
+        base, copies, names = int(args.spread[0]), int(args.spread[1]), args.spread[2:]
+        spread, served = {}, []
+        for number, name in enumerate(names):
+            spread[name] = base + number
+            for port in range(base + number, base + copies * len(names), len(names)):
+                listener = tcp_listener(host, port)
+                if name == "silent":
+                    silent.append(listener)
+                else:
+                    served.append((listener, handlers[name]))
+        ports["spread"] = spread
+        threading.Thread(target=spread_accept_loop, args=(served,), daemon=True).start()
     threading.Thread(target=silent_loop, args=(silent,), daemon=True).start()
 
     for name, handler in HANDLERS.items():
@@ -364,6 +456,13 @@ def main():
         keep.append(listener)
         ports[name] = listener.getsockname()[1]
         threading.Thread(target=accept_loop, args=(listener, handler, args.record_dir), daemon=True).start()
+
+    if args.tls_chain:
+        listener = tcp_listener(host)
+        keep.append(listener)
+        ports["tls_bigchain"] = listener.getsockname()[1]
+        threading.Thread(target=accept_loop, args=(listener, handlers["tls_bigchain"], None),
+                         daemon=True).start()
 
     for name, reply in UDP_REPLIES.items():
         sock = socket.socket(family_of(host), socket.SOCK_DGRAM)

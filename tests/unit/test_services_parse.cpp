@@ -105,7 +105,7 @@ TEST_CASE("services(5): huge ports and long lines do not overflow", "[parse][ser
     text += "long 1/tcp " + std::string(1 << 20, 'a') + "\n";
     const auto result = parse_services(text);
     REQUIRE(result.entries.size() == 1);
-    CHECK(result.entries[0].aliases.front().size() == 1U << 20U);
+    CHECK(result.entries[0].aliases.begin()->size() == 1U << 20U);
     CHECK(has_diagnostic(result, 1, "out of range"));
 }
 

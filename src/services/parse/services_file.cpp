@@ -158,20 +158,10 @@ bool split_line(std::string_view line, std::uint32_t line_number, std::vector<Di
     return true;
 }
 
-// Entries hold spans into alias_storage; they are set once it no longer grows.
-void attach_aliases(ParseResult& result, const std::vector<std::uint32_t>& alias_begin)
-{
-    for (std::size_t i = 0; i < result.entries.size(); ++i) {
-        const std::size_t end = i + 1 < alias_begin.size() ? alias_begin[i + 1] : result.alias_storage.size();
-        result.entries[i].aliases = std::span<const std::string_view>(
-            result.alias_storage.data() + alias_begin[i], end - alias_begin[i]);
-    }
-}
-
 } // namespace
 
 bool parse_line(std::string_view line, Format format, std::uint32_t number, std::uint32_t source,
-                std::vector<std::string_view>& aliases, std::vector<Diagnostic>& diagnostics, Entry& entry)
+                std::vector<Diagnostic>& diagnostics, Entry& entry)
 {
     // Field by field: zeroing the whole entry first costs more than the rest of the line.
     entry.aliases = {};
@@ -180,8 +170,7 @@ bool parse_line(std::string_view line, Format format, std::uint32_t number, std:
     if (!split_line(line, number, diagnostics, source, entry, rest))
         return false;
     if (format != Format::nmap) {
-        for (auto alias = next_token(rest); !alias.empty(); alias = next_token(rest))
-            aliases.push_back(alias);
+        entry.aliases = Aliases(rest);
         return true;
     }
     parsing::read_open_frequency(rest, number, source, diagnostics, entry);
@@ -192,19 +181,12 @@ ParseResult parsing::parse_lines(std::string_view text, Format format, std::uint
                                  std::uint32_t first_line)
 {
     ParseResult result;
-    std::vector<std::uint32_t> alias_begin;
-    const std::size_t lines = parsing::line_count(text);
-    result.entries.reserve(lines);
-    alias_begin.reserve(lines);
+    result.entries.reserve(parsing::line_count(text));
     parsing::for_each_line(text, first_line, [&](std::string_view line, std::uint32_t number) {
-        const auto aliases = static_cast<std::uint32_t>(result.alias_storage.size());
         Entry& entry = result.entries.emplace_back(); // reserved: no reallocation
-        if (parse_line(line, format, number, source, result.alias_storage, result.diagnostics, entry))
-            alias_begin.push_back(aliases);
-        else
+        if (!parse_line(line, format, number, source, result.diagnostics, entry))
             result.entries.pop_back();
     });
-    attach_aliases(result, alias_begin);
     return result;
 }
 

@@ -157,16 +157,13 @@ public:
             csv_ = parse_iana_csv(record, source, number);
             return csv_.entries.empty() ? nullptr : &csv_.entries.front();
         }
-        aliases_.clear();
         diagnostics_.clear();
-        if (!parse_line(record, format, number, source, aliases_, diagnostics_, entry_))
+        if (!parse_line(record, format, number, source, diagnostics_, entry_))
             return nullptr;
-        entry_.aliases = aliases_;
         return &entry_;
     }
 
 private:
-    std::vector<std::string_view> aliases_;
     std::vector<Diagnostic> diagnostics_;
     Entry entry_;
     ParseResult csv_;

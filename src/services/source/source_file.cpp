@@ -2,6 +2,7 @@
 
 #include "services/source.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -82,6 +83,22 @@ std::string read_whole(SourceFile& file)
     }
     text.resize(size);
     return text;
+}
+
+bool names_a_stream(std::span<const std::string> specs)
+{
+    const auto is_stream = [](const std::string& spec) {
+        if (spec == "-")
+            return true;
+        if (spec == "embedded")
+            return false;
+        struct stat status
+        {
+        };
+        const std::string path = spec == "system" ? std::string(system_path) : spec;
+        return ::stat(path.c_str(), &status) == 0 && !S_ISREG(status.st_mode) && !S_ISDIR(status.st_mode);
+    };
+    return specs.empty() ? is_stream("system") : std::ranges::any_of(specs, is_stream);
 }
 
 // Opens every source in order, so that an unreadable one is an error whether or not a lookup

@@ -132,6 +132,10 @@ struct OpenSource
     std::unique_ptr<SourceFile> file; // null: the embedded database
 };
 
+// Whether a source of `specs` is standard input, a FIFO or a device: read once, whole, never
+// opened first to look (a FIFO's writer is gone after one open).
+[[nodiscard]] bool names_a_stream(std::span<const std::string> specs);
+
 // Opens every source in order, so that an unreadable one is an error whether or not a lookup
 // reaches it; with `errors`, it is left out and its message goes there. With none given:
 // "system" when it can be opened, otherwise "embedded" and `note` says why.

@@ -95,18 +95,30 @@ private:
     {
         if (slots_.empty())
             return none;
+        const std::uint64_t key_hash = hash(key);
+        const std::uint32_t mark = mark_of(key_hash);
         const std::size_t mask = slots_.size() - 1;
-        for (std::size_t slot = hash(key) & mask;; slot = (slot + 1) & mask) {
-            const std::uint32_t id = slots_[slot];
-            if (id == none || same_text(keys_[id], key))
-                return id;
+        for (std::size_t slot = key_hash & mask;; slot = (slot + 1) & mask) {
+            const std::uint32_t value = slots_[slot];
+            if (value == none)
+                return none;
+            if ((value & ~id_mask_) == mark && same_text(keys_[value & id_mask_], key))
+                return value & id_mask_;
         }
+    }
+    // The bits of a slot above the key id hold bits of the key's hash: most slots of other keys
+    // are passed by without reading their text, which in a large table is two cache misses.
+    [[nodiscard]] std::uint32_t mark_of(std::uint64_t key_hash) const
+    {
+        return static_cast<std::uint32_t>((key_hash >> 32U) << id_bits_) & ~id_mask_;
     }
     void add(std::string_view key, std::uint32_t entry);
 
     std::vector<std::string_view> keys_;
     std::vector<std::uint32_t> key_head_, key_tail_;
-    std::vector<std::uint32_t> slots_; // key id, or none
+    std::vector<std::uint32_t> slots_; // key id | the mark of its hash, or none
+    unsigned id_bits_ = 32;
+    std::uint32_t id_mask_ = none;
     std::vector<std::uint32_t> chain_entry_, chain_next_;
 };
 

@@ -202,6 +202,19 @@ TEST_CASE("lookups in an IANA CSV agree with the whole table: records over sever
     CHECK(table->entry(0).comment == "He said \"hello\"\nand left");
 }
 
+// Where a port may be written in octal or hexadecimal (010, 0x50), a port's decimal digits need
+// not be on its line: every line is a candidate, searched with an empty needle, which memmem()
+// must never be given as a null pointer (the sanitizer build reports it).
+TEST_CASE("port lookups where ports may be written in octal scan every line", "[scan][first]")
+{
+    const TemporaryFile file("eight 010/tcp\nhex 0x50/tcp\nnine 9/tcp # after 010\n");
+    check_lookups_agree({file.path()}, std::nullopt, {1, 7, 100, std::size_t{1} << 16U});
+    const std::vector<std::string> specs = {file.path()};
+    const std::optional<Table> first = load_first_matches(specs, std::nullopt, std::vector{parse_query("8")});
+    REQUIRE(first);
+    CHECK(describe(*first, parse_query("8").first_in(*first)).find(" eight 8-8/tcp") != std::string::npos);
+}
+
 TEST_CASE("lookups in the IANA registry agree with the whole table", "[scan][csv]")
 {
     const char* path = PORTENT_IANA_CSV;

@@ -1,6 +1,6 @@
 // libFuzzer, differential: the block scans of a lookup (load_first_matches() for --first, and
 // load_all_matches()) against the whole table (load_database()) on any database text. For keys
-// of the table and a few others, at a small block size and the default one, a scan answers as
+// of the table and a few others, at a small block size or the default one, a scan answers as
 // the whole table does, or declines only where it may (no match, a range, a quote in a CSV key).
 // A mismatch aborts.
 #include "../unit/scan_oracle.hpp"
@@ -54,7 +54,7 @@ std::string describe_all(const Table& table, const std::vector<std::uint32_t>& f
 std::vector<std::string> some_keys(const Table& whole, std::size_t count)
 {
     const std::vector<std::string> all = keys_of(whole);
-    std::vector<std::string> keys = {"0", "7", "010", "0x50", "80/tcp", "6000-6063", "6010/udp"};
+    std::vector<std::string> keys = {"8", "80/tcp", "6010/udp"};
     const std::size_t stride = std::max<std::size_t>(1, all.size() / count);
     for (std::size_t index = 0; index < all.size(); index += stride)
         keys.push_back(all[index]);
@@ -107,10 +107,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const Table whole = load_database(specs, std::nullopt);
     const bool csv = std::ranges::any_of(
         whole.sources(), [](const Source& source) { return source.format == Format::iana_csv; });
-    // A block a few lines long, so that records cross blocks, and the default.
-    const std::size_t small_block = 16 + size % 241;
-    for (const std::string& key : some_keys(whole, 8))
-        for (const std::size_t block_size : {small_block, std::size_t{1} << 14U})
-            check_key(specs, whole, csv, key, block_size);
+    // A block a few lines long, so that records cross blocks, or (for one input in four) the
+    // default one.
+    const std::size_t block_size = size % 4 == 0 ? std::size_t{1} << 14U : 16 + size % 241;
+    for (const std::string& key : some_keys(whole, 6))
+        check_key(specs, whole, csv, key, block_size);
     return 0;
 }

@@ -105,7 +105,7 @@ void check_searches_agree(const std::string& path, std::optional<Format> format,
     std::set<std::string> texts = {"tcp", "#", "zzz-none", "Service", "\"", "a b", "HTTP www"};
     for (std::size_t index = 0; index < whole.entries().size(); index += stride) {
         const Entry& entry = whole.entry(static_cast<std::uint32_t>(index));
-        for (std::string_view word : portent::util::split_words(std::string(entry.comment))) {
+        for (std::string_view word : portent::util::split_words(entry.comment)) {
             texts.insert(std::string(word));
             texts.insert(std::string(entry.name) + " " + std::string(word));
         }

@@ -54,6 +54,10 @@ running_servers() {
 # it), python3 for the check's bookkeeping.
 check_packages=(clang-format clang-tidy python3 pyflakes3)
 
+# The fuzz harnesses (scripts/fuzz): clang 14, its runtimes (libFuzzer, ASan, UBSan), and
+# llvm-symbolizer for the stacks of their reports.
+fuzz_packages=(clang libclang-rt-14-dev llvm)
+
 # ensure_packages PACKAGE...: installs those that are missing.
 ensure_packages() {
   local packages=("$@") installed missing=""
@@ -92,13 +96,36 @@ ensure_packages() {
   fi
 }
 
+# build_tree DIR [ARG...]: builds the configured tree DIR; its log is DIR/last-build.log, shown
+# when the build fails.
+build_tree() {
+  local dir=$1
+  shift
+  cmake --build "$dir" -j "$(nproc)" "$@" >"$dir/last-build.log" 2>&1 || {
+    cat "$dir/last-build.log" >&2
+    echo "portent setup: build of $dir failed" >&2
+    return 1
+  }
+}
+
 ensure_build() {
   if [ ! -f "$build_dir/CMakeCache.txt" ]; then
     cmake -S "$root" -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DPORTENT_WERROR=ON -DPORTENT_BUILD_TESTS=ON >&2
   fi
-  cmake --build "$build_dir" -j "$(nproc)" "$@" >"$build_dir/last-build.log" 2>&1 || {
-    cat "$build_dir/last-build.log" >&2
-    echo "portent setup: build failed" >&2
-    return 1
-  }
+  build_tree "$build_dir" "$@"
+}
+
+# The sanitize preset's tree: everything, tests included, with ASan and UBSan (scripts/test runs
+# the suite there too). The options make any report fail the program that made it.
+sanitize_dir=$root/build-sanitize
+sanitizer_options=(
+  ASAN_OPTIONS=halt_on_error=1:abort_on_error=0:detect_leaks=1
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+)
+
+ensure_sanitize_build() {
+  if [ ! -f "$sanitize_dir/CMakeCache.txt" ]; then
+    (cd "$root" && cmake --preset sanitize) >&2
+  fi
+  build_tree "$sanitize_dir" "$@"
 }

@@ -18,6 +18,7 @@ import time  # noqa: E402
 import probe_common as pc  # noqa: E402
 
 PORTENT = pc.portent_binary()
+pc.skip_when_sanitized("peak RSS")
 pc.enter_private_netns()
 
 SMALL = ("127.1.0.0-39", 10_240)

@@ -141,8 +141,8 @@ TEST_CASE("http fails a status line or header section that RFC 9112 forbids", "[
           "header line 1 is not a field (name: value)");
     CHECK(detail_of("HTTP/1.1 200 OK\r\nServer: x\r\n: empty name\r\n\r\n") ==
           "header line 2 is not a field (name: value)");
-    CHECK(detail_of(std::string("HTTP/1.1 200 OK\r\nX-A: a\0b\r\n\r\n", 32)) ==
-          "header line 1: byte 0x00 at offset 6");
+    const char with_nul[] = "HTTP/1.1 200 OK\r\nX-A: a\0b\r\n\r\n";
+    CHECK(detail_of(std::string(with_nul, sizeof with_nul - 1)) == "header line 1: byte 0x00 at offset 6");
     CHECK(detail_of("HTTP/1.1 200 OK\r\nServer: x\r\n", ReadEnd::end_of_stream) ==
           "connection closed inside the header section");
     CHECK(detail_of("HTTP/1.1 200 OK\r\nServer: x\r\n", ReadEnd::deadline).find("deadline") !=

@@ -105,7 +105,7 @@ void check_searches_agree(const std::string& path, std::optional<Format> format,
     std::set<std::string> texts = {"tcp", "#", "zzz-none", "Service", "\"", "a b", "HTTP www"};
     for (std::size_t index = 0; index < whole.entries().size(); index += stride) {
         const Entry& entry = whole.entry(static_cast<std::uint32_t>(index));
-        for (std::string_view word : portent::util::split_words(std::string(entry.comment))) {
+        for (std::string_view word : portent::util::split_words(entry.comment)) {
             texts.insert(std::string(word));
             texts.insert(std::string(entry.name) + " " + std::string(word));
         }
@@ -204,6 +204,19 @@ TEST_CASE("lookups in an IANA CSV agree with the whole table: records over sever
     REQUIRE(table->entries().size() == 1);
     CHECK(table->entry(0).line == 12); // after the header, 8 one-line records and one of 3 lines
     CHECK(table->entry(0).comment == "He said \"hello\"\nand left");
+}
+
+// Where a port may be written in octal or hexadecimal (010, 0x50), a port's decimal digits need
+// not be on its line: every line is a candidate, searched with an empty needle, which memmem()
+// must never be given as a null pointer (the sanitizer build reports it).
+TEST_CASE("port lookups where ports may be written in octal scan every line", "[scan][first]")
+{
+    const TemporaryFile file("eight 010/tcp\nhex 0x50/tcp\nnine 9/tcp # after 010\n");
+    check_lookups_agree({file.path()}, std::nullopt, {1, 7, 100, std::size_t{1} << 16U});
+    const std::vector<std::string> specs = {file.path()};
+    const std::optional<Table> first = load_first_matches(specs, std::nullopt, std::vector{parse_query("8")});
+    REQUIRE(first);
+    CHECK(describe(*first, parse_query("8").first_in(*first)).find(" eight 8-8/tcp") != std::string::npos);
 }
 
 TEST_CASE("lookups in the IANA registry agree with the whole table", "[scan][csv]")

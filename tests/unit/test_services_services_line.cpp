@@ -27,14 +27,16 @@ TEST_CASE("services(5) lines are what getent prints, one per port of a range", "
 TEST_CASE("a services(5) line holds an entry with a name, a port and a protocol, as fields",
           "[services_line]")
 {
-    const auto csv = parse_iana_csv(iana_header + "x11,6000-6063,tcp,X,,,,,,,,\n"
-                                                  ",0,tcp,Reserved,,,,,,,,\n"
-                                                  "noproto,51,,Reserved,,,,,,,,\n"
-                                                  "noport,,tcp,,,,,,,,,\n"
-                                                  "Apple Remote Desktop,3283,tcp,,,,,,,,,\n"
-                                                  "\"a#b\",1,tcp,,,,,,,,,\n"
-                                                  "c,2,/tcp,,,,,,,,,\n"
-                                                  "d,3,\"t\tcp\",,,,,,,,,\n");
+    // The entries view the text: it outlives them.
+    const std::string text = iana_header + "x11,6000-6063,tcp,X,,,,,,,,\n"
+                                           ",0,tcp,Reserved,,,,,,,,\n"
+                                           "noproto,51,,Reserved,,,,,,,,\n"
+                                           "noport,,tcp,,,,,,,,,\n"
+                                           "Apple Remote Desktop,3283,tcp,,,,,,,,,\n"
+                                           "\"a#b\",1,tcp,,,,,,,,,\n"
+                                           "c,2,/tcp,,,,,,,,,\n"
+                                           "d,3,\"t\tcp\",,,,,,,,,\n";
+    const auto csv = parse_iana_csv(text);
     REQUIRE(csv.entries.size() == 8);
     std::vector<bool> fits;
     for (const Entry& entry : csv.entries)

@@ -9,7 +9,6 @@ namespace portent::probe {
 
 namespace {
 
-constexpr std::size_t header_size = 12;
 constexpr std::uint16_t type_txt = 16;
 constexpr std::uint16_t class_chaos = 3;
 constexpr std::uint16_t type_ns = 2;

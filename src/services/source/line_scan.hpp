@@ -63,6 +63,11 @@ inline std::size_t find_text(std::string_view text, std::string_view needle, std
         text, needle, from, {0, 0}, [&](std::size_t at) { return text.substr(at).starts_with(needle); });
     if (found != std::string_view::npos || from > text.size())
         return found;
+    // memmem() must not be given a null pointer, which an empty view may hold.
+    if (needle.empty())
+        return from;
+    if (needle.size() > text.size() - from)
+        return std::string_view::npos;
     const void* hit = ::memmem(text.data() + from, text.size() - from, needle.data(), needle.size());
     return hit == nullptr ? std::string_view::npos
                           : static_cast<std::size_t>(static_cast<const char*>(hit) - text.data());

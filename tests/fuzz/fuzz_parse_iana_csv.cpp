@@ -1,0 +1,8 @@
+// libFuzzer: the IANA CSV parser on any bytes (parse_checks.hpp).
+#include "parse_checks.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
+{
+    portent::fuzz::check_parse(portent::fuzz::text_of(data, size), portent::services::Format::iana_csv);
+    return 0;
+}

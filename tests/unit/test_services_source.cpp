@@ -118,6 +118,63 @@ TEST_CASE("first matches read early agree with the whole table: merged sources",
     check_first_matches_agree({second.path(), "embedded", first.path()}, std::nullopt);
 }
 
+namespace {
+
+// The answer of a --first lookup as a user reads it: name, port/protocol and line, or "(none)".
+std::string first_answer(const std::vector<std::string>& specs, const std::string& key,
+                         std::size_t block_size)
+{
+    const std::vector<Query> queries = {parse_query(key)};
+    const std::optional<Table> table = load_first_matches(specs, std::nullopt, queries, nullptr, block_size);
+    const auto first = table ? queries[0].first_in(*table) : std::nullopt;
+    if (!first)
+        return "(none)";
+    const Entry& entry = table->entry(*first);
+    return std::string(entry.name) + " " + std::to_string(entry.port_first) + "/" +
+           std::string(entry.protocol) + " line " + std::to_string(entry.line);
+}
+
+} // namespace
+
+TEST_CASE("first matches: hand-written answers at the edges", "[source][first]")
+{
+    // getservbyname()'s answers, written by hand: names are matched exactly, in their case; an
+    // alias answers as a name does; the first line that matches wins.
+    const TemporaryFile file("WWW 8080/tcp\n"
+                             "www 80/tcp\n"
+                             "http 80/tcp www-http\n"
+                             "http 81/udp\n"
+                             "alias-first 90/udp web\n"
+                             "web 91/tcp\n"
+                             "shadow 5/tcp\n"
+                             "shadow 6/tcp\n");
+    const std::vector<std::string> specs = {file.path()};
+    const std::vector<std::pair<std::string, std::string>> expected = {
+        {"www", "www 80/tcp line 2"},
+        {"WWW", "WWW 8080/tcp line 1"},
+        {"Www", "(none)"},
+        {"www/tcp", "www 80/tcp line 2"},
+        {"www/udp", "(none)"},
+        {"www-http", "http 80/tcp line 3"},
+        {"WWW-HTTP", "(none)"},
+        {"http", "http 80/tcp line 3"},
+        {"http/udp", "http 81/udp line 4"},
+        {"web", "alias-first 90/udp line 5"},
+        {"web/tcp", "web 91/tcp line 6"},
+        {"80", "www 80/tcp line 2"},
+        {"80/udp", "(none)"},
+        {"8080", "WWW 8080/tcp line 1"},
+        {"shadow", "shadow 5/tcp line 7"},
+        {"6", "shadow 6/tcp line 8"},
+        {"ww", "(none)"},
+    };
+    for (const std::size_t block_size : every_block_size)
+        for (const auto& [key, answer] : expected) {
+            INFO("key " << key << ", block size " << block_size);
+            CHECK(first_answer(specs, key, block_size) == answer);
+        }
+}
+
 TEST_CASE("first matches: what needs the whole database is declined", "[source][first]")
 {
     const TemporaryFile file("x 6001/tcp\nsvc 1/tcp\n");

@@ -7,6 +7,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -120,7 +121,8 @@ TEST_CASE("first matches read early agree with the whole table: merged sources",
 
 namespace {
 
-// The answer of a --first lookup as a user reads it: name, port/protocol and line, or "(none)".
+// The answer of a --first lookup as a user reads it: name, port/protocol and line (with the
+// number of the source, from 1, when there are several), or "(none)".
 std::string first_answer(const std::vector<std::string>& specs, const std::string& key,
                          std::size_t block_size)
 {
@@ -130,8 +132,24 @@ std::string first_answer(const std::vector<std::string>& specs, const std::strin
     if (!first)
         return "(none)";
     const Entry& entry = table->entry(*first);
+    std::string where = " line " + std::to_string(entry.line);
+    if (specs.size() > 1) {
+        const auto source = std::ranges::find(specs, table->sources()[entry.source].name);
+        where = " source " + std::to_string(source - specs.begin() + 1) + where;
+    }
     return std::string(entry.name) + " " + std::to_string(entry.port_first) + "/" +
-           std::string(entry.protocol) + " line " + std::to_string(entry.line);
+           std::string(entry.protocol) + where;
+}
+
+// Each key's expected answer, at every block size.
+void check_first_answers(const std::vector<std::string>& specs,
+                         const std::vector<std::pair<std::string, std::string>>& expected)
+{
+    for (const std::size_t block_size : every_block_size)
+        for (const auto& [key, answer] : expected) {
+            INFO("key " << key << ", block size " << block_size);
+            CHECK(first_answer(specs, key, block_size) == answer);
+        }
 }
 
 } // namespace
@@ -168,11 +186,38 @@ TEST_CASE("first matches: hand-written answers at the edges", "[source][first]")
         {"6", "shadow 6/tcp line 8"},
         {"ww", "(none)"},
     };
-    for (const std::size_t block_size : every_block_size)
-        for (const auto& [key, answer] : expected) {
-            INFO("key " << key << ", block size " << block_size);
-            CHECK(first_answer(specs, key, block_size) == answer);
-        }
+    check_first_answers(specs, expected);
+
+    // Several sources: each is read in turn, the first listed that has an answer gives it.
+    const TemporaryFile first("svc 1/tcp\nshared 3/udp alias\n");
+    const TemporaryFile second("svc 10/tcp\nshared 30/tcp alias\nother 1/tcp\n");
+    check_first_answers({first.path(), second.path()}, {
+                                                           {"svc", "svc 1/tcp source 1 line 1"},
+                                                           {"svc/tcp", "svc 1/tcp source 1 line 1"},
+                                                           {"shared", "shared 3/udp source 1 line 2"},
+                                                           {"shared/tcp", "shared 30/tcp source 2 line 2"},
+                                                           {"alias/tcp", "shared 30/tcp source 2 line 2"},
+                                                           {"1", "svc 1/tcp source 1 line 1"},
+                                                           {"10", "svc 10/tcp source 2 line 1"},
+                                                           {"other", "other 1/tcp source 2 line 3"},
+                                                           {"3/tcp", "(none)"},
+                                                       });
+
+    // The IANA CSV: a record over two lines, a port inside a range, a name in another case.
+    const TemporaryFile csv("Service Name,Port Number,Transport Protocol,Description,Assignee,Contact,"
+                            "Registration Date,Modification Date,Reference,Service Code,Unauthorized Use "
+                            "Reported,Assignment Notes\n"
+                            "X11,6000,udp,,,,,,,,,\n"
+                            "x11,6000-6063,tcp,\"X Window\nSystem\",,,,,,,,\n"
+                            "after,7000,tcp,,,,,,,,,\n");
+    check_first_answers({csv.path()}, {
+                                          {"x11", "x11 6000/tcp line 3"},
+                                          {"X11", "X11 6000/udp line 2"},
+                                          {"6010", "x11 6000/tcp line 3"},
+                                          {"6000", "X11 6000/udp line 2"},
+                                          {"6063/udp", "(none)"},
+                                          {"after", "after 7000/tcp line 5"},
+                                      });
 }
 
 TEST_CASE("first matches: what needs the whole database is declined", "[source][first]")

@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -267,4 +268,40 @@ TEST_CASE("first matches: a service near the top of a large file reads a few blo
     CHECK(read < 2 * block_size); // one block: the format and the answer are both in it
 
     CHECK(text.size() > (std::uint64_t{1} << 22U));
+}
+
+TEST_CASE("standard input as a source, read once", "[source]")
+{
+    const TemporaryFile file("daytime 13/tcp\nqotd 17/tcp quote\n");
+    // Standard input is the file for this test, and given back after it.
+    const int saved = ::dup(STDIN_FILENO);
+    REQUIRE(saved >= 0);
+    const int given = ::open(file.path().c_str(), O_RDONLY | O_CLOEXEC);
+    REQUIRE(given >= 0);
+    REQUIRE(::dup2(given, STDIN_FILENO) == STDIN_FILENO);
+    ::close(given);
+    std::string twice;
+    std::size_t entries = 0;
+    std::string name;
+    try {
+        const std::vector<std::string> specs = {"-"};
+        const Table table = load_database(specs, std::nullopt);
+        entries = table.entries().size();
+        name = table.sources()[0].name;
+        const std::vector<std::string> both = {"-", "-"};
+        (void)load_database(both, std::nullopt);
+    } catch (const SourceError& error) {
+        twice = error.what();
+    }
+    ::dup2(saved, STDIN_FILENO);
+    ::close(saved);
+    CHECK(entries == 2);
+    CHECK(name == "(standard input)");
+    CHECK(twice == "standard input can be read only once: give '-' once");
+}
+
+TEST_CASE("a source without an end is refused at 256 MiB", "[source]")
+{
+    const std::vector<std::string> endless = {"/dev/zero"};
+    CHECK_THROWS_WITH(load_database(endless, std::nullopt), "cannot read /dev/zero: larger than 256 MiB");
 }

@@ -23,9 +23,11 @@ test_packages=(
   # Real servers that the probe tests start themselves in a private network namespace, on ports
   # of their own; never started by their installation (see ensure_packages).
   chrony dnsmasq-base dovecot-imapd dovecot-pop3d dovecot-submissiond snmpd vsftpd
+  # What `probe --identify` is tested against: each names itself in its own way.
+  openssh-server opensmtpd redis-server memcached mosquitto nginx-light postgresql
 )
 # The programs of those servers: running after an installation, one would have been started by it.
-server_programs=(chronyd dnsmasq dovecot snmpd vsftpd)
+server_programs=(chronyd dnsmasq dovecot snmpd vsftpd sshd smtpd redis-server memcached mosquitto nginx postgres)
 
 # Debian starts a daemon when its package is installed unless /usr/sbin/policy-rc.d exits 101
 # (invoke-rc.d and deb-systemd-invoke ask it). One that does is put in place for the install

@@ -167,6 +167,11 @@ void add_values(Collector& collector, const po::option_description& option, cons
     } else if (name == "timeout") {
         for (std::string_view example : probe::duration_examples)
             collector.add(example);
+    } else if (name == "http-path") {
+        collector.add("/");
+    } else if (name == "http-host") {
+        for (const std::string& host : sources.hosts())
+            collector.add(host);
     }
 }
 

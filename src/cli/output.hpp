@@ -24,9 +24,11 @@ using Row = std::vector<std::string>;
 // that would be wider is shortened to fit, ending in "…"; 0: lines are never cut.
 void write_table(std::ostream& out, const Row& header, const std::vector<Row>& rows,
                  std::size_t max_width = 0);
-// The same for rows made on demand: row_at(i) is called twice for each row.
+// The same for rows made on demand: row_at(i) is called twice for each row. With `below`, what
+// below(i) returns is written after the line of row i as it is (whole lines, already visible).
 void write_table(std::ostream& out, const Row& header, std::size_t row_count,
-                 const std::function<Row(std::size_t)>& row_at, std::size_t max_width = 0);
+                 const std::function<Row(std::size_t)>& row_at, std::size_t max_width = 0,
+                 const std::function<std::string(std::size_t)>& below = {});
 
 // A JSON value as text, on one line; numbers in plain decimal (0.05, never 5E-2), and a number
 // that is not finite as null.

@@ -31,7 +31,25 @@ struct ProbeSettings
     std::optional<DialogueKind> dialogue; // --as
     probe::ProbeOptions run;
     bool only_open = false;
+    bool show_answer = false;
 };
+
+// --http-path and --http-host, each checked: a usage error names the option and says why.
+probe::HttpRequest read_http_request(const po::variables_map& options)
+{
+    probe::HttpRequest request;
+    if (options.count("http-path")) {
+        request.path = options["http-path"].as<std::string>();
+        if (std::string why = probe::http_path_problem(request.path); !why.empty())
+            throw UsageError("--http-path: '" + request.path + "' " + why);
+    }
+    if (options.count("http-host")) {
+        request.host = options["http-host"].as<std::string>();
+        if (std::string why = probe::http_host_problem(request.host); !why.empty())
+            throw UsageError("--http-host: '" + request.host + "' " + why);
+    }
+    return request;
+}
 
 ProbeSettings read_settings(const Context& context)
 {
@@ -71,6 +89,10 @@ ProbeSettings read_settings(const Context& context)
         std::ranges::find(context.global.databases, "-") != context.global.databases.end())
         throw UsageError("probe: --hosts-from - and --db - cannot both read standard input");
     settings.only_open = options.count("open") > 0;
+    settings.run.identify = options.count("identify") > 0;
+    settings.show_answer = options.count("show-answer") > 0;
+    settings.run.keep_received = settings.show_answer;
+    settings.run.http = read_http_request(options);
     if (options.count("warn-expiry")) {
         const auto& text = options["warn-expiry"].as<std::string>();
         const std::size_t days = read_whole_number("--warn-expiry", text, false);
@@ -104,6 +126,7 @@ int run_probe(Context& context)
     // is written at the end, in the order of the targets. A table leaves out the targets a
     // stopped run did not finish; JSON shows them with state interrupted.
     std::vector<ProbeResult> shown;
+    const ProbeFields fields{.identified = settings.run.identify, .received = settings.show_answer};
     bool every_target_answered = true;
     std::uint64_t unfinished = 0;
     settings.run.on_result = [&](ProbeResult&& result) {
@@ -118,7 +141,8 @@ int run_probe(Context& context)
             return;
         }
         progress.clear();
-        context.out << to_json_text(probe_result_json(plan.at(result.target), result)) << '\n' << std::flush;
+        context.out << to_json_text(probe_result_json(plan.at(result.target), result, fields)) << '\n'
+                    << std::flush;
     };
     probe::run_probes(plan, settings.run);
     if (interrupts.signal() != 0)
@@ -135,9 +159,9 @@ int run_probe(Context& context)
         result.target = targets.size() - 1;
     }
     if (format == OutputFormat::json)
-        write_probe_json(context.out, targets, shown);
+        write_probe_json(context.out, targets, shown, fields);
     else if (format == OutputFormat::table && !shown.empty())
-        write_probe_table(context.out, targets, shown, context.table_width);
+        write_probe_table(context.out, targets, shown, context.table_width, fields);
     if (interrupts.signal() == 0)
         return every_target_answered ? exit_code::ok : exit_code::not_found;
     context.out.flush();
@@ -163,8 +187,17 @@ po::options_description probe_options()
     add("ipv4,4", "only the IPv4 addresses of the hosts");
     add("ipv6,6", "only the IPv6 addresses of the hosts");
     add("parallel", po::value<std::string>()->value_name("N"),
-        "targets in flight at once (default: as many as the open-file limit safely allows, at most 4096)");
-    add("open", "show only the targets that answered (state open)");
+        "targets in flight at once (default: as many as the open-file limit safely allows, at most 4096; "
+        "256 with --identify)");
+    add("open", "show only the targets that answered (state open; not closed, filtered or open|filtered)");
+    add("identify", "name the protocol that actually answers on each open port, from what it says unasked "
+                    "and short probes, with product and version where it states them");
+    add("show-answer", "also every byte read from each target (at most 4 KiB), under its row or in JSON's "
+                       "received");
+    add("http-path", po::value<std::string>()->value_name("PATH"),
+        "the path http and https ask for (default /), e.g. /status?full: starts with /, visible ASCII");
+    add("http-host", po::value<std::string>()->value_name("NAME"),
+        "the Host header http and https send, as it is (default: HOST, and the port unless 80 or 443)");
     add("warn-expiry", po::value<std::string>()->value_name("DAYS"),
         "fail a TLS target whose certificate expires in fewer than DAYS days (exit status 2)");
     add("top", po::value<std::string>()->value_name("N"),
@@ -214,32 +247,53 @@ const Command& probe_command()
         "datagram and its reply (UDP). snmp (v2c, community public) is spoken only with --as snmp.\n"
         "The verdict says whether the answer is one the protocol allows (README.md, Probing, has\n"
         "each rule).\n\n"
+        "--identify names what actually answers on each open port, from portent's own rules: what\n"
+        "the server says unasked (SSH, SMTP, FTP, POP3, IMAP, MySQL/MariaDB, VNC, telnet, daytime, …),\n"
+        "then short requests (HTTP GET, Redis PING, memcached version, MQTT CONNECT, PostgreSQL\n"
+        "SSLRequest, a TLS ClientHello and the same rules inside), all within the target's deadline,\n"
+        "with product and version where stated. SERVICE says `ssh (table: EtherNet-IP-1)` where the\n"
+        "database names the port otherwise; JSON adds table_service, evidence, product and version,\n"
+        "and service becomes what was identified (null when unknown). --parallel defaults to 256.\n\n"
         "TLS targets show the version, cipher, ALPN, SNI and the certificate (CN, SANs, issuer,\n"
         "validity, days left), and whether its chain verifies for HOST against the trust store\n"
         "(OpenSSL's default, or SSL_CERT_FILE / SSL_CERT_DIR): trusted, or untrusted: self-signed,\n"
         "unknown issuer, expired, not yet valid, name mismatch. Untrusted fails the verdict, and so\n"
         "does a certificate expiring within --warn-expiry days; the state stays open.\n\n"
         "States: open (connected, or a UDP reply came; the dialogue's verdict is beside it),\n"
-        "closed (refused, or ICMP port unreachable), filtered (nothing before the deadline; for\n"
-        "UDP: open or filtered), error (with the reason: a host that cannot be looked up gives\n"
+        "closed (refused, or ICMP port unreachable), filtered (TCP: no answer to the connect before\n"
+        "the deadline), open|filtered (UDP: no reply and no ICMP port unreachable before the\n"
+        "deadline; not confirmed open), error (with the reason: a host that cannot be looked up gives\n"
         "each of its targets state error), interrupted (Ctrl-C or SIGTERM stopped the run first:\n"
         "finished results are written, the others marked in JSON or left out of a table, exit\n"
         "status 130 or 143). At most 4 KiB of each answer is read,\n"
         "and control characters in it are shown as escapes.\n\n"
+        "--show-answer writes every byte read from each target under its row, a line each after\n"
+        "\"  | \", control characters as escapes (\\r, \\n, \\e, \\xNN). Reading stops when the\n"
+        "dialogue's answer is whole (HTTP: at the end of the header section), at 4 KiB, or at the\n"
+        "deadline. JSON gets `received` (the bytes as text, U+FFFD for each byte not part of UTF-8) and\n"
+        "`received_base64` (the exact bytes in base64 when `received` cannot hold them, else null).\n\n"
+        "--http-path PATH and --http-host NAME set what http and https ask for: GET PATH (default /;\n"
+        "it starts with /, holds visible ASCII only and no #: percent-encode the rest) with the Host\n"
+        "header NAME, sent as it is (default HOST, and its port unless 80 for http, 443 for https;\n"
+        "the TLS server name stays HOST).\n\n"
         "Output: --format table (default), json (one array, at the end) or jsonl (one object a\n"
         "line, written as each target ends, in that order, and not kept). A table and JSON keep every\n"
         "result until the end; jsonl holds only what is in flight, whatever the number of targets.\n\n"
-        "Exit status: 0 every target answered and passed its dialogue, 2 some did not (an unknown\n"
-        "host included), 1 usage error (a QUERY that names no service included).\n\n"
+        "Exit status: 0 every target answered and passed its dialogue, 2 some did not (open|filtered\n"
+        "and an unknown host included), 1 usage error (a QUERY that names no service included).\n\n"
         "Examples, in a private network namespace (unshare -n, then ip link set lo up):\n"
         "  portent probe localhost daytime                13/tcp and 13/udp\n"
         "  portent probe localhost 8080 --as http         HTTP on a port the database names otherwise\n"
+        "  portent probe 127.0.0.1 8080 --as http --show-answer   the status line and headers, as sent\n"
+        "  portent probe 127.0.0.1 8080 --as http --http-path /health --http-host status.localhost\n"
+        "  portent probe 127.0.0.1 daytime --show-answer --format json   the bytes in `received`\n"
         "  portent probe -4 --open 127.0.0.1 1-65535/tcp  the open TCP ports\n"
         "  portent probe 127.0.0.1 1-65535/udp --format jsonl | head   the first results at once\n"
         "  portent probe --warn-expiry 30 localhost https imap2   TLS facts; trust and expiry checked\n"
         "  SSL_CERT_FILE=ca.pem portent probe localhost 8443 --as https   trust a private CA\n"
         "  portent probe localhost 5300/udp --as dns      the name server's version.bind and . NS\n"
         "  portent probe localhost 12323 --as ntp         stratum and clock offset\n"
+        "  portent probe --identify 127.0.0.1 2222 8080 6390   what answers there, whatever the table says\n"
 
         "  portent --db /usr/share/nmap/nmap-services probe 127.0.1.1-64 --top 100 --open\n"
         "  portent probe 127.0.1.0/24 ::1 -- ssh http --rate 500 --per-host 4 --format jsonl\n",

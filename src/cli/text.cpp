@@ -3,6 +3,7 @@
 #include "cli/unicode_tables.hpp"
 #include "util/utf8.hpp"
 
+#include <algorithm>
 #include <cstdint>
 
 namespace portent::cli {
@@ -77,6 +78,22 @@ std::string valid_utf8(std::string_view bytes)
     for_each_code_point(bytes, [&](const CodePoint& code_point, std::string_view sequence) {
         out += code_point.length == 0 ? std::string_view("\xEF\xBF\xBD") : sequence;
     });
+    return out;
+}
+
+std::string base64(std::string_view bytes)
+{
+    constexpr std::string_view alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    out.reserve((bytes.size() + 2) / 3 * 4);
+    for (std::size_t at = 0; at < bytes.size(); at += 3) {
+        const std::size_t count = std::min<std::size_t>(3, bytes.size() - at);
+        std::uint32_t group = 0;
+        for (std::size_t index = 0; index < 3; ++index)
+            group = (group << 8U) | (index < count ? static_cast<std::uint8_t>(bytes[at + index]) : 0U);
+        for (std::size_t index = 0; index < 4; ++index)
+            out += index <= count ? alphabet[(group >> (18 - 6 * index)) & 0x3FU] : '=';
+    }
     return out;
 }
 

@@ -16,6 +16,9 @@ namespace portent::cli {
 // The text with each byte that is not part of valid UTF-8 replaced by U+FFFD (for JSON).
 [[nodiscard]] std::string valid_utf8(std::string_view bytes);
 
+// The bytes in base64 (RFC 4648, with padding): for JSON, when valid_utf8() would change them.
+[[nodiscard]] std::string base64(std::string_view bytes);
+
 // Columns the text takes on a terminal: two for East Asian wide characters and most emoji,
 // none for combining marks, one for the rest (and for each byte that is not UTF-8).
 [[nodiscard]] std::size_t display_width(std::string_view utf8);

@@ -59,14 +59,14 @@ boost::asio::awaitable<ReadEnd> send_and_read(Stream& stream, std::string_view r
     co_return co_await read_answer(stream, complete, received, deadline);
 }
 
-// Sends the dialogue's request, reads the answer and has the dialogue judge it. A dialogue with
-// an answer_wait() shortens `deadline` to it.
+// Sends the dialogue's request, reads the answer into `received` and has the dialogue judge it.
+// A dialogue with an answer_wait() shortens `deadline` to it.
 template <class Stream>
-boost::asio::awaitable<Judgement> converse(Stream& stream, Dialogue& dialogue, Deadline& deadline)
+boost::asio::awaitable<Judgement> converse(Stream& stream, Dialogue& dialogue, Deadline& deadline,
+                                           std::string& received)
 {
     if (const auto wait = dialogue.answer_wait())
         deadline.shorten(Deadline::Clock::now() + *wait);
-    std::string received;
     const std::string request = dialogue.request();
     const ReadEnd end = co_await send_and_read(
         stream, request, [&dialogue](std::string_view bytes) { return dialogue.complete(bytes); }, received,

@@ -6,9 +6,26 @@
 #include "probe/target.hpp"
 
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace portent::probe {
+
+// What the http and https dialogues ask for: the request target and the Host header.
+struct HttpRequest
+{
+    std::string path = "/"; // origin-form: "/", then a path and an optional "?query"
+    std::string host;       // the Host header as it is; "": the target's host, and its port
+                            // unless it is the scheme's default
+};
+
+// Why `path` cannot be HttpRequest::path (RFC 9112 origin-form: "/" first, visible ASCII only,
+// no "#"), or "" when it can.
+[[nodiscard]] std::string http_path_problem(std::string_view path);
+
+// Why `host` cannot be HttpRequest::host (RFC 9110 Host: a host name or address, an optional
+// ":PORT"; only the characters of a URI's authority), or "" when it can.
+[[nodiscard]] std::string http_host_problem(std::string_view host);
 
 // The dialogue actually spoken when `dialogue` is asked for over `transport`: http, https, tls,
 // banner and the STARTTLS ones are TCP only, ntp and snmp UDP only; over the other they become

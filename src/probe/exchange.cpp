@@ -176,17 +176,23 @@ asio::awaitable<ProbeResult> exchange_tcp(const Target& target, const tcp::endpo
         co_return result;
     }
     result.state = State::open;
+    if (tools.identify) {
+        co_await identify_over_tcp(socket, endpoint, target, tools, result);
+        co_return result;
+    }
     const DialogueKind kind = dialogue_over(target.dialogue, target.transport);
     if (std::optional<StartTls> start_tls = StartTls::of(kind)) {
         co_await converse_then_tls(socket, target, std::move(*start_tls), tools, result);
         co_return result;
     }
-    const std::unique_ptr<Dialogue> dialogue = make_dialogue(target);
+    const std::unique_ptr<Dialogue> dialogue = make_dialogue(target, tools.http);
     if (kind == DialogueKind::https || kind == DialogueKind::tls) {
         co_await converse_over_tls(socket, target, *dialogue, tools, result);
         co_return result;
     }
-    apply(result, co_await converse(socket, *dialogue, tools.deadline));
+    std::string received;
+    apply(result, co_await converse(socket, *dialogue, tools.deadline, received));
+    keep_received(result, received, tools);
     co_return result;
 }
 
@@ -197,7 +203,22 @@ asio::awaitable<ProbeResult> exchange(const Target& target, const asio::ip::addr
 {
     if (target.transport == Transport::tcp)
         co_return co_await exchange_tcp(target, tcp::endpoint(address, target.port), tools);
-    co_return co_await exchange_udp(target, asio::ip::udp::endpoint(address, target.port), tools);
+    ProbeResult result = co_await exchange_udp(target, asio::ip::udp::endpoint(address, target.port), tools);
+    if (tools.identify && result.state == State::open)
+        result.identification = identified_over_udp(target, result);
+    co_return result;
+}
+
+Identification identified_over_udp(const Target& target, const ProbeResult& result)
+{
+    const DialogueKind spoken = dialogue_over(target.dialogue, target.transport);
+    if (spoken == DialogueKind::generic || !result.passed.value_or(false))
+        return {std::nullopt, "", "",
+                spoken == DialogueKind::generic
+                    ? "a reply to an empty datagram names nothing"
+                    : "the reply is not a " + std::string(to_string(spoken)) + " answer"};
+    return {std::string(to_string(spoken)), "", "",
+            "a " + std::string(to_string(spoken)) + " answer to its request"};
 }
 
 } // namespace portent::probe

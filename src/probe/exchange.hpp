@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <optional>
 
 // Internal to the probe runner: the socket side of one probe.
@@ -26,6 +27,9 @@ struct ExchangeTools
     boost::asio::ssl::context* tls = nullptr;  // for https targets
     std::chrono::nanoseconds timeout{};        // the target's whole time: no round trip is longer
     std::optional<long long> warn_expiry_days; // ProbeOptions::warn_expiry_days
+    const HttpRequest& http;                   // ProbeOptions::http
+    bool keep_received = false;                // ProbeOptions::keep_received
+    bool identify = false;                     // ProbeOptions::identify
 };
 
 class StartTls;
@@ -55,6 +59,26 @@ exchange_udp(const Target& target, const boost::asio::ip::udp::endpoint& endpoin
                                                              const Target& target, StartTls start_tls,
                                                              ExchangeTools& tools, ProbeResult& result);
 
+// A TLS handshake on the connected `socket`, its facts into `result`, then `request` and its
+// reply inside TLS into `received`, read until `complete` or `step` passes (which cancels the
+// reading); how reading ended, or nullopt when the handshake failed. A server that chooses
+// HTTP/2 by ALPN is not asked: `received` is "h2" (exchange_tls.cpp).
+[[nodiscard]] boost::asio::awaitable<std::optional<ReadEnd>>
+exchange_over_tls(boost::asio::ip::tcp::socket& socket, const Target& target, std::string_view request,
+                  const std::function<bool(std::string_view)>& complete, std::string& received,
+                  Deadline& step, ExchangeTools& tools, ProbeResult& result);
+
+// --identify on a connected TCP target (exchange_identify.cpp): what answers, into `result`;
+// `endpoint` for the new connections some probes need.
+[[nodiscard]] boost::asio::awaitable<void> identify_over_tcp(boost::asio::ip::tcp::socket& first,
+                                                             const boost::asio::ip::tcp::endpoint& endpoint,
+                                                             const Target& target, ExchangeTools& tools,
+                                                             ProbeResult& result);
+
+// --identify on a UDP target that replied: the service of the dialogue spoken when its reply
+// passed (dns, ntp, snmp, daytime, time, echo); unknown after an empty datagram.
+[[nodiscard]] Identification identified_over_udp(const Target& target, const ProbeResult& result);
+
 // Sets up the TLS client context of a run (see tls::prepare_client_context()).
 void prepare_tls_context(boost::asio::ssl::context& context);
 
@@ -69,6 +93,15 @@ void prepare_tls_context(boost::asio::ssl::context& context);
                                                                   std::chrono::nanoseconds timeout)
 {
     return std::clamp(measured, std::chrono::nanoseconds::zero(), timeout);
+}
+
+// Adds bytes read from the target to the result's received bytes when the run keeps them, at
+// most answer_byte_cap in all.
+inline void keep_received(ProbeResult& result, std::string_view bytes, const ExchangeTools& tools)
+{
+    if (tools.keep_received)
+        result.received.append(
+            bytes.substr(0, answer_byte_cap - std::min(answer_byte_cap, result.received.size())));
 }
 
 // Puts a dialogue's judgement into the result.

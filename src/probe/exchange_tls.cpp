@@ -35,7 +35,9 @@ asio::awaitable<void> handshake_then(tcp::socket& socket, const Target& target, 
         if (facts.alpn == "h2" && dialogue_over(target.dialogue, target.transport) == DialogueKind::https)
             http2 = make_http2_dialogue();
         Dialogue& spoken = http2 ? *http2 : *inside;
-        apply(result, co_await converse(stream, spoken, tools.deadline));
+        std::string received;
+        apply(result, co_await converse(stream, spoken, tools.deadline, received));
+        keep_received(result, received, tools);
         // What the server says inside TLS may be anything (tls): the handshake is the test.
         if (!result.passed)
             result.passed = true;
@@ -61,10 +63,38 @@ asio::awaitable<void> converse_then_tls(tcp::socket& socket, const Target& targe
             [&start_tls](std::string_view bytes) { return start_tls.complete(bytes); }, received,
             tools.deadline);
         start_tls.take(received, end);
+        keep_received(result, received, tools);
     }
     apply(result, start_tls.judgement());
     if (start_tls.upgrade())
         co_await handshake_then(socket, target, nullptr, tools, result);
+}
+
+asio::awaitable<std::optional<ReadEnd>>
+exchange_over_tls(tcp::socket& socket, const Target& target, std::string_view request,
+                  const std::function<bool(std::string_view)>& complete, std::string& received,
+                  Deadline& step, ExchangeTools& tools, ProbeResult& result)
+{
+    const auto watch = step.watch([&socket] {
+        boost::system::error_code ignored;
+        socket.cancel(ignored);
+    });
+    asio::ssl::stream<tcp::socket&> stream(socket, *tools.tls);
+    std::string server_name = tls::send_server_name(stream.native_handle(), target.host);
+    auto [error] =
+        co_await stream.async_handshake(asio::ssl::stream_base::client, asio::as_tuple(asio::use_awaitable));
+    if (error)
+        co_return std::nullopt;
+    TlsFacts facts = tls::facts_of(stream.native_handle(), SSL_CTX_get_cert_store(tools.tls->native_handle()),
+                                   target.host, std::move(server_name));
+    facts.expiry_warning_days = tools.warn_expiry_days;
+    const bool http2 = facts.alpn == "h2";
+    add_tls_facts(result, std::move(facts));
+    if (http2) { // the server chose HTTP/2: that names it
+        received = "h2";
+        co_return ReadEnd::complete;
+    }
+    co_return co_await send_and_read(stream, request, complete, received, step);
 }
 
 void prepare_tls_context(asio::ssl::context& context)

@@ -173,11 +173,11 @@ asio::awaitable<ProbeResult> exchange_udp(const Target& target, const udp::endpo
         error_code ignored;
         socket.cancel(ignored);
     });
-    const std::unique_ptr<Dialogue> dialogue = make_dialogue(target);
+    const std::unique_ptr<Dialogue> dialogue = make_dialogue(target, tools.http);
     const std::string request = dialogue->request();
     const auto no_reply = [&result] {
-        result.state = State::filtered;
-        result.detail = "no reply: open or filtered";
+        result.state = State::open_filtered;
+        result.detail = "no reply before the deadline";
     };
 
     // The socket is non-blocking: each system call is timed itself, and the event loop is only
@@ -217,6 +217,7 @@ asio::awaitable<ProbeResult> exchange_udp(const Target& target, const udp::endpo
         result.detail = error_code(reply.error, boost::system::system_category()).message();
     } else {
         received.resize(static_cast<std::size_t>(reply.count));
+        keep_received(result, received, tools);
         result.state = State::open;
         result.round_trip = round_trip(sent, reply.at, tools.timeout);
         RealClock::time_point received_at = reply.at.value_or(RealClock::now());
@@ -232,6 +233,7 @@ asio::awaitable<ProbeResult> exchange_udp(const Target& target, const udp::endpo
             if (!extra || extra->count < 0)
                 break;
             more.resize(static_cast<std::size_t>(extra->count));
+            keep_received(result, more, tools);
             received = std::move(more);
             received_at = extra->at.value_or(RealClock::now());
         }

@@ -8,6 +8,7 @@ std::string_view to_string(State state)
     case State::open: return "open";
     case State::closed: return "closed";
     case State::filtered: return "filtered";
+    case State::open_filtered: return "open|filtered";
     case State::error: return "error";
     case State::interrupted: return "interrupted";
     }

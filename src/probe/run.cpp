@@ -32,6 +32,9 @@ namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t most_default_parallelism = 4096;
+// --identify's default: each identification makes its server work (a process, a handshake, a
+// reply), and thousands at once starve servers that fork for each connection.
+constexpr std::size_t identify_parallelism = 256;
 constexpr auto progress_interval = std::chrono::milliseconds(100);
 constexpr std::uint64_t stop_check_interval = 256;
 
@@ -210,7 +213,8 @@ asio::awaitable<ProbeResult> probe_target(Run& run, const Target& target, Exchan
     ProbeResult result;
     for (const asio::ip::address& address : host.addresses) {
         result = co_await exchange(target, address, tools);
-        if (result.state == State::open || result.state == State::filtered || tools.deadline.expired())
+        if (result.state == State::open || result.state == State::filtered ||
+            result.state == State::open_filtered || tools.deadline.expired())
             break;
     }
     tools.deadline.disarm();
@@ -223,8 +227,10 @@ asio::awaitable<void> work(Run& run, std::size_t worker)
     asio::steady_timer pause(co_await asio::this_coro::executor);
     run.deadlines[worker] = &deadline;
     run.pauses[worker] = &pause;
-    ExchangeTools tools{co_await asio::this_coro::executor, deadline, run.tls ? &*run.tls : nullptr,
-                        run.options.timeout, run.options.warn_expiry_days};
+    ExchangeTools tools{co_await asio::this_coro::executor, deadline,
+                        run.tls ? &*run.tls : nullptr,      run.options.timeout,
+                        run.options.warn_expiry_days,       run.options.http,
+                        run.options.keep_received,          run.options.identify};
     while (!run.stopped && run.next < run.plan.size()) {
         const std::uint64_t index = run.next++;
         // Targets that end at once (closed loopback ports) can keep the loop from ever polling the
@@ -319,14 +325,16 @@ void run_probes(const TargetPlan& plan, const ProbeOptions& options)
     run.stopped = readable(options.stop_descriptor);
     if (!run.stopped)
         look_up_names(run);
-    if (std::ranges::any_of(plan.ports(), speaks_tls)) {
+    if (options.identify || std::ranges::any_of(plan.ports(), speaks_tls)) {
         run.tls.emplace(asio::ssl::context::tls_client);
         prepare_tls_context(*run.tls);
     }
     run.start = Clock::now();
     run.next_start = run.start;
     asio::io_context loop(1);
-    const std::size_t parallel = options.parallel == 0 ? default_parallelism() : options.parallel;
+    const std::size_t parallel = options.parallel != 0 ? options.parallel
+                                 : options.identify    ? std::min(default_parallelism(), identify_parallelism)
+                                                       : default_parallelism();
     const std::size_t workers = run.stopped ? 0
                                             : static_cast<std::size_t>(std::min<std::uint64_t>(
                                                   std::min(parallel, parallelism_limit()), plan.size()));

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "probe/dialogues.hpp"
 #include "probe/result.hpp"
 #include "probe/target.hpp"
 #include "probe/targets.hpp"
@@ -38,8 +39,13 @@ struct ProbeOptions
     std::size_t parallel = 0; // targets in flight at once; 0: default_parallelism()
     // A TLS certificate that expires in fewer days than this fails its target's verdict.
     std::optional<long long> warn_expiry_days;
-    std::size_t rate = 0;     // targets started a second at most, evenly spaced; 0: no limit
-    std::size_t per_host = 0; // targets in flight towards one host at most; 0: no limit
+    std::size_t rate = 0;       // targets started a second at most, evenly spaced; 0: no limit
+    std::size_t per_host = 0;   // targets in flight towards one host at most; 0: no limit
+    HttpRequest http;           // what the http and https dialogues ask for
+    bool keep_received = false; // fill ProbeResult::received
+    // Name what answers on each open TCP target (ProbeResult::identification) instead of
+    // speaking its dialogue: what it says unasked, then short probes, within its deadline.
+    bool identify = false;
     // Called with each result as it is ready, in the order they finish.
     std::function<void(ProbeResult&&)> on_result;
     // Called about ten times a second while the run lasts, when set.

@@ -20,6 +20,32 @@ def need(program, package):
         pc.skip(f"{program} is missing: install {package} (scripts/setup.sh does)")
 
 
+# xinetd's internal services that the tests use, each (name, socket_type, protocol).
+XINETD_SERVICES = [("daytime", "stream", "tcp"), ("daytime", "dgram", "udp"), ("time", "stream", "tcp"),
+                   ("time", "dgram", "udp"), ("echo", "stream", "tcp"), ("echo", "dgram", "udp"),
+                   ("chargen", "stream", "tcp")]
+
+
+def xinetd_config(log_path, services=XINETD_SERVICES, address="127.0.0.1"):
+    """An xinetd configuration that serves xinetd's internal `services`, each (name, socket_type,
+    protocol), on `address` (their standard ports: xinetd serves them nowhere else)."""
+    blocks = [f"defaults\n{{\n    instances = 100\n    cps = 1000 1\n    log_type = FILE {log_path}\n}}\n"]
+    for service, socket_type, protocol in services:
+        blocks.append(f"""service {service}
+{{
+    type        = INTERNAL
+    id          = {service}-{socket_type}
+    socket_type = {socket_type}
+    protocol    = {protocol}
+    user        = root
+    wait        = {"yes" if socket_type == "dgram" else "no"}
+    bind        = {address}
+    disable     = no
+}}
+""")
+    return "\n".join(blocks)
+
+
 def udp_bound(port):
     """True when a UDP socket of this namespace is bound to `port` (/proc/net/udp and udp6)."""
     for table in ("/proc/net/udp", "/proc/net/udp6"):

@@ -31,7 +31,7 @@ NETNS_MARKER = "PORTENT_PROBE_TEST_IN_NETNS"
 
 RESULT_KEYS = {"host", "address", "port", "protocol", "service", "dialogue", "state", "verdict",
                "rtt_ms", "answer", "detail", "tls"}
-STATES = {"open", "closed", "filtered", "error", "interrupted"}
+STATES = {"open", "closed", "filtered", "open|filtered", "error", "interrupted"}
 
 
 def skip(reason):
@@ -311,8 +311,13 @@ def run_on_terminal(argv, timeout=30, stderr_terminal=True, signal_after=None, n
     return run, (ended - signalled) if signalled else None
 
 
-def validate_results(document):
-    """Returns a list of problems with the JSON document against the contract (empty = fine)."""
+SHOW_ANSWER_KEYS = {"received", "received_base64"}
+
+
+def validate_results(document, extra_keys=frozenset()):
+    """Returns a list of problems with the JSON document against the contract (empty = fine).
+
+    extra_keys: keys each object has beside RESULT_KEYS (SHOW_ANSWER_KEYS with --show-answer)."""
     problems = []
     if not isinstance(document, list):
         return [f"top level is {type(document).__name__}, not an array"]
@@ -322,9 +327,10 @@ def validate_results(document):
             problems.append(f"{where} is not an object")
             continue
         keys = set(r)
-        if keys != RESULT_KEYS:
-            problems.append(f"{where} keys differ: missing {sorted(RESULT_KEYS - keys)}, "
-                            f"extra {sorted(keys - RESULT_KEYS)}")
+        expected = RESULT_KEYS | set(extra_keys)
+        if keys != expected:
+            problems.append(f"{where} keys differ: missing {sorted(expected - keys)}, "
+                            f"extra {sorted(keys - expected)}")
 
         def is_number(v):
             return isinstance(v, (int, float)) and not isinstance(v, bool)
@@ -342,6 +348,8 @@ def validate_results(document):
             ("answer", lambda v: isinstance(v, str)),
             ("detail", lambda v: v is None or isinstance(v, str)),
             ("tls", lambda v: v is None or (isinstance(v, dict) and isinstance(v.get("trust"), str))),
+            ("received", lambda v: isinstance(v, str)),
+            ("received_base64", lambda v: v is None or (isinstance(v, str) and v != "")),
         ]
         for key, ok in checks:
             if key in r and not ok(r[key]):
@@ -349,13 +357,13 @@ def validate_results(document):
     return problems
 
 
-def parse_json_run(suite, result, expect_count=None):
+def parse_json_run(suite, result, expect_count=None, extra_keys=frozenset()):
     """Parses and validates a --format json run; records failures in suite; returns the list or raises Abort."""
     try:
         document = json.loads(result.out)  # bytes: must be valid UTF-8 JSON
     except ValueError as e:
         suite.require(False, f"stdout is not valid JSON ({e})", result.describe())
-    problems = validate_results(document)
+    problems = validate_results(document, extra_keys)
     suite.check(not problems, "JSON results do not match the contract schema",
                 "\n".join(problems[:20]) + "\n" + result.describe())
     inconsistent = inconsistencies(document) if isinstance(document, list) else []

@@ -95,8 +95,8 @@ def main():
             bound = {ports[name] for name in ("udp_echo", "udp_badecho", "udp_big", "udp_nasty", "blackhole_udp")}
             # On a loaded machine the kernel may hand its own packet processing to ksoftirqd, and an ICMP error
             # can then reach the socket after the deadline: a few such ports, not thousands.
-            filtered = [r for r in results if r["state"] == "filtered" and r["port"] not in bound]
-            suite.check(len(filtered) <= 10, f"{len(filtered)} ports with nothing bound reported filtered: their "
+            filtered = [r for r in results if r["state"] == "open|filtered" and r["port"] not in bound]
+            suite.check(len(filtered) <= 10, f"{len(filtered)} ports with nothing bound reported open|filtered: their "
                         "ICMP errors came before the deadline", "\n".join(map(repr, filtered[:5])))
             suite.note(f"alone {alone} ms, in the run {echo['rtt_ms']} ms; states "
                        f"{dict(collections.Counter(r['state'] for r in results))}; wall {run.elapsed:.1f} s")

@@ -76,7 +76,7 @@ def main():
                 results = pc.parse_json_run(suite, run, expect_count=1)
                 suite.check(run.rc == 0, f"exit code {run.rc}, expected 0", run.describe())
 
-            with suite.case("filtered UDP target -> 2"):
+            with suite.case("open|filtered UDP target (no reply) -> 2"):
                 run = pc.run([PORTENT, "probe", "127.0.0.1", f"{ports['blackhole_udp']}/udp", "--timeout", "500ms"])
                 suite.check(run.rc == 2, f"exit code {run.rc}, expected 2", run.describe())
 

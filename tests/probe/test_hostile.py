@@ -136,7 +136,7 @@ def main():
             # A 2 s deadline leaves 1.5 s for a loaded machine, and a run that waited twice the
             # deadline (4 s) still fails.
             run, (r,) = probe_json(suite, [f"{ports['blackhole_udp']}/udp", "--timeout", "2s"])
-            suite.check(r["state"] == "filtered", f"state {r['state']!r}, expected filtered", repr(r))
+            suite.check(r["state"] == "open|filtered", f"state {r['state']!r}, expected open|filtered", repr(r))
             suite.check("no reply" in pc.text_of(r).lower(), "no 'no reply' wording in answer/detail", repr(r))
             suite.check(1.9 <= run.elapsed < 3.5, f"took {run.elapsed:.2f} s, expected to end at the 2 s deadline "
                         "(limits 1.9..3.5 s)", run.describe())
@@ -255,7 +255,7 @@ def main():
                 results = pc.parse_json_run(suite, run, expect_count=3)
                 pc.check_exit_code_matches(suite, run, results)
                 for port, proto, state in ((ports6["closed_tcp"], "tcp", "closed"), (ports6["closed_udp"], "udp", "closed"),
-                                           (ports6["blackhole_udp"], "udp", "filtered")):
+                                           (ports6["blackhole_udp"], "udp", "open|filtered")):
                     r = pc.find(results, port, proto)
                     suite.check(r is not None and r["state"] == state and r["address"] == "::1",
                                 f"{port}/{proto}: expected {state} on ::1", repr(r))

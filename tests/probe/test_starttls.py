@@ -15,6 +15,7 @@ import tempfile  # noqa: E402
 
 import daemons  # noqa: E402
 import probe_common as pc  # noqa: E402
+import real_servers  # noqa: E402
 import tls_material as tm  # noqa: E402
 
 PORTENT = pc.portent_binary()
@@ -24,66 +25,6 @@ daemons.need("/usr/sbin/dovecot", "dovecot-imapd, dovecot-pop3d and dovecot-subm
 daemons.need("/usr/sbin/vsftpd", "vsftpd")
 if not os.path.exists("/usr/lib/dovecot/submission-login"):
     pc.skip("dovecot's submission service is missing: install dovecot-submissiond")
-
-DOVECOT_CONFIG = """base_dir = {dir}/run
-state_dir = {dir}/state
-log_path = {dir}/dovecot.log
-protocols = imap pop3 submission
-listen = 127.0.0.1
-ssl = yes
-ssl_cert = <{cert}
-ssl_key = <{key}
-mail_location = maildir:{dir}/mail
-submission_relay_host = 127.0.0.1
-submission_relay_port = 9
-passdb {{
-  driver = static
-  args = nopassword=y
-}}
-userdb {{
-  driver = static
-  args = uid=nobody gid=nogroup home={dir}/home
-}}
-service imap-login {{
-  inet_listener imap {{
-    port = {imap}
-  }}
-  inet_listener imaps {{
-    port = {imaps}
-    ssl = yes
-  }}
-}}
-service pop3-login {{
-  inet_listener pop3 {{
-    port = {pop3}
-  }}
-  inet_listener pop3s {{
-    port = 0
-  }}
-}}
-service submission-login {{
-  inet_listener submission {{
-    port = {submission}
-  }}
-}}
-"""
-
-VSFTPD_CONFIG = """listen=YES
-listen_ipv6=NO
-listen_address=127.0.0.1
-listen_port={port}
-background=NO
-anonymous_enable=YES
-anon_root={empty}
-allow_anon_ssl=YES
-local_enable=NO
-ssl_enable=YES
-rsa_cert_file={cert}
-rsa_private_key_file={key}
-secure_chroot_dir={empty}
-xferlog_enable=NO
-seccomp_sandbox=NO
-"""
 
 
 def probe(suite, port, dialogue, env):
@@ -126,7 +67,11 @@ def main():
         os.mkdir(dovecot_dir)
         config = os.path.join(dovecot_dir, "dovecot.conf")
         with open(config, "w") as f:
-            f.write(DOVECOT_CONFIG.format(dir=dovecot_dir, cert=cert, key=key, **ports))
+            f.write(real_servers.dovecot_config(
+                dovecot_dir, {"imap": {"imap": (ports["imap"], False), "imaps": (ports["imaps"], True)},
+                              "pop3": {"pop3": (ports["pop3"], False), "pop3s": (0, False)},
+                              "submission": {"submission": (ports["submission"], False)}},
+                tls=(cert, key), extra="submission_relay_host = 127.0.0.1\nsubmission_relay_port = 9"))
         with daemons.running("dovecot", ["/usr/sbin/dovecot", "-F", "-c", config],
                              tcp_ports=[ports[n] for n in ("imap", "imaps", "pop3", "submission")],
                              log=os.path.join(dovecot_dir, "stdout.log")):
@@ -151,7 +96,7 @@ def main():
         os.makedirs(empty_dir)
         config = os.path.join(ftp_dir, "vsftpd.conf")
         with open(config, "w") as f:
-            f.write(VSFTPD_CONFIG.format(port=ports["ftp"], empty=empty_dir, cert=cert, key=key))
+            f.write(real_servers.vsftpd_config(ports["ftp"], empty_dir, tls=(cert, key)))
         with daemons.running("vsftpd", ["/usr/sbin/vsftpd", config], tcp_ports=[ports["ftp"]],
                              log=os.path.join(ftp_dir, "stdout.log")):
             with suite.case("vsftpd AUTH TLS (RFC 4217)"):

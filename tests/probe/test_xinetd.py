@@ -17,6 +17,7 @@ import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 
+import daemons  # noqa: E402
 import hostile_server  # noqa: E402
 import probe_common as pc  # noqa: E402
 
@@ -34,27 +35,6 @@ daytime         13/udp
 time            37/tcp          timserver
 time            37/udp          timserver
 """
-
-
-def xinetd_config(log_path):
-    blocks = [f"defaults\n{{\n    instances = 100\n    cps = 1000 1\n    log_type = FILE {log_path}\n}}\n"]
-    for service, socket_type, protocol in [("daytime", "stream", "tcp"), ("daytime", "dgram", "udp"),
-                                           ("time", "stream", "tcp"), ("time", "dgram", "udp"),
-                                           ("echo", "stream", "tcp"), ("echo", "dgram", "udp"),
-                                           ("chargen", "stream", "tcp")]:
-        blocks.append(f"""service {service}
-{{
-    type        = INTERNAL
-    id          = {service}-{socket_type}
-    socket_type = {socket_type}
-    protocol    = {protocol}
-    user        = root
-    wait        = {"yes" if socket_type == "dgram" else "no"}
-    bind        = 127.0.0.1
-    disable     = no
-}}
-""")
-    return "\n".join(blocks)
 
 
 CLOCK = re.compile(r"(\d{1,2}):(\d{2}):(\d{2})")
@@ -103,7 +83,7 @@ def main():
             f.write(SERVICES_DB)
         conf = os.path.join(tmp, "xinetd.conf")
         with open(conf, "w") as f:
-            f.write(xinetd_config(os.path.join(tmp, "xinetd.log")))
+            f.write(daemons.xinetd_config(os.path.join(tmp, "xinetd.log")))
         xinetd = ["xinetd", "-f", conf, "-dontfork", "-stayalive", "-pidfile", os.path.join(tmp, "xinetd.pid")]
         with pc.background(xinetd):
             for port in (13, 37, 7, 19):

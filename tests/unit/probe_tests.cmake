@@ -13,7 +13,8 @@ set(PORTENT_PROBE_UNIT_TESTS
   ${CMAKE_CURRENT_LIST_DIR}/test_probe_tls.cpp
   ${CMAKE_CURRENT_LIST_DIR}/test_probe_dns.cpp
   ${CMAKE_CURRENT_LIST_DIR}/test_probe_ntp.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/test_probe_snmp.cpp)
+  ${CMAKE_CURRENT_LIST_DIR}/test_probe_snmp.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/test_probe_identify.cpp)
 # test_probe_tls.cpp makes its certificates with OpenSSL.
 find_package(OpenSSL REQUIRED)
 set(PORTENT_PROBE_UNIT_TEST_LIBRARIES OpenSSL::SSL OpenSSL::Crypto)

@@ -120,6 +120,9 @@ TEST_CASE("completion: option names of the global options and the command's own"
     const Words probe = fixture.words({"probe", "--"});
     CHECK(has(probe, "--as"));
     CHECK(has(probe, "--timeout"));
+    CHECK(fixture.words({"probe", "--http-"}) == Words{"--http-path", "--http-host"});
+    CHECK(fixture.words({"probe", "--sh"}) == Words{"--show-answer"});
+    CHECK_FALSE(has(fixture.words({"--"}), "--show-answer")); // a probe option only
     CHECK_FALSE(has(probe, "-4"));
     CHECK(fixture.words({"local", "--a"}) == Words{"--all"});
     CHECK(fixture.run({"--db-"}).candidates.at(0).description ==
@@ -141,6 +144,11 @@ TEST_CASE("completion: option values from the program's definitions", "[completi
                                                         "tls", "banner", "smtp", "imap", "pop3", "ftp", "dns",
                                                         "ntp", "snmp"});
     CHECK(has(fixture.words({"probe", "--timeout", ""}), "500ms"));
+    CHECK(fixture.words({"probe", "--http-path", ""}) == Words{"/"});
+    CHECK(fixture.words({"probe", "--http-host", "ip"}) == Words{"ip6-localhost"});
+    CHECK(fixture.words({"probe", "--http-host=l"}) == Words{"--http-host=localhost"});
+    CHECK(fixture.words({"probe", "--http-path", "/", "--http-host", "localhost", "127.0.0.1", "ht"}) ==
+          Words{"http", "https"});
     CHECK(fixture.words({"list", "--top", ""}).empty());
     const Completion db = fixture.run({"--db", ""});
     CHECK(db.files);

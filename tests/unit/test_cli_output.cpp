@@ -18,6 +18,22 @@ TEST_CASE("tables align columns, leave out empty ones and end lines without padd
                        "\\e[2J    1\n");
 }
 
+TEST_CASE("a table writes what below() returns under each row", "[output]")
+{
+    const std::vector<Row> rows{{"a", "1"}, {"bb", "2"}};
+    std::ostringstream out;
+    write_table(
+        out, {"NAME", "PORT"}, rows.size(), [&](std::size_t index) { return rows[index]; }, 0,
+        [](std::size_t index) {
+            return index == 0 ? std::string("  | first\n  | second\n") : std::string();
+        });
+    CHECK(out.str() == "NAME  PORT\n"
+                       "a     1\n"
+                       "  | first\n"
+                       "  | second\n"
+                       "bb    2\n");
+}
+
 TEST_CASE("a JSON array written element by element is one line", "[output]")
 {
     std::ostringstream out;

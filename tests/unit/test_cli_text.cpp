@@ -67,3 +67,17 @@ TEST_CASE("fit_width() shortens text to a number of columns with an ellipsis", "
     CHECK(fit_width("\u65e5\u672c\u8a9e", 5) == "\u65e5\u672c\u2026");
     CHECK(display_width(fit_width("e\u0301e\u0301e\u0301e\u0301", 3)) == 3);
 }
+
+TEST_CASE("base64() writes RFC 4648's alphabet and padding", "[text]")
+{
+    // RFC 4648, section 10.
+    CHECK(base64("").empty());
+    CHECK(base64("f") == "Zg==");
+    CHECK(base64("fo") == "Zm8=");
+    CHECK(base64("foo") == "Zm9v");
+    CHECK(base64("foob") == "Zm9vYg==");
+    CHECK(base64("fooba") == "Zm9vYmE=");
+    CHECK(base64("foobar") == "Zm9vYmFy");
+    CHECK(base64("\x00\xff\xfe"s) == "AP/+");
+    CHECK(base64("\xfb\xff") == "+/8=");
+}

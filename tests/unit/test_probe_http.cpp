@@ -25,6 +25,45 @@ TEST_CASE("http writes a GET / request by hand", "[probe][http]")
         std::string::npos);
 }
 
+TEST_CASE("http asks for the path and sends the Host header it is given", "[probe][http]")
+{
+    const HttpRequest asked{"/status?full=1", "example.test:8080"};
+    const std::string request = make_http_dialogue("127.0.0.1", 80, HttpOver::plain, asked)->request();
+    CHECK(request.starts_with("GET /status?full=1 HTTP/1.1\r\nHost: example.test:8080\r\n"));
+    CHECK(request.find("127.0.0.1") == std::string::npos);
+    // The path alone: the Host header stays the target's.
+    CHECK(make_http_dialogue("::1", 8443, HttpOver::tls, {"/x", ""})
+              ->request()
+              .starts_with("GET /x HTTP/1.1\r\nHost: [::1]:8443\r\n"));
+}
+
+TEST_CASE("http_path_problem() and http_host_problem() refuse what a request line or Host cannot hold",
+          "[probe][http]")
+{
+    CHECK(http_path_problem("/").empty());
+    CHECK(http_path_problem("/a/b.html?q=1&r=%20").empty());
+    CHECK(http_path_problem("").find("start with /") != std::string::npos);
+    CHECK(http_path_problem("index.html").find("start with /") != std::string::npos);
+    CHECK(http_path_problem("*").find("start with /") != std::string::npos);
+    CHECK(http_path_problem("/a b").find("space") != std::string::npos);
+    CHECK(http_path_problem("/a\r\nX: y").find("control character") != std::string::npos);
+    CHECK(http_path_problem("/a\tb").find("control character") != std::string::npos);
+    CHECK(http_path_problem("/\x7f").find("control character") != std::string::npos);
+    CHECK(http_path_problem("/caf\xc3\xa9").find("not ASCII") != std::string::npos);
+    CHECK(http_path_problem("/a#top").find("fragment") != std::string::npos);
+
+    CHECK(http_host_problem("localhost").empty());
+    CHECK(http_host_problem("example.test:8080").empty());
+    CHECK(http_host_problem("[::1]:80").empty());
+    CHECK(http_host_problem("127.0.0.1").empty());
+    CHECK(http_host_problem("").find("empty") != std::string::npos);
+    CHECK_FALSE(http_host_problem("a\r\nX-Injected: 1").empty());
+    CHECK_FALSE(http_host_problem("a b").empty());
+    CHECK_FALSE(http_host_problem("a/b").empty());
+    CHECK_FALSE(http_host_problem("user@host").empty());
+    CHECK_FALSE(http_host_problem("h\xc3\xa9").empty());
+}
+
 TEST_CASE("http reads the status line and the Server header", "[probe][http]")
 {
     auto dialogue = make_http_dialogue("localhost", 80, HttpOver::plain);

@@ -86,7 +86,7 @@ std::size_t open_descriptors()
 
 } // namespace
 
-TEST_CASE("run_probes: open, closed and filtered on 127.0.0.1", "[probe][run]")
+TEST_CASE("run_probes: open, closed and open|filtered on 127.0.0.1", "[probe][run]")
 {
     enter_private_network();
     LocalSocket listening(SOCK_STREAM);
@@ -111,8 +111,9 @@ TEST_CASE("run_probes: open, closed and filtered on 127.0.0.1", "[probe][run]")
     CHECK(results[1].detail == "connection refused");
     CHECK_FALSE(results[1].answered());
 
-    CHECK(results[2].state == State::filtered);
+    CHECK(results[2].state == State::open_filtered);
     CHECK(results[2].detail.find("no reply") != std::string::npos);
+    CHECK_FALSE(results[2].answered());
     CHECK_FALSE(results[2].round_trip.has_value());
 }
 
@@ -187,7 +188,7 @@ TEST_CASE("run_probes: wall time follows timeout x ceil(targets / parallel)", "[
     CHECK(elapsed >= 0.35);
     CHECK(elapsed < 2.0); // 40 one after another would take 8 s
     CHECK(std::all_of(results.begin(), results.end(),
-                      [](const ProbeResult& r) { return r.state == State::filtered; }));
+                      [](const ProbeResult& r) { return r.state == State::open_filtered; }));
     CHECK(open_descriptors() == descriptors_before);
     CHECK(most_seen <= targets.size());
 }

@@ -66,6 +66,29 @@ std::string table_answer(const std::string& answer)
     return answer.substr(0, cut) + "\u2026";
 }
 
+// The bytes up to the first line end: an identified answer may be a whole reply.
+std::string first_line_of(const std::string& answer)
+{
+    std::string line = answer.substr(0, answer.find('\n'));
+    if (line.size() < answer.size() && line.ends_with('\r'))
+        line.pop_back();
+    return line;
+}
+
+// The bytes read, a line each (split after each "\n", which visible() then shows as \n), made
+// visible, after a gutter that no table row starts with.
+std::string received_lines(std::string_view received)
+{
+    std::string text;
+    while (!received.empty()) {
+        const std::size_t end = received.find('\n');
+        const std::size_t length = end == std::string_view::npos ? received.size() : end + 1;
+        text += "  | " + visible(received.substr(0, length)) + '\n';
+        received.remove_prefix(length);
+    }
+    return text;
+}
+
 // 25600 as "25,600".
 std::string grouped(std::uint64_t number)
 {
@@ -77,22 +100,54 @@ std::string grouped(std::uint64_t number)
 
 } // namespace
 
+std::string identified_service_text(const Target& target, const ProbeResult& result)
+{
+    if (!result.identification)
+        return "";
+    const std::optional<std::string>& service = result.identification->service;
+    std::string name = service ? *service : "unknown";
+    if (service && *service == target.service)
+        return name;
+    return name + " (table: " + (target.service.empty() ? "none" : target.service) + ")";
+}
+
 void write_probe_table(std::ostream& out, std::span<const Target> targets,
-                       std::span<const ProbeResult> results, std::size_t max_width)
+                       std::span<const ProbeResult> results, std::size_t max_width, ProbeFields fields)
 {
     std::vector<Row> rows;
     rows.reserve(results.size());
     for (const ProbeResult& result : results) {
         const Target& target = targets[result.target];
         const std::string address = result.address && *result.address != target.host ? *result.address : "";
-        rows.push_back({target_label(target), address, std::string(probe::to_string(result.state)),
-                        std::string(verdict_text(result)), rtt_text(result.round_trip),
-                        table_answer(result.answer), result.detail});
+        Row row{target_label(target), address, std::string(probe::to_string(result.state))};
+        if (fields.identified) {
+            const probe::Identification none;
+            const probe::Identification& found = result.identification ? *result.identification : none;
+            row.push_back(identified_service_text(target, result));
+            row.push_back(found.product + (found.version.empty() ? "" : " " + found.version));
+        }
+        row.push_back(std::string(verdict_text(result)));
+        row.push_back(rtt_text(result.round_trip));
+        row.push_back(table_answer(fields.identified ? first_line_of(result.answer) : result.answer));
+        if (fields.identified)
+            row.push_back(result.identification ? result.identification->evidence : "");
+        row.push_back(result.detail);
+        rows.push_back(std::move(row));
     }
-    write_table(out, {"TARGET", "ADDRESS", "STATE", "VERDICT", "RTT", "ANSWER", "DETAIL"}, rows, max_width);
+    const Row header = fields.identified
+                           ? Row{"TARGET",  "ADDRESS", "STATE",  "SERVICE",  "PRODUCT",
+                                 "VERDICT", "RTT",     "ANSWER", "EVIDENCE", "DETAIL"}
+                           : Row{"TARGET", "ADDRESS", "STATE", "VERDICT", "RTT", "ANSWER", "DETAIL"};
+    if (!fields.received) {
+        write_table(out, header, rows, max_width);
+        return;
+    }
+    write_table(
+        out, header, rows.size(), [&](std::size_t index) { return rows[index]; }, max_width,
+        [&](std::size_t index) { return received_lines(results[index].received); });
 }
 
-boost::json::object probe_result_json(const Target& target, const ProbeResult& result)
+boost::json::object probe_result_json(const Target& target, const ProbeResult& result, ProbeFields fields)
 {
     boost::json::object object;
     object["host"] = valid_utf8(target.host);
@@ -110,15 +165,35 @@ boost::json::object probe_result_json(const Target& target, const ProbeResult& r
     object["detail"] =
         result.detail.empty() ? boost::json::value(nullptr) : boost::json::value(valid_utf8(result.detail));
     object["tls"] = tls_json(result.tls);
+    if (fields.identified) {
+        const auto text_or_null = [](const std::string& text) {
+            return text.empty() ? boost::json::value(nullptr) : boost::json::value(valid_utf8(text));
+        };
+        const probe::Identification none;
+        const probe::Identification& found = result.identification ? *result.identification : none;
+        object["service"] =
+            found.service ? boost::json::value(valid_utf8(*found.service)) : boost::json::value(nullptr);
+        object["table_service"] = text_or_null(target.service);
+        object["evidence"] = text_or_null(found.evidence);
+        object["product"] = text_or_null(found.product);
+        object["version"] = text_or_null(found.version);
+    }
+    if (fields.received) {
+        const std::string text = valid_utf8(result.received);
+        const bool exact = text == result.received;
+        object["received"] = text;
+        object["received_base64"] =
+            exact ? boost::json::value(nullptr) : boost::json::value(base64(result.received));
+    }
     return object;
 }
 
 void write_probe_json(std::ostream& out, std::span<const Target> targets,
-                      std::span<const ProbeResult> results)
+                      std::span<const ProbeResult> results, ProbeFields fields)
 {
     JsonArrayWriter document(out);
     for (const ProbeResult& result : results)
-        document.add(probe_result_json(targets[result.target], result));
+        document.add(probe_result_json(targets[result.target], result, fields));
     document.finish();
 }
 

@@ -14,20 +14,41 @@
 // The writers of `portent probe`: a result as a table row or a JSON object, and the progress line.
 namespace portent::cli {
 
+// What the probe writers add to every result: what answered (probe --identify) and the bytes read
+// (probe --show-answer).
+struct ProbeFields
+{
+    bool identified = false;
+    bool received = false;
+};
+
 // The JSON object of one result: host, address, port, protocol, service, dialogue, state,
-// verdict, rtt_ms, answer, detail, tls (see tls_json()). The same for --format json (an array of them) and
+// verdict, rtt_ms, answer, detail, tls (see tls_json()). With `fields.identified`, `service` is
+// what was identified (null when unknown or not open) and table_service, evidence, product and
+// version follow; with `fields.received`, also received (the bytes read, each byte that is not
+// part of valid UTF-8 as U+FFFD) and received_base64 (the same bytes exactly, in base64, when
+// received cannot hold them; otherwise null). The same for --format json (an array of them) and
 // jsonl (one a line).
-[[nodiscard]] boost::json::object probe_result_json(const probe::Target& target,
-                                                    const probe::ProbeResult& result);
+[[nodiscard]] boost::json::object
+probe_result_json(const probe::Target& target, const probe::ProbeResult& result, ProbeFields fields = {});
 
 // TARGET ADDRESS STATE VERDICT RTT ANSWER DETAIL, one row per result, in the order given, at
-// most `max_width` columns wide (0: no limit; see write_table()).
+// most `max_width` columns wide (0: no limit; see write_table()). With `fields.identified`:
+// TARGET ADDRESS STATE SERVICE PRODUCT VERDICT RTT ANSWER EVIDENCE DETAIL, the service
+// flagged where the database names the port otherwise: "ssh (table: EtherNet-IP-1)". With
+// `fields.received`, under each row the bytes read, a line each, made visible, after "  | ".
 void write_probe_table(std::ostream& out, std::span<const probe::Target> targets,
-                       std::span<const probe::ProbeResult> results, std::size_t max_width);
+                       std::span<const probe::ProbeResult> results, std::size_t max_width,
+                       ProbeFields fields = {});
 
 // One JSON array of probe_result_json() objects, in the order given.
 void write_probe_json(std::ostream& out, std::span<const probe::Target> targets,
-                      std::span<const probe::ProbeResult> results);
+                      std::span<const probe::ProbeResult> results, ProbeFields fields = {});
+
+// The SERVICE cell of an identified result: "ssh", "ssh (table: EtherNet-IP-1)",
+// "unknown (table: http)", "ssh (table: none)"; "" for a target that is not open.
+[[nodiscard]] std::string identified_service_text(const probe::Target& target,
+                                                  const probe::ProbeResult& result);
 
 // The progress line on a terminal's stderr, once a run has lasted a second: hosts finished,
 // targets ended, how many open and answered (`host` names the host of a run that has one).

@@ -69,14 +69,18 @@ std::string table_line(const Row& row, const Columns& columns, std::size_t max_w
 } // namespace
 
 void write_table(std::ostream& out, const Row& header, std::size_t row_count,
-                 const std::function<Row(std::size_t)>& row_at, std::size_t max_width)
+                 const std::function<Row(std::size_t)>& row_at, std::size_t max_width,
+                 const std::function<std::string(std::size_t)>& below)
 {
     // Two passes over the rows, each built anew: the widths first, then the lines, so that
     // memory stays the same for a hundred rows or millions.
     const Columns columns = measure(header, row_count, row_at);
     out << table_line(header, columns, max_width);
-    for (std::size_t index = 0; index < row_count; ++index)
+    for (std::size_t index = 0; index < row_count; ++index) {
         out << table_line(row_at(index), columns, max_width);
+        if (below)
+            out << below(index);
+    }
 }
 
 void write_table(std::ostream& out, const Row& header, const std::vector<Row>& rows, std::size_t max_width)

@@ -128,15 +128,15 @@ DialogueKind dialogue_over(DialogueKind dialogue, Transport transport)
     return spoken ? dialogue : DialogueKind::generic;
 }
 
-std::unique_ptr<Dialogue> make_dialogue(const Target& target)
+std::unique_ptr<Dialogue> make_dialogue(const Target& target, const HttpRequest& http)
 {
     switch (dialogue_over(target.dialogue, target.transport)) {
     case DialogueKind::generic: break;
     case DialogueKind::daytime: return make_daytime_dialogue(target.transport);
     case DialogueKind::time: return make_time_dialogue();
     case DialogueKind::echo: return make_echo_dialogue();
-    case DialogueKind::http: return make_http_dialogue(target.host, target.port, HttpOver::plain);
-    case DialogueKind::https: return make_http_dialogue(target.host, target.port, HttpOver::tls);
+    case DialogueKind::http: return make_http_dialogue(target.host, target.port, HttpOver::plain, http);
+    case DialogueKind::https: return make_http_dialogue(target.host, target.port, HttpOver::tls, http);
     case DialogueKind::tls: return make_generic_dialogue(Transport::tcp); // inside TLS
     case DialogueKind::banner:
     case DialogueKind::smtp:

@@ -77,8 +77,9 @@ public:
     [[nodiscard]] virtual Judgement judge(const Reception& reception) const = 0;
 };
 
-// The dialogue of a target: its kind spoken over its transport (see dialogue_over()).
-[[nodiscard]] std::unique_ptr<Dialogue> make_dialogue(const Target& target);
+// The dialogue of a target: its kind spoken over its transport (see dialogue_over()); http and
+// https ask for `http`.
+[[nodiscard]] std::unique_ptr<Dialogue> make_dialogue(const Target& target, const HttpRequest& http = {});
 
 // One per file in dialogue/.
 [[nodiscard]] std::unique_ptr<Dialogue> make_generic_dialogue(Transport transport);
@@ -91,7 +92,7 @@ enum class HttpOver
     tls    // https: the runner has made the TLS handshake; the default port is 443
 };
 [[nodiscard]] std::unique_ptr<Dialogue> make_http_dialogue(std::string_view host, std::uint16_t port,
-                                                           HttpOver over);
+                                                           HttpOver over, const HttpRequest& asked = {});
 [[nodiscard]] std::unique_ptr<Dialogue> make_banner_dialogue();
 [[nodiscard]] std::unique_ptr<Dialogue> make_http2_dialogue();
 [[nodiscard]] std::unique_ptr<Dialogue> make_dns_dialogue(Transport transport);

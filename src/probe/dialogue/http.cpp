@@ -84,11 +84,13 @@ std::optional<std::string_view> header_value(std::string_view answer, std::strin
     return std::nullopt;
 }
 
-std::string get_request(std::string_view host, std::uint16_t port, std::uint16_t default_port)
+std::string get_request(std::string_view host, std::uint16_t port, std::uint16_t default_port,
+                        const HttpRequest& asked)
 {
-    return "GET / HTTP/1.1\r\n"
+    return "GET " + asked.path +
+           " HTTP/1.1\r\n"
            "Host: " +
-           dialogue_text::host_and_port(host, port, default_port) +
+           (asked.host.empty() ? dialogue_text::host_and_port(host, port, default_port) : asked.host) +
            "\r\n"
            "User-Agent: portent/" PORTENT_PROBE_VERSION "\r\n"
            "Accept: */*\r\n"
@@ -145,13 +147,13 @@ Judgement judge_http(const Reception& reception)
     return judgement;
 }
 
-// One GET / and the status line and header section it gets back. Over TLS, the detail names the
+// One GET and the status line and header section it gets back. Over TLS, the detail names the
 // TLS version the handshake agreed.
 class HttpDialogue final : public Dialogue
 {
 public:
-    HttpDialogue(std::string_view host, std::uint16_t port, HttpOver over)
-        : request_(get_request(host, port, over == HttpOver::tls ? 443 : 80))
+    HttpDialogue(std::string_view host, std::uint16_t port, HttpOver over, const HttpRequest& asked)
+        : request_(get_request(host, port, over == HttpOver::tls ? 443 : 80, asked))
     {
     }
 
@@ -172,9 +174,48 @@ private:
 
 } // namespace
 
-std::unique_ptr<Dialogue> make_http_dialogue(std::string_view host, std::uint16_t port, HttpOver over)
+std::unique_ptr<Dialogue> make_http_dialogue(std::string_view host, std::uint16_t port, HttpOver over,
+                                             const HttpRequest& asked)
 {
-    return std::make_unique<HttpDialogue>(host, port, over);
+    return std::make_unique<HttpDialogue>(host, port, over, asked);
+}
+
+std::string http_path_problem(std::string_view path)
+{
+    if (!path.starts_with('/'))
+        return "must start with /";
+    for (std::size_t offset = 0; offset < path.size(); ++offset) {
+        const char c = path[offset];
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte == ' ')
+            return "holds a space (write it as %20)";
+        if (byte < 0x20 || byte == 0x7F)
+            return "holds a control character (" + dialogue_text::byte_at(path, offset) + ")";
+        if (byte >= 0x80)
+            return "holds a byte that is not ASCII (" + dialogue_text::byte_at(path, offset) +
+                   "): percent-encode it";
+        if (c == '#')
+            return "holds #: a fragment is never sent to a server";
+    }
+    return "";
+}
+
+std::string http_host_problem(std::string_view host)
+{
+    if (host.empty())
+        return "is empty";
+    // RFC 3986 authority without userinfo: unreserved, pct-encoded, sub-delims, ":", and the
+    // brackets of an IP literal.
+    constexpr std::string_view allowed_punctuation = "-._~%!$&'()*+,;=:[]";
+    for (std::size_t offset = 0; offset < host.size(); ++offset) {
+        const char c = host[offset];
+        const bool allowed = is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                             allowed_punctuation.find(c) != std::string_view::npos;
+        if (!allowed)
+            return "holds " + dialogue_text::byte_at(host, offset) +
+                   ", which a Host header cannot (a host name or address, and an optional :PORT)";
+    }
+    return "";
 }
 
 } // namespace portent::probe

@@ -50,6 +50,9 @@ running_servers() {
   return 0
 }
 
+# Coverage (scripts/coverage): gcovr reads gcc's --coverage counts.
+coverage_packages=(gcovr)
+
 # The style checks (scripts/check): clang-format and clang-tidy 14 (run-clang-tidy comes with
 # it), python3 for the check's bookkeeping.
 check_packages=(clang-format clang-tidy python3 pyflakes3)

@@ -37,6 +37,8 @@ Serves every behaviour below on its own free port of --host (loopback only), pri
 --spread BASE COPIES BEHAVIOUR... serves each TCP behaviour named (silent, tls_bigchain and those
 above) on COPIES ports of its own as well, interleaved from BASE on: port BASE + C * B + N is copy C
 of the N-th behaviour named (of B); adds {"spread": {"behaviour": first port}} to the line it prints.
+--silent-peak-file PATH: the most connections the silent listeners have held open at once, written
+there each time it grows (a probe holds a silent connection until its deadline: the targets in flight).
 Every loop is bounded in time; connections are dropped after at most 30 s.
 """
 
@@ -340,15 +342,18 @@ def accept_loop(listener, handler, extra):
         threading.Thread(target=guarded, args=(handler, conn, extra), daemon=True).start()
 
 
-def silent_loop(listeners):
-    """One thread serves every silent listener: accept, read and discard, never write."""
+def silent_loop(listeners, peak_file=None):
+    """One thread serves every silent listener: accept, read and discard, never write; counts the
+    connections open at once into peak_file when given."""
     sel = selectors.DefaultSelector()
     for listener in listeners:
         listener.setblocking(False)
         sel.register(listener, selectors.EVENT_READ, "listener")
     opened = {}
+    peak = 0
     while True:
-        for key, _ in sel.select(timeout=0.5):
+        # Ends before starts: a client closes one connection before it opens the next.
+        for key, _ in sorted(sel.select(timeout=0.5), key=lambda event: event[0].data == "listener"):
             if key.data == "listener":
                 try:
                     conn, _ = key.fileobj.accept()
@@ -357,6 +362,11 @@ def silent_loop(listeners):
                 conn.setblocking(False)
                 sel.register(conn, selectors.EVENT_READ, "conn")
                 opened[conn] = time.monotonic()
+                if peak_file and len(opened) > peak:
+                    peak = len(opened)
+                    with open(peak_file + ".new", "w") as f:
+                        f.write(f"{peak}\n")
+                    os.replace(peak_file + ".new", peak_file)
             else:
                 conn = key.fileobj
                 try:
@@ -417,6 +427,7 @@ def main():
     parser.add_argument("--blackhole-udp-range", type=port_range)
     parser.add_argument("--tls-chain", nargs=2, metavar=("CHAIN", "KEY"))
     parser.add_argument("--spread", nargs="+", metavar="BASE COPIES BEHAVIOUR")
+    parser.add_argument("--silent-peak-file")
     args = parser.parse_args()
     import resource
     _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -449,7 +460,7 @@ def main():
                     served.append((listener, handlers[name]))
         ports["spread"] = spread
         threading.Thread(target=spread_accept_loop, args=(served,), daemon=True).start()
-    threading.Thread(target=silent_loop, args=(silent,), daemon=True).start()
+    threading.Thread(target=silent_loop, args=(silent, args.silent_peak_file), daemon=True).start()
 
     for name, handler in HANDLERS.items():
         listener = tcp_listener(host)

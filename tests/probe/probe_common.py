@@ -128,6 +128,10 @@ class Abort(Exception):
     """Ends the current case after a failed `require` (the failure is already recorded)."""
 
 
+class SkipCase(Exception):
+    """Ends the current case as skipped (Suite.skip_case): said as such, never counted as passed."""
+
+
 class Suite:
     """Collects checks; a failed check is printed at once and the suite keeps going."""
 
@@ -137,6 +141,12 @@ class Suite:
         self.failures = []
         self.passed = 0
         self.notes = []
+        self.skipped = []
+
+    def skip_case(self, reason):
+        """Ends the current case as skipped, with the reason (the rest of the suite goes on)."""
+        self.skipped.append(f"[{self.case_name}] {reason}")
+        raise SkipCase(reason)
 
     def check(self, condition, message, evidence=None):
         if condition:
@@ -166,6 +176,10 @@ class Suite:
             yield
         except Abort:
             pass
+        except SkipCase as e:
+            print(f"   SKIPPED: {name}: {e}", flush=True)
+            self.case_name = "-"
+            return
         except Exception:  # a crash in a case is a failure of that case, not of the whole suite
             self.failures.append(f"[{name}] exception:\n{indent(traceback.format_exc())}")
             print(f"FAIL: [{name}] exception:\n{indent(traceback.format_exc())}", flush=True)
@@ -173,7 +187,10 @@ class Suite:
         self.case_name = "-"
 
     def finish(self):
-        print(f"\n{self.name}: {self.passed} checks passed, {len(self.failures)} failed", flush=True)
+        print(f"\n{self.name}: {self.passed} checks passed, {len(self.failures)} failed, "
+              f"{len(self.skipped)} cases skipped", flush=True)
+        for s in self.skipped:
+            print(f"  skipped: {s}", flush=True)
         if self.failures:
             print("Failures:", flush=True)
             for f in self.failures:

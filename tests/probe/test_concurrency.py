@@ -11,7 +11,9 @@ import sys
 sys.dont_write_bytecode = True
 
 import collections  # noqa: E402
+import os  # noqa: E402
 import re  # noqa: E402
+import tempfile  # noqa: E402
 
 import probe_common as pc  # noqa: E402
 
@@ -20,11 +22,26 @@ pc.enter_private_netns()
 
 SILENT_TCP = (23000, 23199)      # 200 listeners that accept and never speak
 BLACKHOLE_UDP = (20000, 22999)   # 3000 bound UDP sockets that never read
+COUNTED_TCP = (24000, 24039)     # silent listeners that count the connections open at once
 FD_TROUBLE = re.compile(rb"EMFILE|ENFILE|too many open files", re.I)
 
 
 def states(results):
     return collections.Counter(r["state"] for r in results)
+
+
+def peak_in_flight(count, args, timeout):
+    """Probes `count` silent listeners of a hostile server of their own (COUNTED_TCP from its start) with
+    --as banner and `args`; returns the run and the most connections the listeners held open at once."""
+    with tempfile.TemporaryDirectory(prefix="portent-probe-peak-") as tmp:
+        peak_file = os.path.join(tmp, "peak")
+        span = (COUNTED_TCP[0], COUNTED_TCP[0] + count - 1)
+        with pc.hostile_server("--host", "127.0.0.1", "--silent-range", "%d-%d" % span, "--silent-peak-file",
+                               peak_file):
+            run = pc.run([PORTENT, "probe", "127.0.0.1", "%d-%d/tcp" % span, "--as", "banner", *args, "--format",
+                          "json"], timeout=timeout)
+            peak = int(open(peak_file).read()) if os.path.exists(peak_file) else 0
+    return run, peak
 
 
 def main():
@@ -90,13 +107,20 @@ def main():
             suite.check(run.rc == 2, f"exit code {run.rc}, expected 2", run.describe())
             suite.note(f"wall {run.elapsed:.2f} s, at most {run.max_fds} fds open at once")
 
-        with suite.case("default --parallel: 100 black-holed UDP targets, --timeout 500ms"):
-            lo = BLACKHOLE_UDP[0]
-            run = pc.run([PORTENT, "probe", "127.0.0.1", f"{lo}-{lo + 99}/udp", "--timeout", "500ms",
-                          "--format", "json"], timeout=120)
-            results = pc.parse_json_run(suite, run, expect_count=100)
-            suite.check(states(results) == {"open|filtered": 100}, f"states {dict(states(results))}")
-            suite.note(f"default parallelism: 100 targets × 500 ms took {run.elapsed:.2f} s")
+    with suite.case("default --parallel: 40 silent TCP targets are all in flight at once"):
+        # Each connection is held for the whole 2 s deadline; connecting 40 takes milliseconds. With the
+        # default (what the open-file limit allows, far above 40) every one is open at the same time.
+        run, peak = peak_in_flight(40, ["--timeout", "2s"], timeout=150)
+        results = pc.parse_json_run(suite, run, expect_count=40)
+        suite.check(states(results) == {"open": 40}, f"states {dict(states(results))}, expected 40 open")
+        suite.check(peak == 40, f"at most {peak} connections were open at once, expected all 40 (the default "
+                    "--parallel is what the open-file limit allows)", run.describe())
+
+    with suite.case("--parallel 7: at most 7 silent TCP targets in flight at once"):
+        run, peak = peak_in_flight(14, ["--timeout", "1s", "--parallel", "7"], timeout=60)
+        results = pc.parse_json_run(suite, run, expect_count=14)
+        suite.check(states(results) == {"open": 14}, f"states {dict(states(results))}, expected 14 open")
+        suite.check(peak == 7, f"at most {peak} connections were open at once, expected 7", run.describe())
     suite.finish()
 
 

@@ -67,7 +67,14 @@ def main():
                 results = pc.parse_json_run(suite, run, expect_count=1)
                 suite.check(results[0]["port"] == http_port and results[0]["state"] == "open",
                             "expected only the open HTTP target", run.describe())
-                suite.note(f"exit code with --open and a hidden closed target: {run.rc}")
+                # The exit status counts every target, shown or not: the closed one did not answer.
+                suite.check(run.rc == 2, f"exit code {run.rc}, expected 2 (a hidden target still did not answer)",
+                            run.describe())
+
+            with suite.case("--open with every target open and passed -> 0"):
+                run = pc.run([PORTENT, "probe", "127.0.0.1", http, "--as", "http", "--open", "--format", "json"])
+                results = pc.parse_json_run(suite, run, expect_count=1)
+                suite.check(run.rc == 0, f"exit code {run.rc}, expected 0", run.describe())
 
             with suite.case("open|filtered UDP target (no reply) -> 2"):
                 run = pc.run([PORTENT, "probe", "127.0.0.1", f"{ports['blackhole_udp']}/udp", "--timeout", "500ms"])

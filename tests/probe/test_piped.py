@@ -8,10 +8,14 @@ import sys
 sys.dont_write_bytecode = True
 
 import json  # noqa: E402
+import re  # noqa: E402
 
 import probe_common as pc  # noqa: E402
 
 PORTENT = pc.portent_binary()
+# What a terminal on stderr receives from a run of one host: progress lines, each drawn over the last
+# (carriage return, erase to the end of the line), and at the end the line erased.
+PROGRESS = re.compile(rb"(\r\x1b\[Kprobing 127\.0\.0\.1: targets \d+/2, \d+ open, \d+ answered)+\r\x1b\[K")
 pc.enter_private_netns()
 
 
@@ -35,8 +39,8 @@ def main():
             suite.check(run.rc == 2, f"exit code {run.rc}, expected 2", run.describe())
             suite.check(b"\r" not in run.err and b"\x1b" not in run.err, "progress artefacts (CR/ESC) on stderr",
                         run.describe())
-            if run.err:
-                suite.note(f"stderr of a piped exit-2 run: {run.err!r}")
+            suite.check(run.err == b"", "stderr is not empty on a piped run (unanswered targets are no error)",
+                        run.describe())
 
         with suite.case("stderr a terminal, stdout piped: stdout stays clean JSON"):
             run, _ = pc.run_on_terminal(
@@ -49,7 +53,25 @@ def main():
                 suite.check(not problems, "JSON does not match the schema", "\n".join(problems))
             except ValueError as e:
                 suite.check(False, f"stdout is not JSON ({e})", f"stdout: {out!r}")
-            suite.note(f"what the terminal on stderr received: {pc.shorten(terminal, 300)!r}")
+            suite.check(terminal == b"" or PROGRESS.fullmatch(terminal) is not None,
+                        "the terminal received something other than progress lines, erased at the end",
+                        f"terminal: {pc.shorten(terminal, 600)!r}")
+
+        with suite.case("stderr a terminal: the progress line is drawn after a second, and erased at the end"):
+            # The silent target holds the run for its whole 2.5 s deadline.
+            run, _ = pc.run_on_terminal([PORTENT, "probe", "127.0.0.1", str(ports["silent"]), banner, "--as",
+                                         "banner", "--timeout", "2500ms", "--format", "json"])
+            terminal = run.err
+            suite.check(run.rc == 2, f"exit code {run.rc}, expected 2 (the silent target)",
+                        f"terminal: {pc.shorten(terminal, 600)!r}")
+            suite.check(PROGRESS.fullmatch(terminal) is not None,
+                        "the terminal did not receive progress lines, erased at the end",
+                        f"terminal: {pc.shorten(terminal, 600)!r}")
+            suite.check(b"targets 1/2, 1 open, 1 answered" in terminal,
+                        "no progress line counted the banner target done while the silent one went on",
+                        f"terminal: {pc.shorten(terminal, 600)!r}")
+            suite.check(b"\r" not in run.out and b"\x1b" not in run.out, "progress artefacts (CR/ESC) on stdout",
+                        run.describe())
     suite.finish()
 
 

@@ -230,19 +230,25 @@ def check_generic_tcp(suite, db):
 
 
 def check_default_database(suite):
-    with suite.case("default database: `http` probes 80/tcp, `daytime` 13/tcp and 13/udp"):
-        if not os.path.exists("/etc/services"):
-            suite.note("no /etc/services on this machine: skipped")
-            return
-        run = pc.run([PORTENT, "probe", "127.0.0.1", "http", "daytime", "--timeout", "1s", "--format", "json"],
-                     timeout=30)
-        results = pc.parse_json_run(suite, run, expect_count=3)
-        got = sorted((r["port"], r["protocol"], r["service"], r["dialogue"]) for r in results)
-        suite.check(got == [(13, "tcp", "daytime", "daytime"), (13, "udp", "daytime", "daytime"),
-                            (80, "tcp", "http", "http")], f"targets {got}", run.describe())
-        http = pc.find(results, 80, "tcp")
-        suite.check(http is not None and http["state"] == "closed", "nothing listens on 80 here: expected closed",
-                    repr(http))
+    # The default database is /etc/services (Debian's lists http as 80/tcp alone), or the embedded one
+    # on a machine without it (IANA's: 80/tcp and 80/udp, the UDP one spoken to generically).
+    embedded = [(13, "tcp", "daytime", "daytime"), (13, "udp", "daytime", "daytime"), (80, "tcp", "http", "http"),
+                (80, "udp", "http", "generic")]
+    cases = [(["--db", "embedded"], "the embedded database", embedded)]
+    if os.access("/etc/services", os.R_OK):
+        cases.append(([], "/etc/services", [t for t in embedded if t[:2] != (80, "udp")]))
+    else:
+        cases.append(([], "no /etc/services: the embedded database", embedded))
+    for database, name, expected in cases:
+        with suite.case(f"default database ({name}): `http` and `daytime`"):
+            run = pc.run([PORTENT, *database, "probe", "127.0.0.1", "http", "daytime", "--timeout", "1s",
+                          "--format", "json"], timeout=30)
+            results = pc.parse_json_run(suite, run, expect_count=len(expected))
+            got = sorted((r["port"], r["protocol"], r["service"], r["dialogue"]) for r in results)
+            suite.check(got == expected, f"targets {got}, expected {expected}", run.describe())
+            http = pc.find(results, 80, "tcp")
+            suite.check(http is not None and http["state"] == "closed", "nothing listens on 80 here: expected closed",
+                        repr(http))
 
 
 if __name__ == "__main__":

@@ -84,3 +84,17 @@ TEST_CASE("list --top from a scan agrees with the whole table", "[list][top]")
     check_top_agrees(
         (std::filesystem::path(PORTENT_SOURCE_DIR) / "tests/shell/data/contract.services").string(), {10});
 }
+
+TEST_CASE("list --top of an IANA CSV, which has no frequencies, is declined", "[list][top]")
+{
+    const services::TemporaryFile csv(
+        "Service Name,Port Number,Transport Protocol,Description,Assignee,Contact,"
+        "Registration Date,Modification Date,Reference,Service Code,"
+        "Unauthorized Use Reported,Assignment Notes\n"
+        "ssh,22,tcp,\"The Secure\nShell\",,,,,,,,\n"
+        "x11,6000-6063,tcp,X Window System,,,,,,,,\n");
+    const std::vector<std::string> specs = {csv.path()};
+    for (const std::size_t block_size : {std::size_t{7}, std::size_t{1} << 16U})
+        CHECK_FALSE(services::load_most_frequent(specs, std::nullopt, 10, std::nullopt, nullptr, nullptr,
+                                                 block_size));
+}

@@ -19,9 +19,12 @@ TEST_CASE("daytime over TCP reads to the end of the stream", "[probe][daytime]")
 TEST_CASE("daytime fails on what is not one whole answer", "[probe][daytime]")
 {
     auto dialogue = make_daytime_dialogue(Transport::tcp);
-    const Judgement capped = dialogue->judge({std::string(answer_byte_cap, 'x'), ReadEnd::byte_cap});
+    // "At most 4 KiB of an answer is read" (README): the cap written out, not taken from the code.
+    constexpr std::size_t documented_cap = 4096;
+    CHECK(answer_byte_cap == documented_cap);
+    const Judgement capped = dialogue->judge({std::string(documented_cap, 'x'), ReadEnd::byte_cap});
     CHECK(capped.passed == false);
-    CHECK(capped.answer.size() == answer_byte_cap);
+    CHECK(capped.answer.size() == documented_cap);
     CHECK(capped.detail.find("4096") != std::string::npos);
 
     const Judgement late = dialogue->judge({"24 NOV", ReadEnd::deadline});

@@ -125,3 +125,17 @@ TEST_CASE("dns over TCP reads the two-byte lengths, both answers", "[probe][dns]
     CHECK(cut.passed == false);
     CHECK(cut.detail == "an incomplete DNS message");
 }
+
+TEST_CASE("dns: a dialogue without a given id picks its own", "[probe][dns]")
+{
+    // The same query as with a given id, but for the first two bytes (the id, RFC 1035 4.1.1).
+    const std::string chosen = make_dns_dialogue(Transport::udp)->request();
+    const std::string given = make_dns_dialogue(Transport::udp, 0x1234)->request();
+    REQUIRE(chosen.size() == given.size());
+    CHECK(chosen.substr(2) == given.substr(2));
+    // Over TCP, each query is framed by a two-byte length (RFC 1035 4.2.2): the first frame too.
+    const std::string tcp = make_dns_dialogue(Transport::tcp)->request();
+    REQUIRE(tcp.size() > given.size() + 2);
+    CHECK(tcp.substr(0, 2) == "\0\x1e"s);
+    CHECK(tcp.substr(4, given.size() - 2) == given.substr(2));
+}

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <string>
+
 using namespace portent::probe;
 
 TEST_CASE("http writes a GET / request by hand", "[probe][http]")
@@ -159,4 +161,43 @@ TEST_CASE("http takes what RFC 9112 allows in a header section", "[probe][http]"
     // A header section longer than what is read is judged on the lines that came whole.
     const std::string long_headers = "HTTP/1.1 200 OK\r\nX-Pad: " + std::string(answer_byte_cap, 'p');
     CHECK(dialogue->judge({long_headers, ReadEnd::byte_cap}).passed == true);
+}
+
+TEST_CASE("http2 sends the client preface and a SETTINGS frame, and wants one back (RFC 9113 3.4)",
+          "[probe][http2]")
+{
+    auto dialogue = make_http2_dialogue();
+    using namespace std::string_literals;
+    CHECK(dialogue->request() == "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
+                                 "\x00\x00\x00\x04\x00\x00\x00\x00\x00"s);
+    const std::string settings = "\x00\x00\x00\x04\x00\x00\x00\x00\x00"s;
+    CHECK_FALSE(dialogue->complete(settings.substr(0, 8)));
+    CHECK(dialogue->complete(settings));
+
+    const Judgement passed = dialogue->judge({settings, ReadEnd::complete});
+    CHECK(passed.passed == true);
+    CHECK(passed.answer == "HTTP/2 SETTINGS");
+    CHECK(passed.detail == "h2");
+
+    const Judgement goaway = dialogue->judge({"\x00\x00\x08\x07\x00\x00\x00\x00\x00"s, ReadEnd::complete});
+    CHECK(goaway.passed == false);
+    CHECK(goaway.answer == "HTTP/2 GOAWAY");
+    CHECK(goaway.detail == "the server's preface is not a SETTINGS frame");
+
+    // SETTINGS belongs to the connection (stream 0); the reserved bit of the stream is ignored.
+    CHECK(dialogue->judge({"\x00\x00\x00\x04\x00\x00\x00\x00\x01"s, ReadEnd::complete}).answer ==
+          "HTTP/2 frame type 4");
+    CHECK(dialogue->judge({"\x00\x00\x00\x04\x00\x80\x00\x00\x00"s, ReadEnd::complete}).passed == true);
+
+    const Judgement short_frame = dialogue->judge({"\x00\x00\x00"s, ReadEnd::end_of_stream});
+    CHECK(short_frame.passed == false);
+    CHECK(short_frame.detail == "no HTTP/2 frame: 3 bytes");
+}
+
+TEST_CASE("a dialogue that asks once has no follow-up request", "[probe][dialogue]")
+{
+    CHECK(make_http_dialogue("example.org", 80, HttpOver::plain)
+              ->next_request("HTTP/1.1 200 OK\r\n\r\n")
+              .empty());
+    CHECK(make_daytime_dialogue(Transport::udp)->next_request("24 NOV 2026\r\n").empty());
 }

@@ -114,3 +114,11 @@ TEST_CASE("ntp fails what is not a server's reply to this request", "[probe][ntp
     CHECK(dialogue->judge({request.substr(0, 47), ReadEnd::datagram}).detail ==
           "not an NTP packet: 47 bytes");
 }
+
+TEST_CASE("ntp: one datagram is the whole reply", "[probe][ntp]")
+{
+    auto dialogue = make_ntp_dialogue();
+    CHECK_FALSE(dialogue->complete(""));
+    CHECK(dialogue->complete(std::string(48, '\0')));
+    CHECK(dialogue->complete("x"));
+}

@@ -73,3 +73,14 @@ TEST_CASE("snmp fails what is not a Response to its request", "[probe][snmp]")
     CHECK(same->judge({"\x30\x84\xff\xff\xff\xff"s, ReadEnd::datagram}).passed == false);
     CHECK(same->judge({"", ReadEnd::datagram}).passed == false);
 }
+
+TEST_CASE("snmp: one datagram is the whole reply; each dialogue picks its own request-id", "[probe][snmp]")
+{
+    auto dialogue = make_snmp_dialogue();
+    CHECK_FALSE(dialogue->complete(""));
+    CHECK(dialogue->complete("0"));
+    // A GetRequest (SEQUENCE, version 1 = SNMPv2c, community "public"), whatever its request-id.
+    const std::string request = dialogue->request();
+    CHECK(request.starts_with("\x30"s));
+    CHECK(request.find("\x02\x01\x01\x04\x06public"s) != std::string::npos);
+}

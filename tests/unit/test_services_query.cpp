@@ -1,3 +1,4 @@
+#include "services/entry.hpp"
 #include "services/query.hpp"
 
 #include <catch2/catch.hpp>
@@ -64,4 +65,30 @@ TEST_CASE("digits-digits that is no range says why, and is still a name", "[quer
     CHECK(parse_query("x-1").not_a_range.empty());
     CHECK(parse_query("-1").not_a_range.empty());
     CHECK(parse_query("1-").not_a_range.empty());
+}
+
+TEST_CASE("the ports a query asks of an entry", "[query]")
+{
+    portent::services::Entry x11;
+    x11.name = "x11";
+    x11.protocol = "tcp";
+    x11.port_first = 6000;
+    x11.port_last = 6063;
+    x11.has_port = true;
+    // A name asks for every port of its entry; a port or a range only for those it covers.
+    CHECK(parse_query("x11").asked_ports(x11).first == 6000);
+    CHECK(parse_query("x11").asked_ports(x11).last == 6063);
+    CHECK(parse_query("6010").asked_ports(x11).first == 6010);
+    CHECK(parse_query("6010").asked_ports(x11).last == 6010);
+    CHECK(parse_query("5990-6002/tcp").asked_ports(x11).first == 6000);
+    CHECK(parse_query("5990-6002/tcp").asked_ports(x11).last == 6002);
+    CHECK(parse_query("6060-7000").asked_ports(x11).first == 6060);
+    CHECK(parse_query("6060-7000").asked_ports(x11).last == 6063);
+    // A service named like a range is found by its name: all of its ports.
+    portent::services::Entry named = x11;
+    named.name = "10-20";
+    named.port_first = 5;
+    named.port_last = 5;
+    CHECK(parse_query("10-20").asked_ports(named).first == 5);
+    CHECK(parse_query("10-20").asked_ports(named).last == 5);
 }

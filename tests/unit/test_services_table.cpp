@@ -178,3 +178,26 @@ TEST_CASE("files out of port order are indexed by port all the same", "[table]")
     CHECK(lines_of(table, table.find_in_range(2, 300)) == Lines{1, 3, 4, 7});
     CHECK(lines_of(table, table.find_by_port(65535)) == Lines{6});
 }
+
+TEST_CASE("port classes of RFC 6335 at their edges", "[table]")
+{
+    CHECK(port_class(0) == PortClass::system);
+    CHECK(port_class(1023) == PortClass::system);
+    CHECK(port_class(1024) == PortClass::user);
+    CHECK(port_class(49151) == PortClass::user);
+    CHECK(port_class(49152) == PortClass::dynamic);
+    CHECK(port_class(65535) == PortClass::dynamic);
+    CHECK(to_string(PortClass::system) == "system");
+    CHECK(to_string(PortClass::user) == "user");
+    CHECK(to_string(PortClass::dynamic) == "dynamic");
+}
+
+TEST_CASE("a table made empty, then given another by moving", "[table]")
+{
+    Table table;
+    CHECK(table.entries().empty());
+    CHECK(table.sources().empty());
+    table = table_of("daytime 13/tcp\ndaytime 13/udp\n");
+    CHECK(table.entries().size() == 2);
+    CHECK(table.entry(*table.first_by_name("daytime", "udp")).line == 2);
+}

@@ -20,6 +20,8 @@ build_packages=(
 test_packages=(
   libc-bin util-linux iproute2 procps xinetd nmap netcat-openbsd python3 openssl
   bash-completion zsh fish tmux groff man-db dpkg-dev file
+  # strace holds portent still while probe.soak counts its open files.
+  strace
   # Real servers that the probe tests start themselves in a private network namespace, on ports
   # of their own; never started by their installation (see ensure_packages).
   chrony dnsmasq-base dovecot-imapd dovecot-pop3d dovecot-submissiond snmpd vsftpd

@@ -3,6 +3,7 @@
 #include "util/ascii.hpp"
 
 #include <array>
+#include <memory>
 
 // The short requests sent to a server that says nothing unasked, and what their replies say.
 namespace portent::probe::identify {
@@ -120,9 +121,17 @@ std::optional<Identification> postgresql(std::string_view reply)
     return std::nullopt;
 }
 
+// The HTTP dialogue, for its reading of a reply: when the header section is whole, and whether
+// it is HTTP. Its request is never sent (request_of() makes one for the target).
+const Dialogue& http_reader()
+{
+    static const std::unique_ptr<Dialogue> reader = make_http_dialogue("", 80, HttpOver::plain);
+    return *reader;
+}
+
 std::optional<Identification> http(std::string_view reply, ReadEnd end, HttpOver over)
 {
-    const Judgement judgement = make_http_dialogue("", 80, over)->judge({reply, end});
+    const Judgement judgement = http_reader().judge({reply, end});
     if (!judgement.passed.value_or(false) || !reply.starts_with("HTTP/") || suggests_tls(reply))
         return std::nullopt;
     ProductVersion product;
@@ -131,11 +140,6 @@ std::optional<Identification> http(std::string_view reply, ReadEnd end, HttpOver
         product = split_product(server.substr(0, server.find(' ')));
     }
     return named(over == HttpOver::tls ? "https" : "http", "HTTP status line to GET (RFC 9112)", product);
-}
-
-bool http_headers_whole(std::string_view reply)
-{
-    return reply.find("\r\n\r\n") != std::string_view::npos || reply.find("\n\n") != std::string_view::npos;
 }
 
 } // namespace
@@ -178,7 +182,7 @@ bool reply_complete(Probe probe, std::string_view reply)
         if (!std::string_view("HTTP/").starts_with(reply.substr(0, 5)))
             return reply.find('\n') != std::string_view::npos || reply.size() >= 16 ||
                    static_cast<unsigned char>(reply[0]) < 0x20;
-        return http_headers_whole(reply) &&
+        return http_reader().complete(reply) &&
                (!reply.starts_with("HTTP/1.1 400") || reply.find("</html>") != std::string_view::npos);
     case Probe::redis: {
         if (std::string_view("+-$*:").find(reply[0]) == std::string_view::npos)

@@ -12,12 +12,6 @@ namespace {
 
 using util::is_digit;
 
-Identification named(std::string_view service, std::string_view evidence, ProductVersion product = {})
-{
-    return {std::string(service), std::move(product.product), std::move(product.version),
-            std::string(evidence)};
-}
-
 // Mail and file servers that say their own name in their greeting, as they spell it.
 constexpr std::array known_products = {
     std::string_view("Dovecot"),   std::string_view("Cyrus"),     std::string_view("Courier"),

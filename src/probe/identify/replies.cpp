@@ -10,12 +10,6 @@ namespace portent::probe::identify {
 
 namespace {
 
-Identification named(std::string_view service, std::string_view evidence, ProductVersion product = {})
-{
-    return {std::string(service), std::move(product.product), std::move(product.version),
-            std::string(evidence)};
-}
-
 // RESP (Redis serialization protocol): where the reply starting at `at` ends, or npos while it
 // is not whole. Simple strings, errors and integers are one line; a bulk string is a length
 // line, that many bytes and CRLF.

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 // portent's own rules for naming what answers on a port, written from the protocols' RFCs and
 // specifications and from what real servers send: bytes in, an identification out. No sockets.
@@ -74,5 +75,13 @@ struct ProductVersion
     std::string version;
 };
 [[nodiscard]] ProductVersion split_product(std::string_view word);
+
+// `service`, found by the rule `evidence`, as `product` (if any) names itself.
+[[nodiscard]] inline Identification named(std::string_view service, std::string_view evidence,
+                                          ProductVersion product = {})
+{
+    return {std::string(service), std::move(product.product), std::move(product.version),
+            std::string(evidence)};
+}
 
 } // namespace portent::probe::identify

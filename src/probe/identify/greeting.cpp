@@ -12,6 +12,15 @@ namespace {
 
 using util::is_digit;
 
+// The unsigned number that `bytes` hold least significant byte first, as MySQL packs its lengths.
+constexpr std::size_t little_endian(std::string_view bytes)
+{
+    std::size_t value = 0;
+    for (auto byte = bytes.rbegin(); byte != bytes.rend(); ++byte)
+        value = (value << 8U) | static_cast<unsigned char>(*byte);
+    return value;
+}
+
 // Mail and file servers that say their own name in their greeting, as they spell it.
 constexpr std::array known_products = {
     std::string_view("Dovecot"),   std::string_view("Cyrus"),     std::string_view("Courier"),
@@ -82,9 +91,7 @@ std::optional<Identification> mysql(std::string_view bytes)
 {
     if (bytes.size() < 6 || bytes[3] != 0)
         return std::nullopt;
-    const std::size_t length = static_cast<unsigned char>(bytes[0]) +
-                               (static_cast<std::size_t>(static_cast<unsigned char>(bytes[1])) << 8U) +
-                               (static_cast<std::size_t>(static_cast<unsigned char>(bytes[2])) << 16U);
+    const std::size_t length = little_endian(bytes.substr(0, 3));
     if (length < 2 || bytes.size() < 4 + length)
         return std::nullopt;
     const std::string_view packet = bytes.substr(4, length);
@@ -207,8 +214,7 @@ std::optional<Identification> from_line(std::string_view line)
 bool greeting_complete(std::string_view received)
 {
     if (received.size() >= 4 && received[3] == '\0') { // a MySQL packet: its length tells
-        const std::size_t length = static_cast<unsigned char>(received[0]) +
-                                   (static_cast<std::size_t>(static_cast<unsigned char>(received[1])) << 8U);
+        const std::size_t length = little_endian(received.substr(0, 2));
         return received.size() >= 4 + length;
     }
     if (!received.empty() && received[0] == '\xff')

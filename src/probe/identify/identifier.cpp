@@ -63,9 +63,10 @@ void Identifier::take(std::string_view received, ReadEnd end, std::chrono::syste
     switch (stage_) {
     case Stage::greeting: take_greeting(received, end, now); return;
     case Stage::ehlo:
-        finish(from_ehlo_reply(greeting_, received), greeting_);
-        if (!result_.service)
-            result_.evidence = "a 220 greeting that names no protocol, and no 250 to EHLO";
+        if (auto found = from_ehlo_reply(greeting_, received))
+            finish(std::move(*found), greeting_);
+        else
+            finish_unknown("a 220 greeting that names no protocol, and no 250 to EHLO", greeting_);
         return;
     case Stage::inside_tls: {
         std::optional<Identification> found = from_greeting(received, end, now);
@@ -74,9 +75,9 @@ void Identifier::take(std::string_view received, ReadEnd end, std::chrono::syste
         if (found) {
             found->service = over_tls(*found->service);
             found->evidence = "TLS handshake, then " + found->evidence;
-            finish(std::move(found), received);
+            finish(std::move(*found), received);
         } else {
-            finish({{"tls", "", "", "TLS handshake; nothing known said inside"}}, received);
+            finish(named("tls", "TLS handshake; nothing known said inside"), received);
         }
         return;
     }
@@ -98,7 +99,7 @@ void Identifier::take_greeting(std::string_view received, ReadEnd end,
         return;
     }
     if (auto found = from_greeting(greeting_, end, now)) {
-        finish(std::move(found), greeting_);
+        finish(std::move(*found), greeting_);
         return;
     }
     // Part of a greeting when the wait ended (a time count not yet closed, a line not yet
@@ -107,8 +108,7 @@ void Identifier::take_greeting(std::string_view received, ReadEnd end,
         listened_again_ = true;
         return;
     }
-    finish_unknown("the greeting matches no rule");
-    answer_ = greeting_;
+    finish_unknown("the greeting matches no rule", greeting_);
 }
 
 void Identifier::take_probe_reply(std::string_view received, ReadEnd end,
@@ -130,14 +130,14 @@ void Identifier::take_probe_reply(std::string_view received, ReadEnd end,
     // The reply repeats the request: echo (RFC 862).
     if (received.size() >= 4 && std::string_view(request_).starts_with(received) &&
         probe_replies_ == received) {
-        finish({{"echo", "", "", "the reply repeats the request (RFC 862)"}}, received);
+        finish(named("echo", "the reply repeats the request (RFC 862)"), received);
         return;
     }
     std::optional<Identification> found = from_reply(probe, probe_replies_, end);
     if (!found) // a server that speaks first, late
         found = from_greeting(probe_replies_, end, now);
     if (found) {
-        finish(std::move(found), probe_replies_);
+        finish(std::move(*found), probe_replies_);
         return;
     }
     if (std::string more = follow_up(probe, probe_replies_); !more.empty() && still_open(end)) {
@@ -187,22 +187,16 @@ void Identifier::next_probe(bool connection_open)
     action_ = connection_open ? Action::exchange : Action::reconnect_exchange;
 }
 
-void Identifier::finish(std::optional<Identification> found, std::string_view reply)
+void Identifier::finish(Identification found, std::string_view reply)
 {
     action_ = Action::finished;
-    if (found) {
-        result_ = std::move(*found);
-        answer_ = reply;
-    } else {
-        finish_unknown("the reply matches no rule");
-        answer_ = reply;
-    }
+    result_ = std::move(found);
+    answer_ = reply;
 }
 
-void Identifier::finish_unknown(std::string evidence)
+void Identifier::finish_unknown(std::string evidence, std::string_view reply)
 {
-    action_ = Action::finished;
-    result_ = Identification{std::nullopt, "", "", std::move(evidence)};
+    finish({std::nullopt, "", "", std::move(evidence)}, reply);
 }
 
 } // namespace portent::probe::identify

@@ -59,8 +59,9 @@ private:
     void take_greeting(std::string_view received, ReadEnd end, std::chrono::system_clock::time_point now);
     void take_probe_reply(std::string_view received, ReadEnd end, std::chrono::system_clock::time_point now);
     void next_probe(bool connection_open);
-    void finish(std::optional<Identification> found, std::string_view reply);
-    void finish_unknown(std::string evidence);
+    // Ends identification with `found`; `reply` is the answer that told.
+    void finish(Identification found, std::string_view reply);
+    void finish_unknown(std::string evidence, std::string_view reply = {});
 
     std::string host_;
     std::uint16_t port_ = 0;

@@ -15,7 +15,7 @@ using util::is_digit;
 
 constexpr std::array smtp_steps = {
     Step{"", Reply::numbered, "220"},
-    Step{"EHLO portent.invalid\r\n", Reply::numbered, "250"},
+    Step{smtp_ehlo, Reply::numbered, "250"},
     Step{"STARTTLS\r\n", Reply::numbered, "220"},
 };
 constexpr std::array imap_steps = {

@@ -13,6 +13,10 @@
 // to take(), and makes the TLS handshake when upgrade() says so.
 namespace portent::probe {
 
+// The EHLO portent sends to an SMTP server (RFC 5321, 4.1.1.1), naming itself by a domain that
+// never resolves (RFC 6761).
+inline constexpr std::string_view smtp_ehlo = "EHLO portent.invalid\r\n";
+
 class StartTls
 {
 public:

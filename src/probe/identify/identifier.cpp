@@ -1,5 +1,7 @@
 #include "probe/identify/identifier.hpp"
 
+#include "probe/dialogue/starttls.hpp"
+
 #include <algorithm>
 
 namespace portent::probe::identify {
@@ -95,7 +97,7 @@ void Identifier::take_greeting(std::string_view received, ReadEnd end,
     greeting_ += received;
     if (needs_ehlo(greeting_) && still_open(end)) {
         stage_ = Stage::ehlo;
-        request_ = ehlo_request;
+        request_ = smtp_ehlo;
         return;
     }
     if (auto found = from_greeting(greeting_, end, now)) {

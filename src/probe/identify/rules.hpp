@@ -26,9 +26,8 @@ namespace portent::probe::identify {
                                                           std::chrono::system_clock::time_point now);
 
 // A "220" greeting that names neither SMTP nor FTP (Dovecot's submission service says
-// "220 host Dovecot ready."): EHLO tells.
+// "220 host Dovecot ready."): EHLO (smtp_ehlo) tells.
 [[nodiscard]] bool needs_ehlo(std::string_view greeting);
-inline constexpr std::string_view ehlo_request = "EHLO portent.invalid\r\n";
 // The reply to EHLO after such a greeting: 250 is SMTP (RFC 5321, 4.1.1.1).
 [[nodiscard]] std::optional<Identification> from_ehlo_reply(std::string_view greeting,
                                                             std::string_view reply);

@@ -93,6 +93,10 @@ enum class HttpOver
 };
 [[nodiscard]] std::unique_ptr<Dialogue> make_http_dialogue(std::string_view host, std::uint16_t port,
                                                            HttpOver over, const HttpRequest& asked = {});
+// The value of the first header called `name` (in any case) in the header section after the
+// status line of `answer`, without the blanks around it.
+[[nodiscard]] std::optional<std::string_view> http_header_value(std::string_view answer,
+                                                                std::string_view name);
 [[nodiscard]] std::unique_ptr<Dialogue> make_banner_dialogue();
 [[nodiscard]] std::unique_ptr<Dialogue> make_http2_dialogue();
 [[nodiscard]] std::unique_ptr<Dialogue> make_dns_dialogue(Transport transport);

@@ -67,23 +67,6 @@ std::string_view trimmed(std::string_view text)
     return util::trim_if(text, util::is_blank);
 }
 
-// The value of the first header called `name` in the header block after the status line.
-std::optional<std::string_view> header_value(std::string_view answer, std::string_view name)
-{
-    std::size_t start = answer.find('\n');
-    while (start != std::string_view::npos && start + 1 < answer.size()) {
-        const std::string_view line = dialogue_text::first_line(answer.substr(start + 1));
-        if (line.empty())
-            break;
-        const std::size_t colon = line.find(':');
-        if (colon != std::string_view::npos &&
-            util::equals_ignoring_case(trimmed(line.substr(0, colon)), name))
-            return trimmed(line.substr(colon + 1));
-        start = answer.find('\n', start + 1);
-    }
-    return std::nullopt;
-}
-
 std::string get_request(std::string_view host, std::uint16_t port, std::uint16_t default_port,
                         const HttpRequest& asked)
 {
@@ -142,7 +125,7 @@ Judgement judge_http(const Reception& reception)
         return fail(reception.end == ReadEnd::end_of_stream ? "connection closed inside the header section"
                                                             : dialogue_text::unfinished(reception.end));
     judgement.passed = true;
-    if (auto server = header_value(bytes, "Server"))
+    if (auto server = http_header_value(bytes, "Server"))
         judgement.detail = "Server: " + std::string(*server);
     return judgement;
 }
@@ -178,6 +161,22 @@ std::unique_ptr<Dialogue> make_http_dialogue(std::string_view host, std::uint16_
                                              const HttpRequest& asked)
 {
     return std::make_unique<HttpDialogue>(host, port, over, asked);
+}
+
+std::optional<std::string_view> http_header_value(std::string_view answer, std::string_view name)
+{
+    std::size_t start = answer.find('\n');
+    while (start != std::string_view::npos && start + 1 < answer.size()) {
+        const std::string_view line = dialogue_text::first_line(answer.substr(start + 1));
+        if (line.empty())
+            break;
+        const std::size_t colon = line.find(':');
+        if (colon != std::string_view::npos &&
+            util::equals_ignoring_case(trimmed(line.substr(0, colon)), name))
+            return trimmed(line.substr(colon + 1));
+        start = answer.find('\n', start + 1);
+    }
+    return std::nullopt;
 }
 
 std::string http_path_problem(std::string_view path)

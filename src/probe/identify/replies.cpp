@@ -129,10 +129,8 @@ std::optional<Identification> http(std::string_view reply, ReadEnd end, HttpOver
     if (!judgement.passed.value_or(false) || !reply.starts_with("HTTP/") || suggests_tls(reply))
         return std::nullopt;
     ProductVersion product;
-    if (judgement.detail.starts_with("Server: ")) {
-        const std::string_view server = std::string_view(judgement.detail).substr(8);
-        product = split_product(server.substr(0, server.find(' ')));
-    }
+    if (const auto server = http_header_value(reply, "Server"))
+        product = split_product(server->substr(0, server->find(' ')));
     return named(over == HttpOver::tls ? "https" : "http", "HTTP status line to GET (RFC 9112)", product);
 }
 

@@ -16,7 +16,7 @@ using asio::ip::tcp;
 asio::awaitable<void> handshake_then(tcp::socket& socket, const Target& target, Dialogue* inside,
                                      ExchangeTools& tools, ProbeResult& result)
 {
-    asio::ssl::stream<tcp::socket&> stream(socket, tools.tls->context());
+    asio::ssl::stream<tcp::socket&> stream(socket, tools.tls.context());
     std::string server_name = tls::send_server_name(stream.native_handle(), target.host);
     auto [error] =
         co_await stream.async_handshake(asio::ssl::stream_base::client, asio::as_tuple(asio::use_awaitable));
@@ -28,7 +28,7 @@ asio::awaitable<void> handshake_then(tcp::socket& socket, const Target& target, 
         co_return;
     }
     TlsFacts facts =
-        tls::facts_of(stream.native_handle(), tools.tls->trust_store(), target.host, std::move(server_name));
+        tls::facts_of(stream.native_handle(), tools.tls.trust_store(), target.host, std::move(server_name));
     facts.expiry_warning_days = tools.warn_expiry_days;
     if (inside) {
         std::unique_ptr<Dialogue> http2;
@@ -79,14 +79,14 @@ exchange_over_tls(tcp::socket& socket, const Target& target, std::string_view re
         boost::system::error_code ignored;
         socket.cancel(ignored);
     });
-    asio::ssl::stream<tcp::socket&> stream(socket, tools.tls->context());
+    asio::ssl::stream<tcp::socket&> stream(socket, tools.tls.context());
     std::string server_name = tls::send_server_name(stream.native_handle(), target.host);
     auto [error] =
         co_await stream.async_handshake(asio::ssl::stream_base::client, asio::as_tuple(asio::use_awaitable));
     if (error)
         co_return std::nullopt;
     TlsFacts facts =
-        tls::facts_of(stream.native_handle(), tools.tls->trust_store(), target.host, std::move(server_name));
+        tls::facts_of(stream.native_handle(), tools.tls.trust_store(), target.host, std::move(server_name));
     facts.expiry_warning_days = tools.warn_expiry_days;
     const bool http2 = facts.alpn == "h2";
     add_tls_facts(result, std::move(facts));

@@ -1,8 +1,5 @@
 #include "probe/run.hpp"
 
-#include "probe/dialogue/dialogue.hpp"
-#include "probe/dialogue/starttls.hpp"
-#include "probe/dialogues.hpp"
 #include "probe/exchange.hpp"
 #include "probe/resolve.hpp"
 #include "util/file_descriptor.hpp"
@@ -73,7 +70,7 @@ struct Shared
     const TargetPlan& plan;
     const ProbeOptions& options;
     std::map<std::string, HostAddresses, std::less<>> named; // the names, looked up before the run
-    std::optional<TlsClient> tls;                            // when some target speaks TLS
+    TlsClient tls;                                           // made on the first handshake
     std::atomic<std::uint64_t> next = 0;
     std::atomic<bool> stopped = false;
     Clock::time_point start = Clock::now();
@@ -340,10 +337,14 @@ asio::awaitable<void> work(Run& run, std::size_t worker)
     run.deadlines[worker] = &deadline;
     run.pauses[worker] = &pause;
     Shared& shared = run.shared;
-    ExchangeTools tools{co_await asio::this_coro::executor,  deadline,
-                        shared.tls ? &*shared.tls : nullptr, run.options.timeout,
-                        run.options.warn_expiry_days,        run.options.http,
-                        run.options.keep_received,           run.options.identify};
+    ExchangeTools tools{.executor = co_await asio::this_coro::executor,
+                        .deadline = deadline,
+                        .tls = shared.tls,
+                        .timeout = run.options.timeout,
+                        .warn_expiry_days = run.options.warn_expiry_days,
+                        .http = run.options.http,
+                        .keep_received = run.options.keep_received,
+                        .identify = run.options.identify};
     for (;;) {
         if (Clock::now() - run.turn_start >= longest_turn)
             co_await take_turns(run);
@@ -397,13 +398,6 @@ asio::awaitable<void> report_progress(Run& run, const std::atomic<std::size_t>& 
         }
     }
     run.progress_timer = nullptr;
-}
-
-// Whether the port speaks TLS (https, tls, STARTTLS): a run with one sets up a TLS context.
-bool speaks_tls(const PortTarget& port)
-{
-    const DialogueKind spoken = dialogue_over(port.dialogue, port.transport);
-    return spoken == DialogueKind::https || spoken == DialogueKind::tls || StartTls::of(spoken);
 }
 
 // How many event loops run the targets: one per core for an unpaced run of many targets.
@@ -514,8 +508,6 @@ void run_probes(const TargetPlan& plan, const ProbeOptions& options)
     shared.stopped = readable(options.stop_descriptor);
     if (!shared.stopped)
         look_up_names(shared);
-    if (options.identify || std::ranges::any_of(plan.ports(), speaks_tls))
-        shared.tls.emplace();
     shared.start = Clock::now();
     const std::size_t parallel = options.parallel != 0 ? options.parallel
                                  : options.identify    ? std::min(default_parallelism(), identify_parallelism)

@@ -120,12 +120,11 @@ struct Run
     Clock::time_point turn_start = Clock::now(); // when the event loop last got round to its other work
     std::vector<Deadline*> deadlines;            // of the live workers, to end their targets when stopped
     std::vector<asio::steady_timer*> pauses;     // of the live workers, to end their waits when stopped
-    bool stopped = false;
     asio::steady_timer* progress_timer = nullptr;
     asio::posix::stream_descriptor* stop_watch = nullptr;
     std::function<void()> on_end; // when the last worker ends
 
-    [[nodiscard]] bool stopping() const { return stopped || shared.stopped.load(std::memory_order_relaxed); }
+    [[nodiscard]] bool stopping() const { return shared.stopped.load(std::memory_order_relaxed); }
 };
 
 // Looks up each name once, in the order given, until the run is stopped.
@@ -177,7 +176,6 @@ ProbeResult interrupted(std::size_t index, std::string detail)
 // at once. The other loops see the stop descriptor too, and `stopped` when they next look.
 void stop(Run& run)
 {
-    run.stopped = true;
     run.shared.stopped = true;
     for (Deadline* deadline : run.deadlines)
         if (deadline)

@@ -5,6 +5,9 @@
 
 #include <boost/asio/ssl.hpp>
 
+#include <optional>
+#include <tuple>
+
 namespace portent::probe {
 
 namespace {
@@ -12,27 +15,41 @@ namespace {
 namespace asio = boost::asio;
 using asio::ip::tcp;
 
+using TlsStream = asio::ssl::stream<tcp::socket&>;
+
+// The handshake on `stream` (with the target's SNI), then what it tells: its facts, or nullopt
+// and `error` when it failed.
+asio::awaitable<std::optional<TlsFacts>> handshake(TlsStream& stream, const Target& target,
+                                                   ExchangeTools& tools, boost::system::error_code& error)
+{
+    std::string server_name = tls::send_server_name(stream.native_handle(), target.host);
+    std::tie(error) =
+        co_await stream.async_handshake(asio::ssl::stream_base::client, asio::as_tuple(asio::use_awaitable));
+    if (error)
+        co_return std::nullopt;
+    TlsFacts facts =
+        tls::facts_of(stream.native_handle(), tools.tls.trust_store(), target.host, std::move(server_name));
+    facts.expiry_warning_days = tools.warn_expiry_days;
+    co_return facts;
+}
+
 // The handshake on `socket`, then the facts into `result`, then `inside` (if any) over TLS.
 asio::awaitable<void> handshake_then(tcp::socket& socket, const Target& target, Dialogue* inside,
                                      ExchangeTools& tools, ProbeResult& result)
 {
-    asio::ssl::stream<tcp::socket&> stream(socket, tools.tls.context());
-    std::string server_name = tls::send_server_name(stream.native_handle(), target.host);
-    auto [error] =
-        co_await stream.async_handshake(asio::ssl::stream_base::client, asio::as_tuple(asio::use_awaitable));
-    if (error) {
+    TlsStream stream(socket, tools.tls.context());
+    boost::system::error_code error;
+    std::optional<TlsFacts> facts = co_await handshake(stream, target, tools, error);
+    if (!facts) {
         const std::string reason = tools.deadline.expired() ? "no TLS handshake before the deadline"
                                                             : "TLS handshake failed: " + error.message();
         result.passed = false;
         result.detail = result.detail.empty() ? reason : reason + "; " + result.detail;
         co_return;
     }
-    TlsFacts facts =
-        tls::facts_of(stream.native_handle(), tools.tls.trust_store(), target.host, std::move(server_name));
-    facts.expiry_warning_days = tools.warn_expiry_days;
     if (inside) {
         std::unique_ptr<Dialogue> http2;
-        if (facts.alpn == "h2" && dialogue_over(target.dialogue, target.transport) == DialogueKind::https)
+        if (facts->alpn == "h2" && dialogue_over(target.dialogue, target.transport) == DialogueKind::https)
             http2 = make_http2_dialogue();
         Dialogue& spoken = http2 ? *http2 : *inside;
         std::string received;
@@ -42,7 +59,7 @@ asio::awaitable<void> handshake_then(tcp::socket& socket, const Target& target, 
         if (!result.passed)
             result.passed = true;
     }
-    add_tls_facts(result, std::move(facts));
+    add_tls_facts(result, std::move(*facts));
 }
 
 } // namespace
@@ -79,17 +96,13 @@ exchange_over_tls(tcp::socket& socket, const Target& target, std::string_view re
         boost::system::error_code ignored;
         socket.cancel(ignored);
     });
-    asio::ssl::stream<tcp::socket&> stream(socket, tools.tls.context());
-    std::string server_name = tls::send_server_name(stream.native_handle(), target.host);
-    auto [error] =
-        co_await stream.async_handshake(asio::ssl::stream_base::client, asio::as_tuple(asio::use_awaitable));
-    if (error)
+    TlsStream stream(socket, tools.tls.context());
+    boost::system::error_code error;
+    std::optional<TlsFacts> facts = co_await handshake(stream, target, tools, error);
+    if (!facts)
         co_return std::nullopt;
-    TlsFacts facts =
-        tls::facts_of(stream.native_handle(), tools.tls.trust_store(), target.host, std::move(server_name));
-    facts.expiry_warning_days = tools.warn_expiry_days;
-    const bool http2 = facts.alpn == "h2";
-    add_tls_facts(result, std::move(facts));
+    const bool http2 = facts->alpn == "h2";
+    add_tls_facts(result, std::move(*facts));
     if (http2) { // the server chose HTTP/2: that names it
         received = "h2";
         co_return ReadEnd::complete;

@@ -42,7 +42,7 @@ struct ExchangeTools
 {
     boost::asio::any_io_executor executor;
     Deadline& deadline;                        // armed by the caller for the target
-    TlsClient* tls = nullptr;                  // for https targets
+    TlsClient& tls;                            // the run's, for the targets that speak TLS
     std::chrono::nanoseconds timeout{};        // the target's whole time: no round trip is longer
     std::optional<long long> warn_expiry_days; // ProbeOptions::warn_expiry_days
     const HttpRequest& http;                   // ProbeOptions::http

@@ -17,8 +17,8 @@ using asio::ip::tcp;
 
 using TlsStream = asio::ssl::stream<tcp::socket&>;
 
-// The client handshake on `stream`, then the facts of what it agreed; nullopt and `error` when
-// it failed.
+// The handshake on `stream` (with the target's SNI), then what it tells: its facts, or nullopt
+// and `error` when it failed.
 asio::awaitable<std::optional<TlsFacts>> handshake(TlsStream& stream, const Target& target,
                                                    ExchangeTools& tools, boost::system::error_code& error)
 {
@@ -28,7 +28,7 @@ asio::awaitable<std::optional<TlsFacts>> handshake(TlsStream& stream, const Targ
     if (error)
         co_return std::nullopt;
     TlsFacts facts =
-        tls::facts_of(stream.native_handle(), tools.tls->trust_store(), target.host, std::move(server_name));
+        tls::facts_of(stream.native_handle(), tools.tls.trust_store(), target.host, std::move(server_name));
     facts.expiry_warning_days = tools.warn_expiry_days;
     co_return facts;
 }
@@ -37,7 +37,7 @@ asio::awaitable<std::optional<TlsFacts>> handshake(TlsStream& stream, const Targ
 asio::awaitable<void> handshake_then(tcp::socket& socket, const Target& target, Dialogue* inside,
                                      ExchangeTools& tools, ProbeResult& result)
 {
-    TlsStream stream(socket, tools.tls->context());
+    TlsStream stream(socket, tools.tls.context());
     boost::system::error_code error;
     std::optional<TlsFacts> facts = co_await handshake(stream, target, tools, error);
     if (!facts) {
@@ -96,7 +96,7 @@ exchange_over_tls(tcp::socket& socket, const Target& target, std::string_view re
         boost::system::error_code ignored;
         socket.cancel(ignored);
     });
-    TlsStream stream(socket, tools.tls->context());
+    TlsStream stream(socket, tools.tls.context());
     boost::system::error_code error;
     std::optional<TlsFacts> facts = co_await handshake(stream, target, tools, error);
     if (!facts)

@@ -49,6 +49,12 @@ inline constexpr std::array<bool, 256> space_table = [] {
     return c >= 'A' && c <= 'Z';
 }
 
+// isalnum() in the C locale: an ASCII letter or digit.
+[[nodiscard]] constexpr bool is_alphanumeric(char c)
+{
+    return is_digit(c) || is_upper(c) || (c >= 'a' && c <= 'z');
+}
+
 // The lower-case letter of an upper-case ASCII letter; any other byte as it is.
 [[nodiscard]] constexpr char to_lower(char c)
 {

@@ -20,6 +20,16 @@ TEST_CASE("ASCII digits and hexadecimal digits, and nothing beyond ASCII", "[uti
     }
 }
 
+TEST_CASE("is_alphanumeric() is isalnum() of the C locale", "[util][ascii]")
+{
+    for (int byte = 0; byte < 256; ++byte) {
+        const auto c = static_cast<char>(byte);
+        const bool letter_or_digit =
+            (byte >= '0' && byte <= '9') || (byte >= 'A' && byte <= 'Z') || (byte >= 'a' && byte <= 'z');
+        CHECK(is_alphanumeric(c) == letter_or_digit);
+    }
+}
+
 TEST_CASE("is_space() is isspace() of the C locale; is_blank() only space and tab", "[util][ascii]")
 {
     for (int byte = 0; byte < 256; ++byte) {

@@ -16,3 +16,13 @@ TEST_CASE("host_without_brackets() unwraps a bracketed IPv6 literal only", "[uti
     CHECK(host_without_brackets("[") == "[");
     CHECK(host_without_brackets("").empty());
 }
+
+TEST_CASE("host_with_brackets() wraps an IPv6 literal only", "[util][host]")
+{
+    using portent::util::host_with_brackets;
+    CHECK(host_with_brackets("::1") == "[::1]");
+    CHECK(host_with_brackets("fe80::1%lo") == "[fe80::1%lo]");
+    CHECK(host_with_brackets("127.0.0.1") == "127.0.0.1");
+    CHECK(host_with_brackets("localhost") == "localhost");
+    CHECK(host_with_brackets("").empty());
+}

@@ -3,6 +3,7 @@
 #include "cli/output.hpp"
 #include "cli/output/tls.hpp"
 #include "cli/text.hpp"
+#include "util/host.hpp"
 
 #include <chrono>
 #include <cmath>
@@ -22,8 +23,7 @@ constexpr auto progress_after = std::chrono::seconds(1);
 
 std::string target_label(const Target& target)
 {
-    const bool ipv6_literal = target.host.find(':') != std::string::npos;
-    std::string label = ipv6_literal ? "[" + target.host + "]" : target.host;
+    std::string label = util::host_with_brackets(target.host);
     label += ':';
     label += std::to_string(target.port);
     label += '/';

@@ -214,14 +214,7 @@ std::string unfinished(ReadEnd end)
 
 std::string host_and_port(std::string_view host, std::uint16_t port, std::uint16_t default_port)
 {
-    host = util::host_without_brackets(host);
-    const bool ipv6_literal = host.find(':') != std::string_view::npos;
-    std::string text;
-    if (ipv6_literal)
-        text += '[';
-    text += host;
-    if (ipv6_literal)
-        text += ']';
+    std::string text = util::host_with_brackets(util::host_without_brackets(host));
     if (port != default_port) {
         text += ':';
         text += std::to_string(port);

@@ -14,8 +14,7 @@ using util::is_digit;
 
 bool is_token_character(char c)
 {
-    return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+    return util::is_alphanumeric(c) || std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
 }
 
 // A control character other than HTAB (RFC 9110 field values and RFC 9112 reason phrases allow
@@ -208,8 +207,8 @@ std::string http_host_problem(std::string_view host)
     constexpr std::string_view allowed_punctuation = "-._~%!$&'()*+,;=:[]";
     for (std::size_t offset = 0; offset < host.size(); ++offset) {
         const char c = host[offset];
-        const bool allowed = is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                             allowed_punctuation.find(c) != std::string_view::npos;
+        const bool allowed =
+            util::is_alphanumeric(c) || allowed_punctuation.find(c) != std::string_view::npos;
         if (!allowed)
             return "holds " + dialogue_text::byte_at(host, offset) +
                    ", which a Host header cannot (a host name or address, and an optional :PORT)";

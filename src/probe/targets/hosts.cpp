@@ -73,10 +73,8 @@ std::uint32_t ipv4_address(std::string_view text, std::string_view item)
 bool valid_name(std::string_view name)
 {
     return !name.empty() && name.front() != '-' && name.front() != '.' &&
-           std::ranges::all_of(name, [](char c) {
-               return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' ||
-                      c == '.' || c == '_';
-           });
+           std::ranges::all_of(
+               name, [](char c) { return util::is_alphanumeric(c) || c == '-' || c == '.' || c == '_'; });
 }
 
 } // namespace

@@ -162,13 +162,9 @@ boost::json::object probe_result_json(const Target& target, const ProbeResult& r
     object["rtt_ms"] = result.round_trip ? boost::json::value(milliseconds(*result.round_trip))
                                          : boost::json::value(nullptr);
     object["answer"] = valid_utf8(result.answer);
-    object["detail"] =
-        result.detail.empty() ? boost::json::value(nullptr) : boost::json::value(valid_utf8(result.detail));
+    object["detail"] = text_or_null(result.detail);
     object["tls"] = tls_json(result.tls.get());
     if (fields.identified) {
-        const auto text_or_null = [](const std::string& text) {
-            return text.empty() ? boost::json::value(nullptr) : boost::json::value(valid_utf8(text));
-        };
         const probe::Identification none;
         const probe::Identification& found = result.identification ? *result.identification : none;
         object["service"] =

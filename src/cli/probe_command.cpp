@@ -20,10 +20,10 @@ namespace {
 namespace po = boost::program_options;
 using probe::DialogueKind;
 using probe::ProbeResult;
+using probe::Target;
 
 // Results kept for a table or a JSON array are reserved up to this many at the start.
 constexpr std::uint64_t results_reserved = 1U << 16U;
-using probe::Target;
 
 // A hundred years: more is no certificate's lifetime.
 constexpr std::size_t most_warn_expiry_days = 36'500;

@@ -34,6 +34,9 @@ void write_table(std::ostream& out, const Row& header, std::size_t row_count,
 // that is not finite as null.
 [[nodiscard]] std::string to_json_text(const boost::json::value& value);
 
+// A text field as a JSON string (valid_utf8()), or null when it is empty.
+[[nodiscard]] boost::json::value text_or_null(std::string_view text);
+
 // One JSON document followed by a newline; strings must already be valid UTF-8 (valid_utf8()).
 void write_json(std::ostream& out, const boost::json::value& document);
 

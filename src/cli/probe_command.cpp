@@ -20,10 +20,10 @@ namespace {
 namespace po = boost::program_options;
 using probe::DialogueKind;
 using probe::ProbeResult;
+using probe::Target;
 
 // Results kept for a table or a JSON array are reserved up to this many at the start.
 constexpr std::uint64_t results_reserved = 1U << 16U;
-using probe::Target;
 
 // A hundred years: more is no certificate's lifetime.
 constexpr std::size_t most_warn_expiry_days = 36'500;
@@ -34,7 +34,6 @@ struct ProbeSettings
     std::optional<DialogueKind> dialogue; // --as
     probe::ProbeOptions run;
     bool only_open = false;
-    bool show_answer = false;
 };
 
 // --http-path and --http-host, each checked: a usage error names the option and says why.
@@ -93,8 +92,7 @@ ProbeSettings read_settings(const Context& context)
         throw UsageError("probe: --hosts-from - and --db - cannot both read standard input");
     settings.only_open = options.count("open") > 0;
     settings.run.identify = options.count("identify") > 0;
-    settings.show_answer = options.count("show-answer") > 0;
-    settings.run.keep_received = settings.show_answer;
+    settings.run.keep_received = options.count("show-answer") > 0;
     settings.run.http = read_http_request(options);
     if (options.count("warn-expiry")) {
         const auto& text = options["warn-expiry"].as<std::string>();
@@ -129,7 +127,7 @@ int run_probe(Context& context)
     // is written at the end, in the order of the targets. A table leaves out the targets a
     // stopped run did not finish; JSON shows them with state interrupted.
     std::vector<ProbeResult> shown;
-    const ProbeFields fields{.identified = settings.run.identify, .received = settings.show_answer};
+    const ProbeFields fields{.identified = settings.run.identify, .received = settings.run.keep_received};
     if (format != OutputFormat::jsonl && !settings.only_open) // every result is kept: no regrowing
         shown.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(plan.size(), results_reserved)));
     bool every_target_answered = true;

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "util/ascii.hpp"
+#include "services/line_text.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -12,8 +12,8 @@
 namespace portent::services {
 
 // The aliases of an entry: the words of the text that follows PORT/PROTO on a services(5) line
-// (up to a '#' or a NUL), split at white space as glibc splits them, found as they are walked
-// rather than stored: a table then costs no memory per alias.
+// (up to a '#' or a NUL), split at white space as glibc splits them (next_token()), found as
+// they are walked rather than stored: a table then costs no memory per alias.
 class Aliases
 {
 public:
@@ -47,14 +47,9 @@ public:
     private:
         void advance()
         {
-            std::size_t start = 0;
-            while (start < rest_.size() && util::is_space(rest_[start]))
-                ++start;
-            std::size_t end = start;
-            while (end < rest_.size() && !util::is_space(rest_[end]))
-                ++end;
-            word_ = start == end ? std::string_view() : rest_.substr(start, end - start);
-            rest_.remove_prefix(end);
+            word_ = next_token(rest_);
+            if (word_.empty())
+                word_ = {}; // the end
         }
 
         std::string_view rest_;

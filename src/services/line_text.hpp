@@ -10,6 +10,20 @@ namespace portent::services {
 // glibc splits services(5) lines with isspace() in the C locale: space, \t, \n, \v, \f, \r.
 using util::is_space;
 
+// Removes and returns the next run of non-space bytes; empty when none is left.
+inline std::string_view next_token(std::string_view& rest)
+{
+    const char* position = rest.data();
+    const char* const end = position + rest.size();
+    while (position < end && is_space(*position))
+        ++position;
+    const char* const begin = position;
+    while (position < end && !is_space(*position))
+        ++position;
+    rest = std::string_view(position, static_cast<std::size_t>(end - position));
+    return {begin, static_cast<std::size_t>(position - begin)};
+}
+
 // The text in single quotes, for messages.
 inline std::string quoted(std::string_view text)
 {

@@ -82,12 +82,6 @@ void write_entries_services(std::ostream& out, const services::Table& table, std
     }
 }
 
-// A text field, or null when the entry has none.
-boost::json::value text_or_null(std::string_view text)
-{
-    return text.empty() ? boost::json::value(nullptr) : boost::json::value(valid_utf8(text));
-}
-
 void write_entries_json(std::ostream& out, const services::Table& table, std::span<const Shown> shown)
 {
     JsonArrayWriter array(out);

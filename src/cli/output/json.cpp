@@ -1,5 +1,7 @@
 #include "cli/output.hpp"
 
+#include "cli/text.hpp"
+
 #include <boost/json/serialize.hpp>
 
 #include <charconv>
@@ -63,6 +65,11 @@ std::string to_json_text(const boost::json::value& value)
     std::string text;
     append_json(text, value);
     return text;
+}
+
+boost::json::value text_or_null(std::string_view text)
+{
+    return text.empty() ? boost::json::value(nullptr) : boost::json::value(valid_utf8(text));
 }
 
 void write_json(std::ostream& out, const boost::json::value& document)

@@ -89,17 +89,8 @@ std::string received_lines(std::string_view received)
     return text;
 }
 
-// 25600 as "25,600".
-std::string grouped(std::uint64_t number)
-{
-    std::string digits = std::to_string(number);
-    for (std::size_t at = digits.size(); at > 3; at -= 3)
-        digits.insert(at - 3, 1, ',');
-    return digits;
-}
-
-} // namespace
-
+// The SERVICE cell of an identified result: "ssh", "ssh (table: EtherNet-IP-1)",
+// "unknown (table: http)", "ssh (table: none)"; "" for a target that is not open.
 std::string identified_service_text(const Target& target, const ProbeResult& result)
 {
     if (!result.identification)
@@ -110,6 +101,17 @@ std::string identified_service_text(const Target& target, const ProbeResult& res
         return name;
     return name + " (table: " + (target.service.empty() ? "none" : target.service) + ")";
 }
+
+// 25600 as "25,600".
+std::string grouped(std::uint64_t number)
+{
+    std::string digits = std::to_string(number);
+    for (std::size_t at = digits.size(); at > 3; at -= 3)
+        digits.insert(at - 3, 1, ',');
+    return digits;
+}
+
+} // namespace
 
 void write_probe_table(std::ostream& out, std::span<const Target> targets,
                        std::span<const ProbeResult> results, std::size_t max_width, ProbeFields fields)
@@ -162,13 +164,9 @@ boost::json::object probe_result_json(const Target& target, const ProbeResult& r
     object["rtt_ms"] = result.round_trip ? boost::json::value(milliseconds(*result.round_trip))
                                          : boost::json::value(nullptr);
     object["answer"] = valid_utf8(result.answer);
-    object["detail"] =
-        result.detail.empty() ? boost::json::value(nullptr) : boost::json::value(valid_utf8(result.detail));
+    object["detail"] = text_or_null(result.detail);
     object["tls"] = tls_json(result.tls.get());
     if (fields.identified) {
-        const auto text_or_null = [](const std::string& text) {
-            return text.empty() ? boost::json::value(nullptr) : boost::json::value(valid_utf8(text));
-        };
         const probe::Identification none;
         const probe::Identification& found = result.identification ? *result.identification : none;
         object["service"] =

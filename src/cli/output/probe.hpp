@@ -45,11 +45,6 @@ void write_probe_table(std::ostream& out, std::span<const probe::Target> targets
 void write_probe_json(std::ostream& out, std::span<const probe::Target> targets,
                       std::span<const probe::ProbeResult> results, ProbeFields fields = {});
 
-// The SERVICE cell of an identified result: "ssh", "ssh (table: EtherNet-IP-1)",
-// "unknown (table: http)", "ssh (table: none)"; "" for a target that is not open.
-[[nodiscard]] std::string identified_service_text(const probe::Target& target,
-                                                  const probe::ProbeResult& result);
-
 // The progress line on a terminal's stderr, once a run has lasted a second: hosts finished,
 // targets ended, how many open and answered (`host` names the host of a run that has one).
 class ProgressLine

@@ -1,5 +1,6 @@
 #include "cli/output/tls.hpp"
 
+#include "cli/output.hpp"
 #include "cli/text.hpp"
 #include "util/utc_time.hpp"
 
@@ -11,11 +12,6 @@ namespace portent::cli {
 namespace {
 
 using namespace std::chrono;
-
-boost::json::value text_or_null(const std::string& text)
-{
-    return text.empty() ? boost::json::value(nullptr) : boost::json::value(valid_utf8(text));
-}
 
 boost::json::value certificate_json(const std::optional<probe::Certificate>& certificate)
 {

@@ -13,7 +13,6 @@ namespace portent::services {
 namespace {
 
 using parsing::iana_columns;
-using parsing::next_token;
 using parsing::read_decimal;
 using util::trim;
 

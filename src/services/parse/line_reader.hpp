@@ -17,20 +17,6 @@
 
 namespace portent::services::parsing {
 
-// Removes and returns the next run of non-space bytes; empty when none is left.
-inline std::string_view next_token(std::string_view& rest)
-{
-    const char* position = rest.data();
-    const char* const end = position + rest.size();
-    while (position < end && is_space(*position))
-        ++position;
-    const char* const begin = position;
-    while (position < end && !is_space(*position))
-        ++position;
-    rest = std::string_view(position, static_cast<std::size_t>(end - position));
-    return {begin, static_cast<std::size_t>(position - begin)};
-}
-
 // The position of the first `a` or `b` in `text`, text.size() when there is neither: a few
 // bytes of a line, where a call to memchr costs more than the search.
 inline std::size_t find_either(std::string_view text, char a, char b)

@@ -10,7 +10,6 @@ namespace portent::services {
 
 using parsing::data_end;
 using parsing::find_either;
-using parsing::next_token;
 using util::is_digit;
 using util::trim;
 

@@ -189,13 +189,9 @@ def main():
         os.mkdir(www)
         with open(os.path.join(www, "index.html"), "w") as f:
             f.write("<html><body>portent --show-answer</body></html>\n")
-        conf = os.path.join(tmp, "xinetd.conf")
-        with open(conf, "w") as f:
-            f.write(daemons.xinetd_config(os.path.join(tmp, "xinetd.log"),
-                                          [("daytime", "stream", "tcp"), ("daytime", "dgram", "udp")]))
+        xinetd = daemons.xinetd(tmp, [("daytime", "stream", "tcp"), ("daytime", "dgram", "udp")])
         port = pc.free_port("127.0.0.1")
         http_server = [pc.PYTHON, "-m", "http.server", "--bind", "127.0.0.1", "--directory", www, str(port)]
-        xinetd = ["xinetd", "-f", conf, "-dontfork", "-stayalive", "-pidfile", os.path.join(tmp, "xinetd.pid")]
         with pc.background(http_server, quiet=True), pc.background(xinetd), \
                 pc.hostile_server("--host", "127.0.0.1") as ports:
             if not pc.wait_for_tcp("127.0.0.1", port):

@@ -498,6 +498,21 @@ def background(argv, ready_line=False, quiet=False):
         stop(proc)
 
 
+def web_root(parent, page):
+    """A folder www in `parent` whose index.html is `page`; returns its path."""
+    www = os.path.join(parent, "www")
+    os.mkdir(www)
+    with open(os.path.join(www, "index.html"), "w") as f:
+        f.write(page)
+    return www
+
+
+def http_server(host, port, directory):
+    """The command that runs python's http.server on host, port, serving `directory` (background(),
+    quiet=True: it logs each request on stderr)."""
+    return [PYTHON, "-m", "http.server", "--bind", host, "--directory", directory, str(port)]
+
+
 def stop(proc, seconds=5):
     """Ends a process the test started: SIGTERM, then SIGKILL after `seconds`."""
     if proc.poll() is None:

@@ -136,7 +136,8 @@ ensure_build() {
 }
 
 # The sanitize preset's tree: everything, tests included, with ASan and UBSan (scripts/test runs
-# the suite there too). The options make any report fail the program that made it.
+# the suite there too). The options make any report fail the program that made it: the sanitize
+# test preset sets the same for the suite; scripts/fuzz exports them for its harnesses.
 sanitize_dir=$root/build-sanitize
 sanitizer_options=(
   ASAN_OPTIONS=halt_on_error=1:abort_on_error=0:detect_leaks=1

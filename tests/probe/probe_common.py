@@ -20,6 +20,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import traceback
 
@@ -283,6 +284,34 @@ def run(argv, timeout=60, prefix=(), nofile=None, sample_fds=False, env=None, st
         result.err += f"\n[test harness: killed after {timeout} s — the run hung]".encode()
         result.rc = "killed (hung)"
     return result
+
+
+def peak_rss_run(argv, timeout, stop_after=None):
+    """Runs argv, counting the lines of its stdout (its stderr discarded), until it exits; sends it SIGTERM
+    once it has written `stop_after` lines, SIGKILL after `timeout` seconds.
+
+    Returns (lines, peak RSS in KiB (wait4's ru_maxrss), exit status, seconds)."""
+    start = time.monotonic()
+    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                            preexec_fn=die_with_parent)
+    timer = threading.Timer(timeout, proc.kill)
+    timer.start()
+    lines = 0
+    signalled = False
+    try:
+        while True:
+            chunk = proc.stdout.read1(1 << 20)
+            if not chunk:
+                break
+            lines += chunk.count(b"\n")
+            if stop_after is not None and not signalled and lines >= stop_after:
+                proc.send_signal(signal.SIGTERM)
+                signalled = True
+        _, status, usage = os.wait4(proc.pid, 0)
+    finally:
+        timer.cancel()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return lines, usage.ru_maxrss, proc.returncode, time.monotonic() - start
 
 
 def run_on_terminal(argv, timeout=30, stderr_terminal=True, signal_after=None, number=signal.SIGINT):

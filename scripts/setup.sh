@@ -1,7 +1,8 @@
 # shellcheck shell=bash
-# Sourced by scripts/portent and scripts/test: installs the Debian packages portent needs and
-# builds it into build/. Both steps do nothing when nothing changed; their output goes to
-# stderr so that the program's own output stays clean.
+# Sourced by the scripts (portent, test, check, fuzz, coverage): installs the Debian packages
+# they need and builds the trees of the CMake presets (build/, build-sanitize/, build-fuzz/).
+# Both steps do nothing when nothing changed; their output goes to stderr or to logs in the
+# tree, so that the program's own output stays clean.
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build_dir=$root/build

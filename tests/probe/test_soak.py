@@ -185,12 +185,7 @@ def main():
     suite = pc.Suite("probe.soak")
     work = tempfile.mkdtemp(prefix="portent-soak-")
     try:
-        material = tls_material.Material(os.path.join(work, "tls"))
-        cert, key = material.make("portent.test", ["DNS:portent.test", "IP:127.0.0.1"])
-        single = open(cert, "rb").read()
-        chain = os.path.join(work, "chain.pem")
-        with open(chain, "wb") as f:
-            f.write(single * (100_000 // len(single) + 1))
+        chain, key = tls_material.Material(os.path.join(work, "tls")).long_chain(os.path.join(work, "chain.pem"))
         large, small = layout(900, 1000), layout(180, 200)
         large_db, small_db = os.path.join(work, "large.services"), os.path.join(work, "small.services")
         write_services(large_db, large)

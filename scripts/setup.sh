@@ -1,7 +1,8 @@
 # shellcheck shell=bash
-# Sourced by scripts/portent and scripts/test: installs the Debian packages portent needs and
-# builds it into build/. Both steps do nothing when nothing changed; their output goes to
-# stderr so that the program's own output stays clean.
+# Sourced by the scripts (portent, test, check, fuzz, coverage): installs the Debian packages
+# they need and builds the trees of the CMake presets (build/, build-sanitize/, build-fuzz/).
+# Both steps do nothing when nothing changed; their output goes to stderr or to logs in the
+# tree, so that the program's own output stays clean.
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build_dir=$root/build
@@ -113,15 +114,31 @@ build_tree() {
   }
 }
 
-ensure_build() {
-  if [ ! -f "$build_dir/CMakeCache.txt" ]; then
-    cmake -S "$root" -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DPORTENT_WERROR=ON -DPORTENT_BUILD_TESTS=ON >&2
+# ensure_preset_build PRESET DIR [ARG...]: configures DIR with the CMake preset PRESET (its
+# binaryDir) when it has never been configured, then builds it (build_tree). Once configured, a
+# build configures again by itself when a CMakeLists.txt changes; its log is DIR/configure.log.
+ensure_preset_build() {
+  local preset=$1 dir=$2
+  shift 2
+  if [ ! -f "$dir/CMakeCache.txt" ]; then
+    mkdir -p "$dir"
+    (cd "$root" && cmake --preset "$preset") >"$dir/configure.log" 2>&1 || {
+      cat "$dir/configure.log" >&2
+      echo "portent setup: cannot configure $dir (preset $preset)" >&2
+      return 1
+    }
   fi
-  build_tree "$build_dir" "$@"
+  build_tree "$dir" "$@"
+}
+
+# The release preset's tree (build/): portent and its tests, Release.
+ensure_build() {
+  ensure_preset_build release "$build_dir" "$@"
 }
 
 # The sanitize preset's tree: everything, tests included, with ASan and UBSan (scripts/test runs
-# the suite there too). The options make any report fail the program that made it.
+# the suite there too). The options make any report fail the program that made it: the sanitize
+# test preset sets the same for the suite; scripts/fuzz exports them for its harnesses.
 sanitize_dir=$root/build-sanitize
 sanitizer_options=(
   ASAN_OPTIONS=halt_on_error=1:abort_on_error=0:detect_leaks=1
@@ -129,8 +146,5 @@ sanitizer_options=(
 )
 
 ensure_sanitize_build() {
-  if [ ! -f "$sanitize_dir/CMakeCache.txt" ]; then
-    (cd "$root" && cmake --preset sanitize) >&2
-  fi
-  build_tree "$sanitize_dir" "$@"
+  ensure_preset_build sanitize "$sanitize_dir" "$@"
 }

@@ -29,7 +29,7 @@ import xml.etree.ElementTree as ElementTree  # noqa: E402
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "probe"))
 import probe_common as pc  # noqa: E402
 import real_servers  # noqa: E402
-from daemons import xinetd_config  # noqa: E402
+from daemons import xinetd  # noqa: E402
 
 PORTENT = pc.portent_binary()
 RUNS = int(sys.argv[2]) if len(sys.argv) > 2 else 3
@@ -70,11 +70,7 @@ def main():
         os.chmod(tmp, 0o755)
         for name in SERVERS:
             servers.enter_context(real_servers.start(name, os.path.join(tmp, name), PORTS, address="0.0.0.0"))
-        conf = os.path.join(tmp, "xinetd.conf")
-        with open(conf, "w") as f:
-            f.write(xinetd_config(os.path.join(tmp, "xinetd.log"), address="0.0.0.0"))
-        servers.enter_context(pc.background(["xinetd", "-f", conf, "-dontfork", "-stayalive", "-pidfile",
-                                             os.path.join(tmp, "xinetd.pid")]))
+        servers.enter_context(pc.background(xinetd(tmp, address="0.0.0.0")))
         ports = sorted([*PORTS.values(), *XINETD.values()])
         for port in ports:
             if not pc.wait_for_tcp("127.0.1.67", port, 15):

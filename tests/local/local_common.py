@@ -1,5 +1,5 @@
 """Helpers for the `portent local` tests (python3 standard library only): ss's output and portent's
-JSON read into the same form, and xinetd's internal services in a private network namespace."""
+JSON read into the same form, and the wait for xinetd (daemons.xinetd) in a private network namespace."""
 
 import collections
 import os
@@ -52,17 +52,6 @@ def ss_view(output, states=None):
                              )) if len(fields) == 7 else ()
         view[(netid, SS_STATES.get(state, state), local, None if peer.endswith(":*") else peer, users)] += 1
     return view
-
-
-def xinetd_config(log, services):
-    """An xinetd configuration of internal services (name, socket_type, protocol) on 127.0.0.1."""
-    blocks = [f"defaults\n{{\n    instances = 10\n    log_type = FILE {log}\n}}\n"]
-    for service, socket_type, protocol in services:
-        blocks.append(f"service {service}\n{{\n    type = INTERNAL\n    id = {service}-{socket_type}\n"
-                      f"    socket_type = {socket_type}\n    protocol = {protocol}\n    user = root\n"
-                      f"    wait = {'yes' if socket_type == 'dgram' else 'no'}\n    bind = 127.0.0.1\n"
-                      "    disable = no\n}\n")
-    return "\n".join(blocks)
 
 
 def wait_for_xinetd(tmp):

@@ -21,8 +21,9 @@ import tempfile  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "probe"))
+import daemons  # noqa: E402
 import probe_common as pc  # noqa: E402
-from local_common import portent_view, ss_view, wait_for_xinetd, xinetd_config, SS_STATES  # noqa: E402
+from local_common import portent_view, ss_view, wait_for_xinetd, SS_STATES  # noqa: E402
 
 PORTENT = pc.portent_binary()
 if os.geteuid() == 0 and os.environ.get(pc.NETNS_MARKER) != "1":
@@ -320,10 +321,7 @@ def main():
         with open(db, "w") as f:
             f.write(SERVICES_DB)
         os.chmod(db, 0o644)
-        conf = os.path.join(tmp, "xinetd.conf")
-        with open(conf, "w") as f:
-            f.write(xinetd_config(os.path.join(tmp, "xinetd.log"), XINETD_SERVICES))
-        xinetd = ["xinetd", "-f", conf, "-dontfork", "-stayalive", "-pidfile", os.path.join(tmp, "xinetd.pid")]
+        xinetd = daemons.xinetd(tmp, XINETD_SERVICES)
         root = [pc.PYTHON, LISTENERS, "lsn-root", json.dumps(ROOT_SOCKETS)]
         nobody = [*NOBODY, pc.PYTHON, LISTENERS, "lsn-nobody", json.dumps(NOBODY_SOCKETS)]
         with pc.background(xinetd) as (xinetd_process, _), \

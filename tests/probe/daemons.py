@@ -46,6 +46,15 @@ def xinetd_config(log_path, services=XINETD_SERVICES, address="127.0.0.1"):
     return "\n".join(blocks)
 
 
+def xinetd(directory, services=XINETD_SERVICES, address="127.0.0.1"):
+    """The command that runs xinetd in the foreground serving `services` on `address`
+    (xinetd_config); its configuration, log (xinetd.log) and pid file are written in `directory`."""
+    conf = os.path.join(directory, "xinetd.conf")
+    with open(conf, "w") as f:
+        f.write(xinetd_config(os.path.join(directory, "xinetd.log"), services, address))
+    return ["xinetd", "-f", conf, "-dontfork", "-stayalive", "-pidfile", os.path.join(directory, "xinetd.pid")]
+
+
 def udp_bound(port):
     """True when a UDP socket of this namespace is bound to `port` (/proc/net/udp and udp6)."""
     for table in ("/proc/net/udp", "/proc/net/udp6"):

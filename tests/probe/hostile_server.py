@@ -189,21 +189,6 @@ def handle_letters(conn, _):
     conn.sendall(b"HHHH")
 
 
-def handle_status999(conn, _):
-    conn.settimeout(5)
-    data = b""
-    while b"\r\n\r\n" not in data and len(data) < 65536:
-        chunk = conn.recv(65536)
-        if not chunk:
-            break
-        data += chunk
-    conn.sendall(b"HTTP/1.1 999 Whatever\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
-
-
-def handle_nuls(conn, _):
-    conn.sendall(b"\0\0")
-
-
 def read_request(conn, limit=65536):
     """Reads up to the end of an HTTP request head (or `limit` bytes, or 5 s of silence)."""
     conn.settimeout(5)
@@ -214,6 +199,15 @@ def read_request(conn, limit=65536):
             break
         data += chunk
     return data
+
+
+def handle_status999(conn, _):
+    read_request(conn)
+    conn.sendall(b"HTTP/1.1 999 Whatever\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+
+
+def handle_nuls(conn, _):
+    conn.sendall(b"\0\0")
 
 
 def handle_headers10k(conn, _):

@@ -20,6 +20,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import traceback
 
@@ -285,6 +286,34 @@ def run(argv, timeout=60, prefix=(), nofile=None, sample_fds=False, env=None, st
     return result
 
 
+def peak_rss_run(argv, timeout, stop_after=None):
+    """Runs argv, counting the lines of its stdout (its stderr discarded), until it exits; sends it SIGTERM
+    once it has written `stop_after` lines, SIGKILL after `timeout` seconds.
+
+    Returns (lines, peak RSS in KiB (wait4's ru_maxrss), exit status, seconds)."""
+    start = time.monotonic()
+    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                            preexec_fn=die_with_parent)
+    timer = threading.Timer(timeout, proc.kill)
+    timer.start()
+    lines = 0
+    signalled = False
+    try:
+        while True:
+            chunk = proc.stdout.read1(1 << 20)
+            if not chunk:
+                break
+            lines += chunk.count(b"\n")
+            if stop_after is not None and not signalled and lines >= stop_after:
+                proc.send_signal(signal.SIGTERM)
+                signalled = True
+        _, status, usage = os.wait4(proc.pid, 0)
+    finally:
+        timer.cancel()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return lines, usage.ru_maxrss, proc.returncode, time.monotonic() - start
+
+
 def run_on_terminal(argv, timeout=30, stderr_terminal=True, signal_after=None, number=signal.SIGINT):
     """Runs argv with stdout captured and stderr a pseudo-terminal (Run.err is what the terminal received) or,
     with stderr_terminal=False, captured; sends signal `number` `signal_after` seconds in, when given.
@@ -496,6 +525,21 @@ def background(argv, ready_line=False, quiet=False):
         yield proc, line
     finally:
         stop(proc)
+
+
+def web_root(parent, page):
+    """A folder www in `parent` whose index.html is `page`; returns its path."""
+    www = os.path.join(parent, "www")
+    os.mkdir(www)
+    with open(os.path.join(www, "index.html"), "w") as f:
+        f.write(page)
+    return www
+
+
+def http_server(host, port, directory):
+    """The command that runs python's http.server on host, port, serving `directory` (background(),
+    quiet=True: it logs each request on stderr)."""
+    return [PYTHON, "-m", "http.server", "--bind", host, "--directory", directory, str(port)]
 
 
 def stop(proc, seconds=5):

@@ -8,7 +8,6 @@ import sys
 
 sys.dont_write_bytecode = True
 
-import os  # noqa: E402
 import tempfile  # noqa: E402
 
 import probe_common as pc  # noqa: E402
@@ -19,11 +18,9 @@ pc.enter_private_netns()
 
 def main():
     suite = pc.Suite("probe.exit_codes")
-    with tempfile.TemporaryDirectory(prefix="portent-probe-exit-") as www:
-        with open(os.path.join(www, "index.html"), "w") as f:
-            f.write("ok\n")
+    with tempfile.TemporaryDirectory(prefix="portent-probe-exit-") as tmp:
         http_port = pc.free_port("127.0.0.1")
-        server = [pc.PYTHON, "-m", "http.server", "--bind", "127.0.0.1", "--directory", www, str(http_port)]
+        server = pc.http_server("127.0.0.1", http_port, pc.web_root(tmp, "ok\n"))
         with pc.background(server, quiet=True), pc.hostile_server("--host", "127.0.0.1") as ports:
             if not pc.wait_for_tcp("127.0.0.1", http_port):
                 pc.die("python http.server did not start")

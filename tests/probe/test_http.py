@@ -49,10 +49,7 @@ def localhost_has_ipv6():
 def main():
     suite = pc.Suite("probe.http")
     with tempfile.TemporaryDirectory(prefix="portent-probe-http-") as tmp:
-        www = os.path.join(tmp, "www")
-        os.mkdir(www)
-        with open(os.path.join(www, "index.html"), "w") as f:
-            f.write("<html><body>portent probe test</body></html>\n")
+        www = pc.web_root(tmp, "<html><body>portent probe test</body></html>\n")
         records = os.path.join(tmp, "requests")
         os.mkdir(records)
         hosts = os.path.join(tmp, "hosts")
@@ -60,9 +57,8 @@ def main():
             f.write("127.0.0.1 localhost\n::1 localhost ip6-localhost ip6-loopback\n")
 
         port = pc.free_port("127.0.0.1", also=[("::1", socket.SOCK_STREAM)])
-        server4 = [pc.PYTHON, "-m", "http.server", "--bind", "127.0.0.1", "--directory", www, str(port)]
-        server6 = [pc.PYTHON, "-m", "http.server", "--bind", "::1", "--directory", www, str(port)]
-        with pc.background(server4, quiet=True), pc.background(server6, quiet=True), \
+        with pc.background(pc.http_server("127.0.0.1", port, www), quiet=True), \
+                pc.background(pc.http_server("::1", port, www), quiet=True), \
                 pc.hostile_server("--host", "127.0.0.1", "--record-dir", records) as hostile4, \
                 pc.hostile_server("--host", "::1", "--record-dir", records) as hostile6:
             for host in ("127.0.0.1", "::1"):

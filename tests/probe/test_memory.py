@@ -10,11 +10,6 @@ import sys
 
 sys.dont_write_bytecode = True
 
-import os  # noqa: E402
-import signal  # noqa: E402
-import subprocess  # noqa: E402
-import time  # noqa: E402
-
 import probe_common as pc  # noqa: E402
 
 PORTENT = pc.portent_binary()
@@ -29,26 +24,8 @@ MARGIN_KIB = 4096
 
 def measured_run(hosts, stop_after=None, timeout=150):
     """Runs portent on hosts x 1-256/tcp with jsonl; returns (lines, peak RSS in KiB, exit status, seconds)."""
-    argv = [PORTENT, "probe", "--timeout", "1s", "--format", "jsonl", hosts, "1-256/tcp"]
-    start = time.monotonic()
-    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                            preexec_fn=pc.die_with_parent)
-    lines = 0
-    signalled = False
-    deadline = start + timeout
-    while time.monotonic() < deadline:
-        chunk = proc.stdout.read1(1 << 20)
-        if not chunk:
-            break
-        lines += chunk.count(b"\n")
-        if stop_after is not None and not signalled and lines >= stop_after:
-            proc.send_signal(signal.SIGTERM)
-            signalled = True
-    if time.monotonic() >= deadline:
-        proc.kill()
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return lines, usage.ru_maxrss, proc.returncode, time.monotonic() - start
+    return pc.peak_rss_run([PORTENT, "probe", "--timeout", "1s", "--format", "jsonl", hosts, "1-256/tcp"], timeout,
+                           stop_after)
 
 
 def main():

@@ -13,7 +13,6 @@ sys.dont_write_bytecode = True
 import base64  # noqa: E402
 import http.client  # noqa: E402
 import json  # noqa: E402
-import os  # noqa: E402
 import re  # noqa: E402
 import shutil  # noqa: E402
 import socket  # noqa: E402
@@ -185,18 +184,10 @@ def main():
     if shutil.which("xinetd") is None:
         pc.skip("xinetd is not installed (scripts/setup.sh installs it)")
     with tempfile.TemporaryDirectory(prefix="portent-show-answer-") as tmp:
-        www = os.path.join(tmp, "www")
-        os.mkdir(www)
-        with open(os.path.join(www, "index.html"), "w") as f:
-            f.write("<html><body>portent --show-answer</body></html>\n")
-        conf = os.path.join(tmp, "xinetd.conf")
-        with open(conf, "w") as f:
-            f.write(daemons.xinetd_config(os.path.join(tmp, "xinetd.log"),
-                                          [("daytime", "stream", "tcp"), ("daytime", "dgram", "udp")]))
+        www = pc.web_root(tmp, "<html><body>portent --show-answer</body></html>\n")
+        xinetd = daemons.xinetd(tmp, [("daytime", "stream", "tcp"), ("daytime", "dgram", "udp")])
         port = pc.free_port("127.0.0.1")
-        http_server = [pc.PYTHON, "-m", "http.server", "--bind", "127.0.0.1", "--directory", www, str(port)]
-        xinetd = ["xinetd", "-f", conf, "-dontfork", "-stayalive", "-pidfile", os.path.join(tmp, "xinetd.pid")]
-        with pc.background(http_server, quiet=True), pc.background(xinetd), \
+        with pc.background(pc.http_server("127.0.0.1", port, www), quiet=True), pc.background(xinetd), \
                 pc.hostile_server("--host", "127.0.0.1") as ports:
             if not pc.wait_for_tcp("127.0.0.1", port):
                 pc.skip(f"python's http.server did not start on 127.0.0.1 port {port}")

@@ -175,34 +175,17 @@ def soak(database, ports, traced):
 def peak_rss(database, ports):
     """Peak RSS (KiB) and exit status of an untraced run on every port, RSS_PARALLEL at a time (fewer
     TLS connections in flight than in the soak, so that their buffers vary less from run to run)."""
-    argv = [PORTENT, "probe", "--db", database, "--format", "jsonl", "--timeout", "2s", "--parallel", str(RSS_PARALLEL),
-            "127.0.0.1", f"{min(ports)}-{max(ports)}/tcp"]
-    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                            preexec_fn=pc.die_with_parent)
-    timer = threading.Timer(RUN_LIMIT, proc.kill)
-    timer.start()
-    lines = 0
-    while True:
-        chunk = proc.stdout.read1(1 << 16)
-        if not chunk:
-            break
-        lines += chunk.count(b"\n")
-    _, status, usage = os.wait4(proc.pid, 0)
-    timer.cancel()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return usage.ru_maxrss, proc.returncode, lines
+    lines, rss, status, _ = pc.peak_rss_run(
+        [PORTENT, "probe", "--db", database, "--format", "jsonl", "--timeout", "2s", "--parallel", str(RSS_PARALLEL),
+         "127.0.0.1", f"{min(ports)}-{max(ports)}/tcp"], RUN_LIMIT)
+    return rss, status, lines
 
 
 def main():
     suite = pc.Suite("probe.soak")
     work = tempfile.mkdtemp(prefix="portent-soak-")
     try:
-        material = tls_material.Material(os.path.join(work, "tls"))
-        cert, key = material.make("portent.test", ["DNS:portent.test", "IP:127.0.0.1"])
-        single = open(cert, "rb").read()
-        chain = os.path.join(work, "chain.pem")
-        with open(chain, "wb") as f:
-            f.write(single * (100_000 // len(single) + 1))
+        chain, key = tls_material.Material(os.path.join(work, "tls")).long_chain(os.path.join(work, "chain.pem"))
         large, small = layout(900, 1000), layout(180, 200)
         large_db, small_db = os.path.join(work, "large.services"), os.path.join(work, "small.services")
         write_services(large_db, large)

@@ -49,8 +49,7 @@ def main():
         db = os.path.join(tmp, "services")
         with open(db, "w") as f:
             f.write(SERVICES_DB)
-        server = [pc.PYTHON, "-m", "http.server", "--bind", "127.0.0.1", "--directory", tmp, str(HTTP_PORT)]
-        with pc.background(server, quiet=True):
+        with pc.background(pc.http_server("127.0.0.1", HTTP_PORT, tmp), quiet=True):
             if not pc.wait_for_tcp("127.0.0.1", HTTP_PORT):
                 pc.die("python http.server did not start")
 

@@ -81,11 +81,7 @@ def main():
         db = os.path.join(tmp, "services")
         with open(db, "w") as f:
             f.write(SERVICES_DB)
-        conf = os.path.join(tmp, "xinetd.conf")
-        with open(conf, "w") as f:
-            f.write(daemons.xinetd_config(os.path.join(tmp, "xinetd.log")))
-        xinetd = ["xinetd", "-f", conf, "-dontfork", "-stayalive", "-pidfile", os.path.join(tmp, "xinetd.pid")]
-        with pc.background(xinetd):
+        with pc.background(daemons.xinetd(tmp)):
             for port in (13, 37, 7, 19):
                 if not pc.wait_for_tcp("127.0.0.1", port, 10):
                     log = open(os.path.join(tmp, "xinetd.log"), errors="replace").read() \

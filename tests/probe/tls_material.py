@@ -79,6 +79,16 @@ class Material:
         _openssl(*args)
         return cert, key
 
+    def long_chain(self, path, size=100_000):
+        """A certificate file of at least `size` bytes, for hostile_server.py --tls-chain: a leaf for
+        portent.test and 127.0.0.1, signed by itself, and copies of it. Returns (its path, the key's)."""
+        cert, key = self.make("portent.test", ["DNS:portent.test", "IP:127.0.0.1"])
+        with open(cert, "rb") as f:
+            single = f.read()
+        with open(path, "wb") as f:
+            f.write(single * (size // len(single) + 1))
+        return path, key
+
 
 def end_date(cert):
     """notAfter of a certificate as openssl reads it, a UTC datetime."""

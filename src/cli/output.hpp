@@ -37,6 +37,34 @@ void write_table(std::ostream& out, const Row& header, std::size_t row_count,
 // A text field as a JSON string (valid_utf8()), or null when it is empty.
 [[nodiscard]] boost::json::value text_or_null(std::string_view text);
 
+// A string as to_json_text() writes it (quoted; '"', '\\' and control characters escaped), appended
+// to `text`; `string` must already be valid UTF-8 (valid_utf8()).
+void append_json_string(std::string& text, std::string_view string);
+
+// One JSON object appended to a text member by member, without building a boost::json::object:
+// the bytes that to_json_text() writes for the same members in the same order. Strings must
+// already be valid UTF-8 (valid_utf8()).
+class JsonObjectText
+{
+public:
+    explicit JsonObjectText(std::string& text);
+    void text(std::string_view key, std::string_view value);
+    // The text made valid UTF-8, or null when it is empty (as text_or_null()).
+    void text_or_null(std::string_view key, std::string_view value);
+    void null(std::string_view key);
+    void number(std::string_view key, std::uint64_t value);
+    void number(std::string_view key, double value);
+    void value(std::string_view key, const boost::json::value& value);
+    // Writes the closing brace; nothing is added after it.
+    void finish();
+
+private:
+    void key(std::string_view key);
+
+    std::string& text_;
+    bool first_ = true;
+};
+
 // One JSON document followed by a newline; strings must already be valid UTF-8 (valid_utf8()).
 void write_json(std::ostream& out, const boost::json::value& document);
 
@@ -47,6 +75,8 @@ class JsonArrayWriter
 public:
     explicit JsonArrayWriter(std::ostream& out);
     void add(const boost::json::value& element);
+    // An element already written as JSON text (JsonObjectText).
+    void add_text(std::string_view element);
     void finish();
 
 private:

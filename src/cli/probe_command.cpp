@@ -130,6 +130,7 @@ int run_probe(Context& context)
     const ProbeFields fields{.identified = settings.run.identify, .received = settings.run.keep_received};
     if (format != OutputFormat::jsonl && !settings.only_open) // every result is kept: no regrowing
         shown.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(plan.size(), results_reserved)));
+    std::string line; // a JSON line, made again for each result
     bool every_target_answered = true;
     std::uint64_t unfinished = 0;
     settings.run.on_result = [&](ProbeResult&& result) {
@@ -144,8 +145,10 @@ int run_probe(Context& context)
             return;
         }
         progress.clear();
-        context.out << to_json_text(probe_result_json(plan.at(result.target), result, fields)) << '\n'
-                    << std::flush;
+        line.clear();
+        append_probe_result_json(line, plan.at(result.target), result, fields);
+        line += '\n';
+        context.out << line << std::flush;
     };
     probe::run_probes(plan, settings.run);
     if (interrupts.signal() != 0)
@@ -153,18 +156,25 @@ int run_probe(Context& context)
     else
         progress.clear();
 
-    // The targets of the results kept, made again from the plan, in the plan's order.
-    std::ranges::sort(shown, {}, &ProbeResult::target);
+    // The results kept, in the plan's order (each where it is: only the order is sorted), with
+    // their targets made again from the plan.
+    std::vector<std::pair<std::uint64_t, const ProbeResult*>> order;
+    order.reserve(shown.size());
+    for (const ProbeResult& result : shown)
+        order.emplace_back(result.target, &result);
+    std::ranges::sort(order, {}, &std::pair<std::uint64_t, const ProbeResult*>::first);
     std::vector<Target> targets;
-    targets.reserve(shown.size());
-    for (ProbeResult& result : shown) {
-        targets.push_back(plan.at(result.target));
-        result.target = targets.size() - 1;
+    targets.reserve(order.size());
+    std::vector<ShownResult> rows;
+    rows.reserve(order.size());
+    for (const auto& [index, result] : order) {
+        targets.push_back(plan.at(index));
+        rows.push_back({&targets.back(), result});
     }
     if (format == OutputFormat::json)
-        write_probe_json(context.out, targets, shown, fields);
-    else if (format == OutputFormat::table && !shown.empty())
-        write_probe_table(context.out, targets, shown, context.table_width, fields);
+        write_probe_json(context.out, rows, fields);
+    else if (format == OutputFormat::table && !rows.empty())
+        write_probe_table(context.out, rows, context.table_width, fields);
     if (interrupts.signal() == 0)
         return every_target_answered ? exit_code::ok : exit_code::not_found;
     context.out.flush();

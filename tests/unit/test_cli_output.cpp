@@ -1,5 +1,6 @@
 #include "cli/output.hpp"
 
+#include <boost/json/serialize.hpp>
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -58,6 +59,45 @@ TEST_CASE("JSON numbers are written in plain decimal", "[output]")
     CHECK(to_json_text(boost::json::array{1, -2, 3.25, nullptr, "a\"b"}) == "[1,-2,3.25,null,\"a\\\"b\"]");
     CHECK(to_json_text(boost::json::object{{"x", 1e-3}}) == "{\"x\":0.001}");
     CHECK(to_json_text(boost::json::value(std::nan(""))) == "null");
+}
+
+TEST_CASE("JSON strings are escaped as Boost.JSON's serializer escapes them", "[output]")
+{
+    // Every byte alone and amid others: the reference is boost::json::serialize().
+    for (int byte = 0; byte < 256; ++byte) {
+        const std::string alone(1, static_cast<char>(byte));
+        const std::string amid = "a" + alone + "bc" + alone;
+        for (const std::string& text : {alone, amid}) {
+            std::string written;
+            append_json_string(written, text);
+            CHECK(written == boost::json::serialize(boost::json::string_view(text)));
+        }
+    }
+    std::string written;
+    append_json_string(written, "tab\there \"quoted\" back\\slash \x1b[2J \u65e5");
+    CHECK(written == "\"tab\\there \\\"quoted\\\" back\\\\slash \\u001b[2J \u65e5\"");
+}
+
+TEST_CASE("a JSON object written member by member is what to_json_text() writes", "[output]")
+{
+    std::string text;
+    JsonObjectText object(text);
+    object.text("host", "127.0.0.1");
+    object.null("address");
+    object.number("port", std::uint64_t{65535});
+    object.number("rtt_ms", 0.05);
+    object.number("nan", std::nan(""));
+    object.text_or_null("empty", "");
+    object.text_or_null("invalid", "a\xff");
+    object.value("tls", boost::json::object{{"version", "TLSv1.3"}, {"days", 12}});
+    object.finish();
+    const boost::json::object same{{"host", "127.0.0.1"},  {"address", nullptr},
+                                   {"port", 65535},        {"rtt_ms", 0.05},
+                                   {"nan", std::nan("")},  {"empty", nullptr},
+                                   {"invalid", "a\uFFFD"}, {"tls", {{"version", "TLSv1.3"}, {"days", 12}}}};
+    CHECK(text == to_json_text(same));
+    CHECK(text == "{\"host\":\"127.0.0.1\",\"address\":null,\"port\":65535,\"rtt_ms\":0.05,\"nan\":null,"
+                  "\"empty\":null,\"invalid\":\"a\uFFFD\",\"tls\":{\"version\":\"TLSv1.3\",\"days\":12}}");
 }
 
 TEST_CASE("tables align wide characters and give way at the terminal's width", "[output]")

@@ -113,13 +113,14 @@ std::string grouped(std::uint64_t number)
 
 } // namespace
 
-void write_probe_table(std::ostream& out, std::span<const Target> targets,
-                       std::span<const ProbeResult> results, std::size_t max_width, ProbeFields fields)
+void write_probe_table(std::ostream& out, std::span<const ShownResult> results, std::size_t max_width,
+                       ProbeFields fields)
 {
     std::vector<Row> rows;
     rows.reserve(results.size());
-    for (const ProbeResult& result : results) {
-        const Target& target = targets[result.target];
+    for (const ShownResult& shown : results) {
+        const Target& target = *shown.target;
+        const ProbeResult& result = *shown.result;
         const std::string address = result.address && *result.address != target.host ? *result.address : "";
         Row row{target_label(target), address, std::string(probe::to_string(result.state))};
         if (fields.identified) {
@@ -146,52 +147,67 @@ void write_probe_table(std::ostream& out, std::span<const Target> targets,
     }
     write_table(
         out, header, rows.size(), [&](std::size_t index) { return rows[index]; }, max_width,
-        [&](std::size_t index) { return received_lines(results[index].received); });
+        [&](std::size_t index) { return received_lines(results[index].result->received); });
 }
 
-boost::json::object probe_result_json(const Target& target, const ProbeResult& result, ProbeFields fields)
+void append_probe_result_json(std::string& text, const Target& target, const ProbeResult& result,
+                              ProbeFields fields)
 {
-    boost::json::object object;
-    object["host"] = valid_utf8(target.host);
-    object["address"] = result.address ? boost::json::value(*result.address) : boost::json::value(nullptr);
-    object["port"] = target.port;
-    object["protocol"] = probe::to_string(target.transport);
-    object["service"] = valid_utf8(target.service);
-    object["dialogue"] = probe::to_string(target.dialogue);
-    object["state"] = probe::to_string(result.state);
-    object["verdict"] =
-        result.passed ? boost::json::value(verdict_text(result)) : boost::json::value(nullptr);
-    object["rtt_ms"] = result.round_trip ? boost::json::value(milliseconds(*result.round_trip))
-                                         : boost::json::value(nullptr);
-    object["answer"] = valid_utf8(result.answer);
-    object["detail"] = text_or_null(result.detail);
-    object["tls"] = tls_json(result.tls.get());
+    JsonObjectText object(text);
+    object.text("host", valid_utf8(target.host));
+    if (result.address)
+        object.text("address", *result.address);
+    else
+        object.null("address");
+    object.number("port", std::uint64_t{target.port});
+    object.text("protocol", probe::to_string(target.transport));
+    const probe::Identification none;
+    const probe::Identification& found = result.identification ? *result.identification : none;
+    if (!fields.identified)
+        object.text("service", valid_utf8(target.service));
+    else if (found.service)
+        object.text("service", valid_utf8(*found.service));
+    else
+        object.null("service");
+    object.text("dialogue", probe::to_string(target.dialogue));
+    object.text("state", probe::to_string(result.state));
+    if (result.passed)
+        object.text("verdict", verdict_text(result));
+    else
+        object.null("verdict");
+    if (result.round_trip)
+        object.number("rtt_ms", milliseconds(*result.round_trip));
+    else
+        object.null("rtt_ms");
+    object.text("answer", valid_utf8(result.answer));
+    object.text_or_null("detail", result.detail);
+    object.value("tls", tls_json(result.tls.get()));
     if (fields.identified) {
-        const probe::Identification none;
-        const probe::Identification& found = result.identification ? *result.identification : none;
-        object["service"] =
-            found.service ? boost::json::value(valid_utf8(*found.service)) : boost::json::value(nullptr);
-        object["table_service"] = text_or_null(target.service);
-        object["evidence"] = text_or_null(found.evidence);
-        object["product"] = text_or_null(found.product);
-        object["version"] = text_or_null(found.version);
+        object.text_or_null("table_service", target.service);
+        object.text_or_null("evidence", found.evidence);
+        object.text_or_null("product", found.product);
+        object.text_or_null("version", found.version);
     }
     if (fields.received) {
-        const std::string text = valid_utf8(result.received);
-        const bool exact = text == result.received;
-        object["received"] = text;
-        object["received_base64"] =
-            exact ? boost::json::value(nullptr) : boost::json::value(base64(result.received));
+        const std::string received = valid_utf8(result.received);
+        object.text("received", received);
+        if (received == result.received)
+            object.null("received_base64");
+        else
+            object.text("received_base64", base64(result.received));
     }
-    return object;
+    object.finish();
 }
 
-void write_probe_json(std::ostream& out, std::span<const Target> targets,
-                      std::span<const ProbeResult> results, ProbeFields fields)
+void write_probe_json(std::ostream& out, std::span<const ShownResult> results, ProbeFields fields)
 {
     JsonArrayWriter document(out);
-    for (const ProbeResult& result : results)
-        document.add(probe_result_json(targets[result.target], result, fields));
+    std::string text;
+    for (const ShownResult& shown : results) {
+        text.clear();
+        append_probe_result_json(text, *shown.target, *shown.result, fields);
+        document.add_text(text);
+    }
     document.finish();
 }
 

@@ -116,7 +116,7 @@ int run_probe(Context& context)
     const InterruptCatcher interrupts;
     ProbeSettings settings = read_settings(context);
     const OutputFormat format = context.output_format();
-    const services::Table table = context.load_table();
+    const services::Table table = load_probe_table(context, settings.words);
     const probe::TargetPlan plan = make_plan(context, table, settings.words, settings.dialogue);
 
     ProgressLine progress(context.err, plan.hosts().size() == 1 ? plan.hosts().host(0) : "");

@@ -1,6 +1,7 @@
 #include "cli/probe_targets.hpp"
 
 #include "cli/output.hpp"
+#include "services/top_scan.hpp"
 #include "util/ascii.hpp"
 
 #include <fstream>
@@ -37,7 +38,57 @@ void add_hosts_from(probe::HostList& hosts, const std::string& path, bool allow_
         throw std::runtime_error("--hosts-from: cannot read " + path);
 }
 
+// An entry that --top can add: one with a port other than 0 (probe::PortList::add_top()).
+bool gives_a_port(const services::Entry& entry)
+{
+    return entry.has_port && entry.port_first != 0;
+}
+
+// --top's count and protocol, checked.
+std::pair<std::size_t, probe::Transport> top_ports_asked(const Context& context)
+{
+    const std::size_t count = read_whole_number("--top", context.options["top"].as<std::string>(), true);
+    const std::string protocol = context.global.protocol.value_or("tcp");
+    if (protocol != "tcp" && protocol != "udp")
+        throw UsageError("--top: -p/--proto is tcp or udp, not '" + protocol + "'");
+    return {count, protocol == "tcp" ? probe::Transport::tcp : probe::Transport::udp};
+}
+
 } // namespace
+
+std::optional<services::Table> load_top_ports(std::span<const std::string> databases,
+                                              std::optional<services::Format> format, std::size_t count,
+                                              probe::Transport transport, std::string* note,
+                                              std::size_t block_size)
+{
+    std::optional<services::MostFrequent> most = services::load_most_frequent(
+        databases, format, count, probe::to_string(transport), gives_a_port, note, block_size);
+    if (!most)
+        return std::nullopt;
+    std::vector<bool> seen(std::size_t{65536}, false);
+    for (const services::Entry& entry : most->table.entries()) {
+        if (seen[entry.port_first])
+            return std::nullopt; // add_top() would go past the N entries: the whole database tells
+        seen[entry.port_first] = true;
+    }
+    return std::move(most->table);
+}
+
+services::Table load_probe_table(const Context& context, const ProbeWords& words)
+{
+    return context.load_table([&](std::string* note) -> std::optional<services::Table> {
+        if (!words.queries.empty() || context.options.count("top") == 0)
+            return std::nullopt;
+        std::pair<std::size_t, probe::Transport> asked;
+        try {
+            asked = top_ports_asked(context);
+        } catch (const UsageError&) {
+            return std::nullopt; // said by make_plan(), after the database is read, as ever
+        }
+        return load_top_ports(context.global.databases, context.global.db_format, asked.first, asked.second,
+                              note);
+    });
+}
 
 ProbeWords split_probe_words(const Context& context)
 {
@@ -81,11 +132,8 @@ probe::TargetPlan make_plan(const Context& context, const services::Table& table
     probe::PortList ports(table, source_names(table), dialogue, context.global.first);
     try {
         if (options.count("top")) {
-            const std::size_t count = read_whole_number("--top", options["top"].as<std::string>(), true);
-            const std::string protocol = context.global.protocol.value_or("tcp");
-            if (protocol != "tcp" && protocol != "udp")
-                throw UsageError("--top: -p/--proto is tcp or udp, not '" + protocol + "'");
-            ports.add_top(count, protocol == "tcp" ? probe::Transport::tcp : probe::Transport::udp);
+            const auto [count, transport] = top_ports_asked(context);
+            ports.add_top(count, transport);
         }
         for (const std::string& query : words.queries)
             ports.add_query(query, context.query(query));

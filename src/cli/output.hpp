@@ -49,6 +49,8 @@ class JsonObjectText
 public:
     explicit JsonObjectText(std::string& text);
     void text(std::string_view key, std::string_view value);
+    // Any bytes, made valid UTF-8 (valid_utf8()).
+    void valid_text(std::string_view key, std::string_view bytes);
     // The text made valid UTF-8, or null when it is empty (as text_or_null()).
     void text_or_null(std::string_view key, std::string_view value);
     void null(std::string_view key);

@@ -71,8 +71,15 @@ std::string visible(std::string_view bytes)
     return out;
 }
 
+bool is_ascii(std::string_view bytes)
+{
+    return std::ranges::all_of(bytes, [](char byte) { return static_cast<unsigned char>(byte) < 0x80; });
+}
+
 std::string valid_utf8(std::string_view bytes)
 {
+    if (is_ascii(bytes))
+        return std::string(bytes);
     std::string out;
     out.reserve(bytes.size());
     for_each_code_point(bytes, [&](const CodePoint& code_point, std::string_view sequence) {

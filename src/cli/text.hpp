@@ -16,6 +16,9 @@ namespace portent::cli {
 // The text with each byte that is not part of valid UTF-8 replaced by U+FFFD (for JSON).
 [[nodiscard]] std::string valid_utf8(std::string_view bytes);
 
+// Whether every byte is ASCII (below 0x80): valid_utf8() then keeps the text as it is.
+[[nodiscard]] bool is_ascii(std::string_view bytes);
+
 // The bytes in base64 (RFC 4648, with padding): for JSON, when valid_utf8() would change them.
 [[nodiscard]] std::string base64(std::string_view bytes);
 

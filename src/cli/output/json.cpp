@@ -119,12 +119,20 @@ void JsonObjectText::text(std::string_view key, std::string_view value)
     append_json_string(text_, value);
 }
 
+void JsonObjectText::valid_text(std::string_view key, std::string_view bytes)
+{
+    if (is_ascii(bytes))
+        text(key, bytes);
+    else
+        text(key, valid_utf8(bytes));
+}
+
 void JsonObjectText::text_or_null(std::string_view key, std::string_view value)
 {
     if (value.empty())
         null(key);
     else
-        text(key, valid_utf8(value));
+        valid_text(key, value);
 }
 
 void JsonObjectText::null(std::string_view key)

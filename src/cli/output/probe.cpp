@@ -154,7 +154,7 @@ void append_probe_result_json(std::string& text, const Target& target, const Pro
                               ProbeFields fields)
 {
     JsonObjectText object(text);
-    object.text("host", valid_utf8(target.host));
+    object.valid_text("host", target.host);
     if (result.address)
         object.text("address", *result.address);
     else
@@ -164,9 +164,9 @@ void append_probe_result_json(std::string& text, const Target& target, const Pro
     const probe::Identification none;
     const probe::Identification& found = result.identification ? *result.identification : none;
     if (!fields.identified)
-        object.text("service", valid_utf8(target.service));
+        object.valid_text("service", target.service);
     else if (found.service)
-        object.text("service", valid_utf8(*found.service));
+        object.valid_text("service", *found.service);
     else
         object.null("service");
     object.text("dialogue", probe::to_string(target.dialogue));
@@ -179,7 +179,7 @@ void append_probe_result_json(std::string& text, const Target& target, const Pro
         object.number("rtt_ms", milliseconds(*result.round_trip));
     else
         object.null("rtt_ms");
-    object.text("answer", valid_utf8(result.answer));
+    object.valid_text("answer", result.answer);
     object.text_or_null("detail", result.detail);
     object.value("tls", tls_json(result.tls.get()));
     if (fields.identified) {

@@ -43,7 +43,8 @@ void append_json_string(std::string& text, std::string_view string);
 
 // One JSON object appended to a text member by member, without building a boost::json::object:
 // the bytes that to_json_text() writes for the same members in the same order. Strings must
-// already be valid UTF-8 (valid_utf8()).
+// already be valid UTF-8 (valid_utf8()); keys are the program's own words, written as they are
+// (nothing in them is escaped).
 class JsonObjectText
 {
 public:

@@ -107,10 +107,9 @@ JsonObjectText::JsonObjectText(std::string& text) : text_(text)
 
 void JsonObjectText::key(std::string_view key)
 {
-    if (!std::exchange(first_, false))
-        text_ += ',';
-    append_json_string(text_, key);
-    text_ += ':';
+    text_ += std::exchange(first_, false) ? "\"" : ",\"";
+    text_ += key;
+    text_ += "\":";
 }
 
 void JsonObjectText::text(std::string_view key, std::string_view value)

@@ -79,6 +79,15 @@ TEST_CASE("host items: IPv4 blocks leave out network and broadcast up to /30", "
     CHECK(count_of("0.0.0.0/0", true) == 4294967294);
 }
 
+TEST_CASE("host items: IPv4 addresses of blocks and ranges in dotted decimal", "[probe][targets]")
+{
+    // One, two and three digits in each part, 0 and 255 included.
+    CHECK(hosts_of({"127.0.9-10.99-100"}) ==
+          Strings{"127.0.9.99", "127.0.9.100", "127.0.10.99", "127.0.10.100"});
+    CHECK(hosts_of({"127.255.255.254/31"}) == Strings{"127.255.255.254", "127.255.255.255"});
+    CHECK(hosts_of({"127.0.0.0/31"}) == Strings{"127.0.0.0", "127.0.0.1"});
+}
+
 TEST_CASE("host items: IPv6 blocks keep every address, /96 to /128", "[probe][targets]")
 {
     CHECK(hosts_of({"::1/128"}) == Strings{"::1"});

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <arpa/inet.h>
+#include <charconv>
 #include <netinet/in.h>
 #include <unordered_set>
 
@@ -75,6 +76,23 @@ bool valid_name(std::string_view name)
     return !name.empty() && name.front() != '-' && name.front() != '.' &&
            std::ranges::all_of(
                name, [](char c) { return util::is_alphanumeric(c) || c == '-' || c == '.' || c == '_'; });
+}
+
+// An IPv4 address (host order) in dotted decimal, as inet_ntop() writes it, without its printf.
+std::string ipv4_text(std::uint32_t value)
+{
+    std::string text; // at most 15 characters: no allocation
+    for (int part = 3; part >= 0; --part) {
+        const std::uint32_t octet = (value >> (8U * static_cast<unsigned>(part))) & 0xFFU;
+        if (octet >= 100)
+            text += static_cast<char>('0' + octet / 100);
+        if (octet >= 10)
+            text += static_cast<char>('0' + octet / 10 % 10);
+        text += static_cast<char>('0' + octet % 10);
+        if (part > 0)
+            text += '.';
+    }
+    return text;
 }
 
 } // namespace
@@ -218,21 +236,15 @@ std::string HostList::Block::at(std::uint64_t offset) const
     switch (kind) {
     case Kind::name: return name;
     case Kind::octets: {
-        in_addr address{};
         std::uint32_t value = 0;
         for (std::size_t i = 4; i-- > 0;) { // the last part varies fastest
             const std::uint32_t width = high[i] - low[i] + 1U;
             value |= (low[i] + static_cast<std::uint32_t>(offset % width)) << (8 * (3 - i));
             offset /= width;
         }
-        address.s_addr = htonl(value);
-        return ::inet_ntop(AF_INET, &address, text, sizeof text);
+        return ipv4_text(value);
     }
-    case Kind::ipv4: {
-        in_addr address{};
-        address.s_addr = htonl(first4 + static_cast<std::uint32_t>(offset));
-        return ::inet_ntop(AF_INET, &address, text, sizeof text);
-    }
+    case Kind::ipv4: return ipv4_text(first4 + static_cast<std::uint32_t>(offset));
     case Kind::ipv6: {
         std::array<std::uint8_t, 16> bytes = first6;
         for (std::size_t i = 16; i-- > 0 && offset != 0;) {

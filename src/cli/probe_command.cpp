@@ -105,6 +105,27 @@ ProbeSettings read_settings(const Context& context)
     return settings;
 }
 
+// The results, in the plan's order (each where it is: only the order is sorted), with their
+// targets made again from the plan into `targets`.
+std::vector<ShownResult> in_plan_order(const probe::TargetPlan& plan, const std::vector<ProbeResult>& results,
+                                       std::vector<Target>& targets)
+{
+    std::vector<std::pair<std::uint64_t, const ProbeResult*>> order;
+    order.reserve(results.size());
+    for (const ProbeResult& result : results)
+        order.emplace_back(result.target, &result);
+    std::ranges::sort(order, {}, &std::pair<std::uint64_t, const ProbeResult*>::first);
+    targets.clear();
+    targets.reserve(order.size()); // no reallocation: the rows point into it
+    std::vector<ShownResult> rows;
+    rows.reserve(order.size());
+    for (const auto& [index, result] : order) {
+        targets.push_back(plan.at(index));
+        rows.push_back({&targets.back(), result});
+    }
+    return rows;
+}
+
 std::string_view signal_name(int signal)
 {
     return signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : "a signal";
@@ -156,21 +177,8 @@ int run_probe(Context& context)
     else
         progress.clear();
 
-    // The results kept, in the plan's order (each where it is: only the order is sorted), with
-    // their targets made again from the plan.
-    std::vector<std::pair<std::uint64_t, const ProbeResult*>> order;
-    order.reserve(shown.size());
-    for (const ProbeResult& result : shown)
-        order.emplace_back(result.target, &result);
-    std::ranges::sort(order, {}, &std::pair<std::uint64_t, const ProbeResult*>::first);
     std::vector<Target> targets;
-    targets.reserve(order.size());
-    std::vector<ShownResult> rows;
-    rows.reserve(order.size());
-    for (const auto& [index, result] : order) {
-        targets.push_back(plan.at(index));
-        rows.push_back({&targets.back(), result});
-    }
+    const std::vector<ShownResult> rows = in_plan_order(plan, shown, targets);
     if (format == OutputFormat::json)
         write_probe_json(context.out, rows, fields);
     else if (format == OutputFormat::table && !rows.empty())

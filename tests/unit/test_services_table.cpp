@@ -13,7 +13,7 @@ std::vector<std::uint32_t> lines_of(const Table& table, const std::vector<std::u
 {
     std::vector<std::uint32_t> lines;
     for (std::uint32_t index : indices)
-        lines.push_back(table.entry(index).line);
+        lines.push_back(table.entry(index).line());
     return lines;
 }
 
@@ -118,8 +118,8 @@ TEST_CASE("merged sources: the first listed wins", "[table][source]")
     const Table table(std::move(parts));
     const auto found = table.find_by_name("svc", "tcp");
     REQUIRE(found.size() == 2);
-    CHECK(table.entry(found[0]).port_first == 1);
-    CHECK(table.sources()[table.entry(found[1]).source].name == "b");
+    CHECK(table.entry(found[0]).port_first() == 1);
+    CHECK(table.sources()[table.entry(found[1]).source()].name == "b");
 }
 
 TEST_CASE("the embedded database has the everyday services", "[source]")
@@ -138,7 +138,7 @@ TEST_CASE("the embedded database has the everyday services", "[source]")
                               {"mongodb", 27017}}) {
         const auto found = table.find_by_name(name, "tcp");
         REQUIRE(!found.empty());
-        CHECK(table.entry(found.front()).port_first == port);
+        CHECK(table.entry(found.front()).port_first() == port);
     }
 }
 
@@ -153,12 +153,12 @@ TEST_CASE("unreadable sources are one clear error", "[source]")
 TEST_CASE("first matches are what getservbyname(3) and getservbyport(3) return", "[table]")
 {
     const Table table = table_of(sample);
-    CHECK(table.entry(*table.first_by_name("http")).line == 3);
-    CHECK(table.entry(*table.first_by_name("http", "udp")).line == 5);
-    CHECK(table.entry(*table.first_by_name("www", "tcp")).line == 3);
+    CHECK(table.entry(*table.first_by_name("http")).line() == 3);
+    CHECK(table.entry(*table.first_by_name("http", "udp")).line() == 5);
+    CHECK(table.entry(*table.first_by_name("www", "tcp")).line() == 3);
     CHECK_FALSE(table.first_by_name("http", "dccp"));
-    CHECK(table.entry(*table.first_by_port(80, "sctp")).line == 7);
-    CHECK(table.entry(*table.first_by_port(13)).line == 1);
+    CHECK(table.entry(*table.first_by_port(80, "sctp")).line() == 7);
+    CHECK(table.entry(*table.first_by_port(13)).line() == 1);
     CHECK_FALSE(table.first_by_port(9));
 }
 
@@ -166,7 +166,7 @@ TEST_CASE("a range key is a name first, as getent reads it", "[table][query]")
 {
     const Table table = table_of("x 6001/tcp\n6000-6063 46/tcp\n");
     CHECK(lines_of(table, parse_query("6000-6063").find_in(table)) == Lines{2});
-    CHECK(table.entry(*parse_query("6000-6063").first_in(table)).line == 2);
+    CHECK(table.entry(*parse_query("6000-6063").first_in(table)).line() == 2);
     CHECK(lines_of(table, parse_query("6000-6002").find_in(table)) == Lines{1});
 }
 
@@ -199,5 +199,5 @@ TEST_CASE("a table made empty, then given another by moving", "[table]")
     CHECK(table.sources().empty());
     table = table_of("daytime 13/tcp\ndaytime 13/udp\n");
     CHECK(table.entries().size() == 2);
-    CHECK(table.entry(*table.first_by_name("daytime", "udp")).line == 2);
+    CHECK(table.entry(*table.first_by_name("daytime", "udp")).line() == 2);
 }

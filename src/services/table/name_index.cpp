@@ -38,7 +38,7 @@ void NameIndex::build(std::span<const Entry> entries)
 {
     std::size_t name_count = 0;
     for (const Entry& entry : entries)
-        name_count += 1 + entry.aliases.size();
+        name_count += 1 + entry.aliases().size();
     // At most two thirds full when every name is distinct; untouched reserved memory costs no
     // pages, so the vectors are reserved for that case and never copied as they grow.
     std::size_t capacity = 16;
@@ -55,9 +55,9 @@ void NameIndex::build(std::span<const Entry> entries)
     key_tail_.reserve(name_count);
     for (std::uint32_t index = 0; index < entries.size(); ++index) {
         const Entry& entry = entries[index];
-        if (!entry.name.empty())
-            add(entry.name, index);
-        for (std::string_view alias : entry.aliases)
+        if (!entry.name().empty())
+            add(entry.name(), index);
+        for (std::string_view alias : entry.aliases())
             add(alias, index);
     }
     key_tail_ = {}; // needed only while building

@@ -1,7 +1,6 @@
 #pragma once
 
 #include <algorithm>
-#include <array>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -54,44 +53,35 @@ struct KeyedIndices
     }
 
     // `for_each_key(index, add)` calls add(key) for every key (below 2^key_bits) the entry has.
+    // It is called twice an entry: the keys, then the indices in their places. Files are usually
+    // in port order; otherwise a count of each key gives the places, without a copy of the arrays.
     template <typename KeysOf> void build(unsigned key_bits, std::uint32_t entry_count, KeysOf&& for_each_key)
     {
         keys.reserve(entry_count); // one key an entry, but for ranges
-        indices.reserve(entry_count);
         for (std::uint32_t index = 0; index < entry_count; ++index)
-            for_each_key(index, [&](std::uint32_t key) {
-                keys.push_back(key);
-                indices.push_back(index);
-            });
-        if (!std::ranges::is_sorted(keys)) // files are usually in port order
-            sort_by_key(key_bits);
+            for_each_key(index, [&](std::uint32_t key) { keys.push_back(key); });
+        std::vector<std::uint32_t> places; // where the next index of each key goes, when not in order
+        if (!std::ranges::is_sorted(keys)) {
+            places.assign((std::size_t{1} << key_bits) + 1, 0);
+            for (std::uint32_t key : keys)
+                ++places[key + 1];
+            for (std::size_t key = 1; key < places.size(); ++key)
+                places[key] += places[key - 1];
+            for (std::size_t key = 0; key + 1 < places.size(); ++key)
+                std::fill(keys.begin() + places[key], keys.begin() + places[key + 1],
+                          static_cast<std::uint32_t>(key));
+        }
+        indices.resize(keys.size());
+        std::uint32_t next = 0;
+        for (std::uint32_t index = 0; index < entry_count; ++index)
+            for_each_key(
+                index, [&](std::uint32_t key) { indices[places.empty() ? next++ : places[key]++] = index; });
         bucket_count = (1U << (key_bits - bucket_bits)) + 1;
         bucket_starts.assign(bucket_count + 1, 0);
         for (std::uint32_t key : keys)
             ++bucket_starts[(key >> bucket_bits) + 1];
         for (std::uint32_t bucket = 1; bucket <= bucket_count; ++bucket)
             bucket_starts[bucket] += bucket_starts[bucket - 1];
-    }
-
-    void sort_by_key(unsigned key_bits)
-    {
-        // Least significant digit first, a byte a pass: each pass is stable, so equal keys
-        // keep their file order.
-        std::vector<std::uint32_t> sorted_keys(keys.size()), sorted_indices(keys.size());
-        for (unsigned shift = 0; shift < key_bits; shift += 8) {
-            std::array<std::uint32_t, 257> starts{};
-            for (std::uint32_t key : keys)
-                ++starts[((key >> shift) & 0xFFU) + 1];
-            for (std::size_t digit = 1; digit < starts.size(); ++digit)
-                starts[digit] += starts[digit - 1];
-            for (std::size_t i = 0; i < keys.size(); ++i) {
-                const std::uint32_t position = starts[(keys[i] >> shift) & 0xFFU]++;
-                sorted_keys[position] = keys[i];
-                sorted_indices[position] = indices[i];
-            }
-            keys.swap(sorted_keys);
-            indices.swap(sorted_indices);
-        }
     }
 };
 

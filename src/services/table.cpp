@@ -107,7 +107,7 @@ Table::Table(std::vector<Part> parts) : data_(std::make_unique<Data>())
             data.entries = std::move(result.entries);
         else
             data.entries.insert(data.entries.end(), result.entries.begin(), result.entries.end());
-        result.entries = {};
+        result.entries = std::vector<Entry>(); // given back (`= {}` would keep the memory)
         data.diagnostics.insert(data.diagnostics.end(), result.diagnostics.begin(), result.diagnostics.end());
     }
     data.names.build(data.entries);

@@ -33,6 +33,15 @@ void NameIndex::ids_of(std::uint32_t index, bool add, std::vector<std::uint32_t>
     }
 }
 
+void NameIndex::prefetch_slots(std::uint32_t index) const
+{
+    const Entry& entry = entries_[index];
+    if (!entry.name().empty())
+        __builtin_prefetch(&slots_[home_of(hash(entry.name()))]);
+    for (const std::string_view alias : entry.aliases())
+        __builtin_prefetch(&slots_[home_of(hash(alias))]);
+}
+
 void NameIndex::build(std::span<const Entry> entries)
 {
     entries_ = entries;
@@ -51,16 +60,22 @@ void NameIndex::build(std::span<const Entry> entries)
     std::vector<std::uint32_t> ids;
     const auto count = static_cast<std::uint32_t>(entries.size());
     for (std::uint32_t index = 0; index < count; ++index) {
+        if (index + prefetch_distance < count)
+            prefetch_slots(index + prefetch_distance);
         ids_of(index, true, ids);
         for (const std::uint32_t id : ids)
             ++starts_[id];
     }
+    if (keys_.size() + keys_.size() / 3 + 1 < slots_.size() * 3 / 4)
+        resize_slots(); // names repeat: fewer slots hold the distinct ones
     std::uint32_t total = 0;
     for (std::uint32_t& start : starts_)
         total += std::exchange(start, total);
     starts_.push_back(total);
     holders_.resize(total);
     for (std::uint32_t index = 0; index < count; ++index) {
+        if (index + prefetch_distance < count)
+            prefetch_slots(index + prefetch_distance);
         ids_of(index, false, ids);
         for (const std::uint32_t id : ids)
             holders_[starts_[id]++] = index;
@@ -69,6 +84,30 @@ void NameIndex::build(std::span<const Entry> entries)
     for (std::size_t id = starts_.size() - 1; id > 0; --id)
         starts_[id] = starts_[id - 1];
     starts_[0] = 0;
+}
+
+void NameIndex::resize_slots()
+{
+    slots_ = std::vector<std::uint32_t>(); // given back before the smaller one is taken (not `= {}`)
+    slots_.assign(std::max<std::size_t>(16, keys_.size() + keys_.size() / 3 + 1), none);
+    // In id order the keys' entries and text are read in file order; only the slots jump.
+    const auto count = static_cast<std::uint32_t>(keys_.size());
+    std::vector<std::uint64_t> hashes(prefetch_distance);
+    const auto hash_of = [&](std::uint32_t id) { return hash(text_of(keys_[id])); };
+    for (std::uint32_t id = 0; id < std::min(count, prefetch_distance); ++id)
+        hashes[id] = hash_of(id);
+    for (std::uint32_t id = 0; id < count; ++id) {
+        const std::uint64_t key_hash = hashes[id % prefetch_distance];
+        if (id + prefetch_distance < count) {
+            const std::uint64_t ahead = hash_of(id + prefetch_distance);
+            __builtin_prefetch(&slots_[home_of(ahead)]);
+            hashes[id % prefetch_distance] = ahead;
+        }
+        std::size_t slot = home_of(key_hash);
+        while (slots_[slot] != none)
+            slot = next_slot(slot);
+        slots_[slot] = id | mark_of(key_hash);
+    }
 }
 
 std::vector<std::string_view> NameIndex::keys() const

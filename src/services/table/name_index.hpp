@@ -136,6 +136,12 @@ private:
     // The ids of the distinct names and aliases of entry `index` into `ids`, each key added
     // when `add` and new.
     void ids_of(std::uint32_t index, bool add, std::vector<std::uint32_t>& ids);
+    // Asks the processor for the first slots of the names of entry `index`, which a large table
+    // has in no cache: the entries `prefetch_distance` ahead are on their way while one is added.
+    void prefetch_slots(std::uint32_t index) const;
+    // Makes the slots three quarters full at most of the keys there are, not of the names.
+    void resize_slots();
+    static constexpr std::uint32_t prefetch_distance = 8;
 
     std::span<const Entry> entries_;
     std::vector<Key> keys_;

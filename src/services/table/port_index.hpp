@@ -11,20 +11,28 @@ namespace portent::services::table_index {
 inline constexpr std::uint32_t port_count = 65536;
 
 // Entry indices sorted by a small integer key (a port, a segment-tree node), equal keys in
-// file order; the entries of a key are found by binary search.
+// file order; the entries of a key are found by binary search in a bucket of 16 keys, or, when
+// there are at least as many entries as possible keys, where each key's start says (and the
+// keys themselves are not kept).
 struct KeyedIndices
 {
     static constexpr unsigned bucket_bits = 4; // 16 keys a bucket
-    std::vector<std::uint32_t> keys;           // ascending
+    std::vector<std::uint32_t> keys;           // ascending; none when direct
     std::vector<std::uint32_t> indices;
-    std::vector<std::uint32_t> bucket_starts; // where the keys of each bucket start
+    std::vector<std::uint32_t> bucket_starts; // where the keys of each bucket start (of each key when direct)
     std::uint32_t bucket_count = 0;
+    bool direct = false;
 
-    [[nodiscard]] bool empty() const { return keys.empty(); }
+    [[nodiscard]] bool empty() const { return indices.empty(); }
     // The entries of keys first..last: a binary search for the start, then as many as there
     // are (a caller walks them all anyway).
     [[nodiscard]] std::span<const std::uint32_t> groups(std::uint32_t first, std::uint32_t last) const
     {
+        if (direct) {
+            const std::size_t after = std::min<std::size_t>(std::size_t{last} + 1, bucket_starts.size() - 1);
+            return {indices.data() + bucket_starts[std::min<std::size_t>(first, after)],
+                    indices.data() + bucket_starts[after]};
+        }
         std::size_t end = lower_bound(first);
         const std::size_t begin = end;
         while (end < keys.size() && keys[end] <= last)
@@ -53,35 +61,53 @@ struct KeyedIndices
     }
 
     // `for_each_key(index, add)` calls add(key) for every key (below 2^key_bits) the entry has.
-    // It is called twice an entry: the keys, then the indices in their places. Files are usually
-    // in port order; otherwise a count of each key gives the places, without a copy of the arrays.
+    // It is called twice an entry: for the keys (or, when direct, how many there are of each),
+    // then for the indices in their places. Files are usually in port order; otherwise a count
+    // of each key gives the places, without a copy of the arrays.
     template <typename KeysOf> void build(unsigned key_bits, std::uint32_t entry_count, KeysOf&& for_each_key)
     {
-        keys.reserve(entry_count); // one key an entry, but for ranges
-        for (std::uint32_t index = 0; index < entry_count; ++index)
-            for_each_key(index, [&](std::uint32_t key) { keys.push_back(key); });
+        const std::size_t key_count = std::size_t{1} << key_bits;
+        direct = entry_count >= key_count;
         std::vector<std::uint32_t> places; // where the next index of each key goes, when not in order
-        if (!std::ranges::is_sorted(keys)) {
-            places.assign((std::size_t{1} << key_bits) + 1, 0);
-            for (std::uint32_t key : keys)
-                ++places[key + 1];
-            for (std::size_t key = 1; key < places.size(); ++key)
-                places[key] += places[key - 1];
-            for (std::size_t key = 0; key + 1 < places.size(); ++key)
-                std::fill(keys.begin() + places[key], keys.begin() + places[key + 1],
-                          static_cast<std::uint32_t>(key));
+        if (direct) {
+            places.assign(key_count + 1, 0);
+            for (std::uint32_t index = 0; index < entry_count; ++index)
+                for_each_key(index, [&](std::uint32_t key) { ++places[key + 1]; });
+            starts_of_counts(places);
+            bucket_starts = places;
+        } else {
+            keys.reserve(entry_count); // one key an entry, but for ranges
+            for (std::uint32_t index = 0; index < entry_count; ++index)
+                for_each_key(index, [&](std::uint32_t key) { keys.push_back(key); });
+            if (!std::ranges::is_sorted(keys)) {
+                places.assign(key_count + 1, 0);
+                for (const std::uint32_t key : keys)
+                    ++places[key + 1];
+                starts_of_counts(places);
+                for (std::size_t key = 0; key < key_count; ++key)
+                    std::fill(keys.begin() + places[key], keys.begin() + places[key + 1],
+                              static_cast<std::uint32_t>(key));
+            }
         }
-        indices.resize(keys.size());
         std::uint32_t next = 0;
+        indices.resize(direct ? places.back() : keys.size());
         for (std::uint32_t index = 0; index < entry_count; ++index)
             for_each_key(
                 index, [&](std::uint32_t key) { indices[places.empty() ? next++ : places[key]++] = index; });
+        if (direct)
+            return;
         bucket_count = (1U << (key_bits - bucket_bits)) + 1;
         bucket_starts.assign(bucket_count + 1, 0);
         for (std::uint32_t key : keys)
             ++bucket_starts[(key >> bucket_bits) + 1];
-        for (std::uint32_t bucket = 1; bucket <= bucket_count; ++bucket)
-            bucket_starts[bucket] += bucket_starts[bucket - 1];
+        starts_of_counts(bucket_starts);
+    }
+
+    // Counts, each of the key before, into where each key starts.
+    static void starts_of_counts(std::vector<std::uint32_t>& counts)
+    {
+        for (std::size_t key = 1; key < counts.size(); ++key)
+            counts[key] += counts[key - 1];
     }
 };
 

@@ -5,6 +5,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <sstream>
+#include <string>
+
 using namespace portent::services;
 
 namespace {
@@ -200,4 +203,99 @@ TEST_CASE("a table made empty, then given another by moving", "[table]")
     table = table_of("daytime 13/tcp\ndaytime 13/udp\n");
     CHECK(table.entries().size() == 2);
     CHECK(table.entry(*table.first_by_name("daytime", "udp")).line() == 2);
+}
+
+TEST_CASE("a table of more entries than ports answers as a small one", "[table]")
+{
+    // Line n: "s<n> <n mod 65536>/tcp a<n mod 100>", out of port order after line 65535.
+    std::ostringstream text;
+    for (std::uint32_t n = 1; n <= 140000; ++n)
+        text << 's' << n << ' ' << n % 65536 << "/tcp a" << n % 100 << '\n';
+    const Table table = table_of(text.str());
+    REQUIRE(table.entries().size() == 140000);
+    CHECK(lines_of(table, table.find_by_port(5)) == Lines{5, 65541, 131077});
+    CHECK(lines_of(table, table.find_by_port(0)) == Lines{65536, 131072});
+    CHECK(lines_of(table, table.find_in_range(65534, 65535)) == Lines{65534, 65535, 131070, 131071});
+    CHECK(lines_of(table, table.find_by_port(5, "udp")).empty());
+    CHECK(table.entry(*table.first_by_port(5)).line() == 5);
+    CHECK(lines_of(table, table.find_by_name("s131077")) == Lines{131077});
+    const auto sevens = lines_of(table, table.find_by_name("a7"));
+    REQUIRE(sevens.size() == 1400);
+    CHECK(sevens.front() == 7);
+    CHECK(sevens.back() == 139907);
+    CHECK(table.find_by_name("s140001").empty());
+}
+
+TEST_CASE("more ranges than segment-tree nodes: each port finds the ranges that hold it", "[table]")
+{
+    // Row n (line n): "r<n>,<lo>-<lo + 5>,tcp" with lo = n mod 60000.
+    std::ostringstream text;
+    for (std::uint32_t n = 1; n <= 140000; ++n)
+        text << 'r' << n << ',' << n % 60000 << '-' << n % 60000 + 5 << ",tcp,,,,,,,,,\n";
+    const Table table = table_of(text.str(), Format::iana_csv);
+    REQUIRE(table.entries().size() == 140000);
+    // Port 10 is in the rows whose lo is 5 to 10.
+    CHECK(lines_of(table, table.find_by_port(10)) == Lines{5, 6, 7, 8, 9, 10, 60005, 60006, 60007, 60008,
+                                                           60009, 60010, 120005, 120006, 120007, 120008,
+                                                           120009, 120010});
+    CHECK(table.entry(*table.first_by_port(10)).line() == 5);
+    CHECK(table.find_by_port(65535).empty());
+}
+
+TEST_CASE("IANA fields with doubled quotes, beside plain ones", "[table]")
+{
+    const Table table = table_of("\"a \"\"b\"\"\",7,tcp,\"x \"\"y\"\"\",,,,,,,,\n"
+                                 "plain,8,\"u\"\"dp\",comment,,,,,,,,\n"
+                                 "\"quoted\",9,tcp,\"no escapes\",,,,,,,,\n",
+                                 Format::iana_csv);
+    REQUIRE(table.entries().size() == 3);
+    CHECK(table.entry(0).name() == "a \"b\"");
+    CHECK(table.entry(0).protocol() == "tcp");
+    CHECK(table.entry(0).comment() == "x \"y\"");
+    CHECK(table.entry(1).name() == "plain");
+    CHECK(table.entry(1).protocol() == "u\"dp");
+    CHECK(table.entry(1).comment() == "comment");
+    CHECK(table.entry(2).name() == "quoted");
+    CHECK(table.entry(2).comment() == "no escapes");
+    CHECK(lines_of(table, table.find_by_name("a \"b\"")) == Lines{1});
+    CHECK(lines_of(table, table.find_by_port(8, "u\"dp")) == Lines{2});
+}
+
+TEST_CASE("an entry holds aliases or a frequency, and its fields where they are", "[table][entry]")
+{
+    const std::string line = "name 1/tcp one two # a comment";
+    const std::string_view text = line;
+    Entry entry;
+    entry.set_text(text.substr(0, 4), text.substr(7, 3), text.substr(10, 9), text.substr(21));
+    CHECK(entry.name() == "name");
+    CHECK(entry.name().data() == line.data());
+    CHECK(entry.protocol() == "tcp");
+    CHECK(entry.comment() == "a comment");
+    CHECK(std::vector<std::string_view>(entry.aliases().begin(), entry.aliases().end()) ==
+          std::vector<std::string_view>{"one", "two"});
+    CHECK_FALSE(entry.frequency());
+    entry.set_frequency(0.000076);
+    CHECK(entry.frequency() == 0.000076);
+    CHECK(entry.aliases().empty());
+    CHECK(entry.name() == "name");
+    entry.set_aliases(text.substr(10, 4));
+    CHECK_FALSE(entry.frequency());
+    CHECK(entry.aliases().size() == 1);
+    CHECK_FALSE(entry.has_port());
+    entry.set_ports(6000, 6063);
+    CHECK(entry.is_range());
+    entry.set_source(Entry::max_sources - 1);
+    entry.set_line(0xFFFFFFFF);
+    CHECK(entry.source() == Entry::max_sources - 1);
+    CHECK(entry.line() == 0xFFFFFFFF);
+    CHECK(entry.has_port());
+    CHECK(entry.frequency() == std::nullopt);
+}
+
+TEST_CASE("a name repeated on its own line finds the line once", "[table]")
+{
+    const Table table = table_of("dup 1/tcp dup x x dup\nx 2/tcp\nother 3/udp x y x\n");
+    CHECK(lines_of(table, table.find_by_name("dup")) == Lines{1});
+    CHECK(lines_of(table, table.find_by_name("x")) == Lines{1, 2, 3});
+    CHECK(lines_of(table, table.find_by_name("y")) == Lines{3});
 }

@@ -160,6 +160,16 @@ public:
     {
         return field.empty() ? 0 : static_cast<std::uint32_t>(field.data() - base_);
     }
+    // Whether word_at(offset) is `word`, without first finding where it ends.
+    [[nodiscard]] bool word_at_is(std::uint32_t offset, std::string_view word) const
+    {
+        if (offset == 0)
+            return same_text(name(), word);
+        const std::size_t end = std::size_t{low(extra_)} + high(extra_);
+        if (offset + word.size() > end || !same_text({base_ + offset, word.size()}, word))
+            return false;
+        return offset + word.size() == end || is_space(base_[offset + word.size()]);
+    }
     [[nodiscard]] std::string_view word_at(std::uint32_t offset) const
     {
         if (offset == 0)

@@ -18,7 +18,7 @@ using table_index::port_count;
 
 bool protocol_matches(const Entry& entry, ProtocolFilter protocol)
 {
-    return !protocol || table_index::same_text(entry.protocol(), *protocol);
+    return !protocol || same_text(entry.protocol(), *protocol);
 }
 
 // Gives the entries and diagnostics of a part's records, numbered from `first_line` on, the

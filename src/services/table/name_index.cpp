@@ -10,6 +10,7 @@ void NameIndex::ids_of(std::uint32_t index, bool add, std::vector<std::uint32_t>
 {
     ids.clear();
     const Entry& entry = entries_[index];
+    // An alias that repeats the name or another alias is found again: its key is the same.
     const auto id_of = [&](std::string_view word) {
         const std::uint64_t key_hash = hash(word);
         const std::size_t slot = slot_of(word, key_hash);
@@ -27,7 +28,7 @@ void NameIndex::ids_of(std::uint32_t index, bool add, std::vector<std::uint32_t>
         id_of(entry.name());
     for (const std::string_view alias : entry.aliases())
         id_of(alias);
-    if (ids.size() > 1) { // an alias that repeats the name or another alias
+    if (ids.size() > 1) {
         std::ranges::sort(ids);
         ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
     }
@@ -56,24 +57,33 @@ void NameIndex::build(std::span<const Entry> entries)
     id_mask_ = id_bits_ >= 32 ? none : (std::uint32_t{1} << id_bits_) - 1;
     keys_.reserve(name_count);
     starts_.reserve(name_count + 1);
-    // Two passes: the keys and how many entries hold each, then each entry in its key's run.
+    // The keys, and how many entries hold each; then each entry in its key's runs. A small
+    // table notes the keys of each entry as it goes; a large one, where that note would take
+    // 8 bytes a name, finds them again, the slots of the entries ahead asked for in advance.
+    const bool large = name_count >= large_name_count;
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> noted; // key id, entry index
     std::vector<std::uint32_t> ids;
     const auto count = static_cast<std::uint32_t>(entries.size());
     for (std::uint32_t index = 0; index < count; ++index) {
-        if (index + prefetch_distance < count)
+        if (large && index + prefetch_distance < count)
             prefetch_slots(index + prefetch_distance);
         ids_of(index, true, ids);
-        for (const std::uint32_t id : ids)
+        for (const std::uint32_t id : ids) {
             ++starts_[id];
+            if (!large)
+                noted.emplace_back(id, index);
+        }
     }
-    if (keys_.size() + keys_.size() / 3 + 1 < slots_.size() * 3 / 4)
+    if (large && keys_.size() + keys_.size() / 3 + 1 < slots_.size() - slots_.size() / 4)
         resize_slots(); // names repeat: fewer slots hold the distinct ones
     std::uint32_t total = 0;
     for (std::uint32_t& start : starts_)
         total += std::exchange(start, total);
     starts_.push_back(total);
     holders_.resize(total);
-    for (std::uint32_t index = 0; index < count; ++index) {
+    for (const auto& [id, index] : noted)
+        holders_[starts_[id]++] = index;
+    for (std::uint32_t index = 0; large && index < count; ++index) {
         if (index + prefetch_distance < count)
             prefetch_slots(index + prefetch_distance);
         ids_of(index, false, ids);

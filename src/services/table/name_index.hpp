@@ -58,17 +58,6 @@ inline std::uint64_t hash(std::string_view text)
     return mix(value ^ load_up_to_8(data, size), step);
 }
 
-// Equality of short texts (names, protocols) without a call to memcmp.
-inline bool same_text(std::string_view a, std::string_view b)
-{
-    if (a.size() != b.size())
-        return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (a[i] != b[i])
-            return false;
-    return true;
-}
-
 // Names and aliases: open addressing over distinct keys; the entries of each key, in file
 // order, are one run of an array (a key's run starts where the one before it ends). A key is
 // kept as the first entry that holds it and where the word starts in that entry's text, not
@@ -83,9 +72,10 @@ public:
     template <typename Visit> void visit(std::string_view name, Visit&& visit) const
     {
         const std::uint32_t id = find(name);
-        if (id == none)
+        // The first entry of a key's run is the one the key names, already read to find it.
+        if (id == none || !visit(keys_[id].entry))
             return;
-        for (std::uint32_t at = starts_[id], end = starts_[id + 1]; at < end; ++at)
+        for (std::uint32_t at = starts_[id] + 1, end = starts_[id + 1]; at < end; ++at)
             if (!visit(holders_[at]))
                 return;
     }
@@ -100,6 +90,10 @@ private:
         std::uint32_t offset; // Entry::word_at()
     };
     [[nodiscard]] std::string_view text_of(Key key) const { return entries_[key.entry].word_at(key.offset); }
+    [[nodiscard]] bool holds(Key key, std::string_view text) const
+    {
+        return entries_[key.entry].word_at_is(key.offset, text);
+    }
     // The first slot to look at: the low half of the hash scaled to the slot count (the high
     // half gives the mark).
     [[nodiscard]] std::size_t home_of(std::uint64_t key_hash) const
@@ -115,8 +109,8 @@ private:
     {
         const std::uint32_t mark = mark_of(key_hash);
         std::size_t slot = home_of(key_hash);
-        while (slots_[slot] != none && ((slots_[slot] & ~id_mask_) != mark ||
-                                        !same_text(text_of(keys_[slots_[slot] & id_mask_]), key)))
+        while (slots_[slot] != none &&
+               ((slots_[slot] & ~id_mask_) != mark || !holds(keys_[slots_[slot] & id_mask_], key)))
             slot = next_slot(slot);
         return slot;
     }
@@ -142,6 +136,8 @@ private:
     // Makes the slots three quarters full at most of the keys there are, not of the names.
     void resize_slots();
     static constexpr std::uint32_t prefetch_distance = 8;
+    // Names of a table whose slots (4 bytes each) the caches do not hold.
+    static constexpr std::size_t large_name_count = std::size_t{1} << 18U;
 
     std::span<const Entry> entries_;
     std::vector<Key> keys_;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -61,41 +62,22 @@ struct KeyedIndices
     }
 
     // `for_each_key(index, add)` calls add(key) for every key (below 2^key_bits) the entry has.
-    // It is called twice an entry: for the keys (or, when direct, how many there are of each),
-    // then for the indices in their places. Files are usually in port order; otherwise a count
-    // of each key gives the places, without a copy of the arrays.
     template <typename KeysOf> void build(unsigned key_bits, std::uint32_t entry_count, KeysOf&& for_each_key)
     {
-        const std::size_t key_count = std::size_t{1} << key_bits;
-        direct = entry_count >= key_count;
-        std::vector<std::uint32_t> places; // where the next index of each key goes, when not in order
+        direct = entry_count >= (std::size_t{1} << key_bits);
         if (direct) {
-            places.assign(key_count + 1, 0);
-            for (std::uint32_t index = 0; index < entry_count; ++index)
-                for_each_key(index, [&](std::uint32_t key) { ++places[key + 1]; });
-            starts_of_counts(places);
-            bucket_starts = places;
-        } else {
-            keys.reserve(entry_count); // one key an entry, but for ranges
-            for (std::uint32_t index = 0; index < entry_count; ++index)
-                for_each_key(index, [&](std::uint32_t key) { keys.push_back(key); });
-            if (!std::ranges::is_sorted(keys)) {
-                places.assign(key_count + 1, 0);
-                for (const std::uint32_t key : keys)
-                    ++places[key + 1];
-                starts_of_counts(places);
-                for (std::size_t key = 0; key < key_count; ++key)
-                    std::fill(keys.begin() + places[key], keys.begin() + places[key + 1],
-                              static_cast<std::uint32_t>(key));
-            }
-        }
-        std::uint32_t next = 0;
-        indices.resize(direct ? places.back() : keys.size());
-        for (std::uint32_t index = 0; index < entry_count; ++index)
-            for_each_key(
-                index, [&](std::uint32_t key) { indices[places.empty() ? next++ : places[key]++] = index; });
-        if (direct)
+            build_direct(key_bits, entry_count, for_each_key);
             return;
+        }
+        keys.reserve(entry_count); // one key an entry, but for ranges
+        indices.reserve(entry_count);
+        for (std::uint32_t index = 0; index < entry_count; ++index)
+            for_each_key(index, [&](std::uint32_t key) {
+                keys.push_back(key);
+                indices.push_back(index);
+            });
+        if (!std::ranges::is_sorted(keys)) // files are usually in port order
+            sort_by_key(key_bits);
         bucket_count = (1U << (key_bits - bucket_bits)) + 1;
         bucket_starts.assign(bucket_count + 1, 0);
         for (std::uint32_t key : keys)
@@ -103,8 +85,43 @@ struct KeyedIndices
         starts_of_counts(bucket_starts);
     }
 
+    // Where each key starts, from a count of each, then each index in its place: for_each_key
+    // is called twice an entry, and nothing is copied or sorted.
+    template <typename KeysOf>
+    void build_direct(unsigned key_bits, std::uint32_t entry_count, KeysOf&& for_each_key)
+    {
+        bucket_starts.assign((std::size_t{1} << key_bits) + 1, 0);
+        for (std::uint32_t index = 0; index < entry_count; ++index)
+            for_each_key(index, [&](std::uint32_t key) { ++bucket_starts[key + 1]; });
+        starts_of_counts(bucket_starts);
+        std::vector<std::uint32_t> places = bucket_starts; // where the next index of each key goes
+        indices.resize(bucket_starts.back());
+        for (std::uint32_t index = 0; index < entry_count; ++index)
+            for_each_key(index, [&](std::uint32_t key) { indices[places[key]++] = index; });
+    }
+
+    void sort_by_key(unsigned key_bits)
+    {
+        // Least significant digit first, a byte a pass: each pass is stable, so equal keys
+        // keep their file order.
+        std::vector<std::uint32_t> sorted_keys(keys.size()), sorted_indices(keys.size());
+        for (unsigned shift = 0; shift < key_bits; shift += 8) {
+            std::array<std::uint32_t, 257> starts{};
+            for (std::uint32_t key : keys)
+                ++starts[((key >> shift) & 0xFFU) + 1];
+            starts_of_counts(starts);
+            for (std::size_t i = 0; i < keys.size(); ++i) {
+                const std::uint32_t position = starts[(keys[i] >> shift) & 0xFFU]++;
+                sorted_keys[position] = keys[i];
+                sorted_indices[position] = indices[i];
+            }
+            keys.swap(sorted_keys);
+            indices.swap(sorted_indices);
+        }
+    }
+
     // Counts, each of the key before, into where each key starts.
-    static void starts_of_counts(std::vector<std::uint32_t>& counts)
+    static void starts_of_counts(std::span<std::uint32_t> counts)
     {
         for (std::size_t key = 1; key < counts.size(); ++key)
             counts[key] += counts[key - 1];

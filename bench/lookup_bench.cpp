@@ -102,12 +102,12 @@ struct PortKey
 void collect_keys(const services::Table& table, std::vector<NameKey>& names, std::vector<PortKey>& ports)
 {
     for (const services::Entry& entry : table.entries()) {
-        const std::string protocol(entry.protocol);
-        names.push_back({std::string(entry.name), protocol});
-        for (std::string_view alias : entry.aliases)
+        const std::string protocol(entry.protocol());
+        names.push_back({std::string(entry.name()), protocol});
+        for (std::string_view alias : entry.aliases())
             names.push_back({std::string(alias), protocol});
-        if (entry.has_port)
-            ports.push_back({entry.port_first, protocol});
+        if (entry.has_port())
+            ports.push_back({entry.port_first(), protocol});
     }
 }
 
@@ -122,15 +122,15 @@ std::size_t count_disagreements(const services::Table& table, const std::vector<
     for (const NameKey& key : names) {
         getservbyname_r(key.name.c_str(), key.protocol.c_str(), &result, buffer, sizeof buffer, &found);
         const auto ours = table.first_by_name(key.name, key.protocol);
-        const bool same =
-            found ? ours && table.entry(*ours).port_first == ntohs(static_cast<std::uint16_t>(found->s_port))
-                  : !ours;
+        const bool same = found ? ours && table.entry(*ours).port_first() ==
+                                              ntohs(static_cast<std::uint16_t>(found->s_port))
+                                : !ours;
         disagreements += same ? 0 : 1;
     }
     for (const PortKey& key : ports) {
         getservbyport_r(htons(key.port), key.protocol.c_str(), &result, buffer, sizeof buffer, &found);
         const auto ours = table.first_by_port(key.port, key.protocol);
-        const bool same = found ? ours && table.entry(*ours).name == found->s_name : !ours;
+        const bool same = found ? ours && table.entry(*ours).name() == found->s_name : !ours;
         disagreements += same ? 0 : 1;
     }
     return disagreements;

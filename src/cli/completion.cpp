@@ -68,8 +68,8 @@ PortsAndProtocols ports_of(const services::Table& table, const std::vector<std::
         auto found = std::ranges::find(ports, port, &std::pair<std::string, std::string>::first);
         if (found == ports.end())
             found = ports.insert(ports.end(), {port, ""});
-        if (!entry.protocol.empty() && found->second.find(entry.protocol) == std::string::npos)
-            found->second.append(found->second.empty() ? "" : ",").append(entry.protocol);
+        if (!entry.protocol().empty() && found->second.find(entry.protocol()) == std::string::npos)
+            found->second.append(found->second.empty() ? "" : ",").append(entry.protocol());
     }
     return ports;
 }
@@ -83,8 +83,8 @@ std::string describe(const services::Table& table, std::string_view name,
     std::string_view alias_of;
     for (std::uint32_t index : indices) {
         const services::Entry& entry = table.entry(index);
-        comment = comment.empty() ? entry.comment : comment;
-        alias_of = alias_of.empty() && entry.name != name ? entry.name : alias_of;
+        comment = comment.empty() ? entry.comment() : comment;
+        alias_of = alias_of.empty() && entry.name() != name ? entry.name() : alias_of;
     }
     std::string text;
     for (const auto& [port, protocols] : ports_of(table, indices))
@@ -113,10 +113,10 @@ void add_services(Collector& collector, const Line& line, const std::string& typ
         Collector protocols(typed.substr(slash + 1), name + "/");
         for (std::uint32_t index : table.find_by_name(name)) {
             const services::Entry& entry = table.entry(index);
-            if (!entry.protocol.empty())
-                protocols.add(entry.protocol, services::format_ports(entry)
-                                                  .append(entry.comment.empty() ? "" : " — ")
-                                                  .append(entry.comment));
+            if (!entry.protocol().empty())
+                protocols.add(entry.protocol(), services::format_ports(entry)
+                                                    .append(entry.comment().empty() ? "" : " — ")
+                                                    .append(entry.comment()));
         }
         for (Candidate& candidate : protocols.completion.candidates)
             collector.completion.candidates.push_back(std::move(candidate));
@@ -137,8 +137,8 @@ void add_protocols(Collector& collector, const services::Table& table)
 {
     std::vector<std::string_view> protocols;
     for (const services::Entry& entry : table.entries())
-        if (!entry.protocol.empty() && std::ranges::find(protocols, entry.protocol) == protocols.end())
-            protocols.push_back(entry.protocol);
+        if (!entry.protocol().empty() && std::ranges::find(protocols, entry.protocol()) == protocols.end())
+            protocols.push_back(entry.protocol());
     std::ranges::sort(protocols);
     for (std::string_view protocol : protocols)
         collector.add(protocol);

@@ -50,7 +50,7 @@ int run_list(Context& context)
     const services::ProtocolFilter protocol = context.protocol();
     std::vector<std::uint32_t> candidates;
     for (std::uint32_t index = 0; index < entries.size(); ++index)
-        if (!protocol || entries[index].protocol == *protocol)
+        if (!protocol || entries[index].protocol() == *protocol)
             candidates.push_back(index);
     std::size_t left_out = 0;
     std::vector<std::uint32_t> indices = listed_entries(table, std::move(candidates), format, left_out);
@@ -80,12 +80,12 @@ std::vector<std::uint32_t> most_frequent(const services::Table& table, std::vect
 {
     const auto entries = table.entries();
     if (std::ranges::none_of(entries,
-                             [](const services::Entry& entry) { return entry.frequency.has_value(); }))
+                             [](const services::Entry& entry) { return entry.frequency().has_value(); }))
         throw std::runtime_error(
             "list --top: the database has no open-frequencies (use an nmap-services file)");
-    std::erase_if(listed, [&](std::uint32_t index) { return !entries[index].frequency; });
+    std::erase_if(listed, [&](std::uint32_t index) { return !entries[index].frequency(); });
     std::ranges::stable_sort(listed, std::ranges::greater(),
-                             [&](std::uint32_t index) { return *entries[index].frequency; });
+                             [&](std::uint32_t index) { return *entries[index].frequency(); });
     listed.resize(std::min(count, listed.size()));
     return listed;
 }

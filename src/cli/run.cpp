@@ -300,10 +300,10 @@ void Context::check_protocol(const services::Table& table) const
         return;
     std::vector<std::string_view> protocols; // the first few, in file order
     for (const services::Entry& entry : table.entries()) {
-        if (entry.protocol == *global.protocol)
+        if (entry.protocol() == *global.protocol)
             return;
-        if (protocols.size() < 8 && std::ranges::find(protocols, entry.protocol) == protocols.end())
-            protocols.push_back(entry.protocol);
+        if (protocols.size() < 8 && std::ranges::find(protocols, entry.protocol()) == protocols.end())
+            protocols.push_back(entry.protocol());
     }
     std::string have;
     for (std::string_view protocol : protocols)

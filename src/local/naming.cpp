@@ -10,7 +10,7 @@ namespace portent::local {
 const services::Entry* service_for(const services::Table& table, std::uint16_t port, Protocol protocol)
 {
     for (const std::uint32_t index : table.find_by_port(port, to_string(protocol)))
-        if (!table.entry(index).name.empty())
+        if (!table.entry(index).name().empty())
             return &table.entry(index);
     return nullptr;
 }
@@ -54,8 +54,8 @@ PortQuery::PortQuery(const services::Query& query, const services::Table& table)
     }
     for (const std::uint32_t index : table.find_by_name(query.name, filter)) {
         const services::Entry& entry = table.entry(index);
-        if (entry.has_port)
-            spans_.push_back({entry.port_first, entry.port_last, std::string(entry.protocol)});
+        if (entry.has_port())
+            spans_.push_back({entry.port_first(), entry.port_last(), std::string(entry.protocol())});
     }
 }
 

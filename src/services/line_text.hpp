@@ -24,6 +24,17 @@ inline std::string_view next_token(std::string_view& rest)
     return {begin, static_cast<std::size_t>(position - begin)};
 }
 
+// Equality of short texts (names, protocols) without a call to memcmp.
+inline bool same_text(std::string_view a, std::string_view b)
+{
+    if (a.size() != b.size())
+        return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (a[i] != b[i])
+            return false;
+    return true;
+}
+
 // The text in single quotes, for messages.
 inline std::string quoted(std::string_view text)
 {

@@ -103,23 +103,24 @@ void lint_line(std::string_view line, Format format, std::uint32_t source, std::
 void lint_entry(const Entry& entry, Format format, std::vector<Diagnostic>& found)
 {
     auto report = [&](std::string message) {
-        found.push_back({entry.source, entry.line, std::move(message)});
+        found.push_back({entry.source(), entry.line(), std::move(message)});
     };
     const std::string plain_key =
-        format_ports(entry) + "/" + std::string(entry.protocol.substr(0, entry.protocol.find('/')));
-    if (entry.protocol.find('/') != std::string_view::npos)
-        report("protocol " + quoted(entry.protocol) + " holds a '/': glibc reads it whole, and " + plain_key +
-               " does not find it");
-    if (std::ranges::any_of(entry.protocol, util::is_upper))
-        report("protocol " + quoted(entry.protocol) +
+        format_ports(entry) + "/" + std::string(entry.protocol().substr(0, entry.protocol().find('/')));
+    if (entry.protocol().find('/') != std::string_view::npos)
+        report("protocol " + quoted(entry.protocol()) + " holds a '/': glibc reads it whole, and " +
+               plain_key + " does not find it");
+    if (std::ranges::any_of(entry.protocol(), util::is_upper))
+        report("protocol " + quoted(entry.protocol()) +
                " has capital letters: protocols match case-sensitively, and " + format_ports(entry) + "/" +
-               util::lowered(entry.protocol) + " does not find it");
+               util::lowered(entry.protocol()) + " does not find it");
     if (format != Format::iana_csv) // the lines were looked at whole
         return;
-    for (const auto& [role, text] : {std::pair{"name", entry.name}, std::pair{"protocol", entry.protocol}})
+    for (const auto& [role, text] :
+         {std::pair{"name", entry.name()}, std::pair{"protocol", entry.protocol()}})
         if (const auto control = first_control(text))
             report("control character " + *control + " in " + role + " " + quoted(text));
-    if (const auto control = first_control(entry.comment, true))
+    if (const auto control = first_control(entry.comment(), true))
         report("control character " + *control + " in the description");
 }
 
@@ -136,24 +137,24 @@ std::vector<Diagnostic> lint(const Table& table)
         const Entry& entry = entries[index];
         // Only services(5) files answer getservbyname(3); the IANA registry and nmap-services
         // list a name on several ports by design.
-        const bool checked = table.sources()[entry.source].format == Format::services;
+        const bool checked = table.sources()[entry.source()].format == Format::services;
         auto check = [&](std::string_view key) {
-            const auto [place, added] = first_of.try_emplace({key, entry.protocol}, index);
+            const auto [place, added] = first_of.try_emplace({key, entry.protocol()}, index);
             if (added || place->second == index || !checked)
                 return;
             const Entry& earlier = table.entry(place->second);
-            std::string where = "line " + std::to_string(earlier.line);
-            if (earlier.source != entry.source)
-                where = table.sources()[earlier.source].name + ":" + std::to_string(earlier.line);
-            found.push_back({entry.source, entry.line,
-                             "duplicate '" + std::string(key) + "/" + std::string(entry.protocol) +
+            std::string where = "line " + std::to_string(earlier.line());
+            if (earlier.source() != entry.source())
+                where = table.sources()[earlier.source()].name + ":" + std::to_string(earlier.line());
+            found.push_back({entry.source(), entry.line(),
+                             "duplicate '" + std::string(key) + "/" + std::string(entry.protocol()) +
                                  "': " + where + " defines it first"});
         };
-        if (!entry.name.empty())
-            check(entry.name);
-        for (std::string_view alias : entry.aliases)
+        if (!entry.name().empty())
+            check(entry.name());
+        for (std::string_view alias : entry.aliases())
             check(alias);
-        lint_entry(entry, table.sources()[entry.source].format, found);
+        lint_entry(entry, table.sources()[entry.source()].format, found);
     }
     for (std::uint32_t index = 0; index < table.sources().size(); ++index) {
         const Source& source = table.sources()[index];

@@ -132,15 +132,15 @@ std::vector<std::uint32_t> first_source_wins(const Table& table, std::vector<std
     std::size_t kept = 0;
     for (const std::uint32_t index : found) {
         const Entry& entry = table.entry(index);
-        earlier.enter(entry.source);
+        earlier.enter(entry.source());
         std::uint32_t first = 0;
         std::uint32_t last = every_port_last;
-        if (asked && entry.has_port) {
-            first = std::max(entry.port_first, asked->first);
-            last = std::min(entry.port_last, asked->last);
+        if (asked && entry.has_port()) {
+            first = std::max(entry.port_first(), asked->first);
+            last = std::min(entry.port_last(), asked->last);
         }
-        const bool hidden = earlier.hold(entry.protocol, first, last);
-        earlier.add(entry.protocol, first, last);
+        const bool hidden = earlier.hold(entry.protocol(), first, last);
+        earlier.add(entry.protocol(), first, last);
         if (!hidden)
             found[kept++] = index;
     }
@@ -155,15 +155,15 @@ first_source_ports(const Table& table, const std::vector<std::uint32_t>& found, 
     EarlierPorts earlier;
     for (const std::uint32_t index : found) {
         const Entry& entry = table.entry(index);
-        earlier.enter(entry.source);
-        const std::uint32_t first = std::max(entry.port_first, asked.first);
-        const std::uint32_t last = std::min(entry.port_last, asked.last);
+        earlier.enter(entry.source());
+        const std::uint32_t first = std::max(entry.port_first(), asked.first);
+        const std::uint32_t last = std::min(entry.port_last(), asked.last);
         earlier.for_each_gap(
-            entry.protocol, first, last, [&](std::uint32_t gap_first, std::uint32_t gap_last) {
+            entry.protocol(), first, last, [&](std::uint32_t gap_first, std::uint32_t gap_last) {
                 spans.push_back(
                     {index, {static_cast<std::uint16_t>(gap_first), static_cast<std::uint16_t>(gap_last)}});
             });
-        earlier.add(entry.protocol, first, last);
+        earlier.add(entry.protocol(), first, last);
     }
     return spans;
 }
@@ -182,22 +182,22 @@ std::vector<bool> hidden_by_earlier_sources(const Table& table, EntryFilter acce
         const Entry& entry = entries[index];
         if (accept && !accept(entry))
             continue;
-        if (entry.source != current) {
-            current = entry.source;
+        if (entry.source() != current) {
+            current = entry.source();
             earlier_names.insert(current_names.begin(), current_names.end());
             current_names.clear();
         }
-        earlier_ports.enter(entry.source);
-        if (!entry.name.empty())
-            hidden[index] = earlier_names.contains({entry.name, entry.protocol});
-        else if (entry.has_port)
-            hidden[index] = earlier_ports.hold(entry.protocol, entry.port_first, entry.port_last);
-        if (!entry.name.empty())
-            current_names.push_back({entry.name, entry.protocol});
-        for (const std::string_view alias : entry.aliases)
-            current_names.push_back({alias, entry.protocol});
-        if (entry.has_port)
-            earlier_ports.add(entry.protocol, entry.port_first, entry.port_last);
+        earlier_ports.enter(entry.source());
+        if (!entry.name().empty())
+            hidden[index] = earlier_names.contains({entry.name(), entry.protocol()});
+        else if (entry.has_port())
+            hidden[index] = earlier_ports.hold(entry.protocol(), entry.port_first(), entry.port_last());
+        if (!entry.name().empty())
+            current_names.push_back({entry.name(), entry.protocol()});
+        for (const std::string_view alias : entry.aliases())
+            current_names.push_back({alias, entry.protocol()});
+        if (entry.has_port())
+            earlier_ports.add(entry.protocol(), entry.port_first(), entry.port_last());
     }
     return hidden;
 }

@@ -15,9 +15,9 @@ namespace {
 
 bool has_prefix(const Entry& entry, std::string_view prefix)
 {
-    return entry.name.starts_with(prefix) || std::ranges::any_of(entry.aliases, [&](std::string_view alias) {
-               return alias.starts_with(prefix);
-           });
+    return entry.name().starts_with(prefix) ||
+           std::ranges::any_of(entry.aliases(),
+                               [&](std::string_view alias) { return alias.starts_with(prefix); });
 }
 
 // Keeps the records of `run` that make an entry with the prefix. In an IANA CSV a prefix with a

@@ -115,23 +115,24 @@ std::optional<std::uint32_t> Query::first_in(const Table& table, EntryFilter acc
 
 bool Query::names(const Entry& entry) const
 {
-    return (!entry.name.empty() && entry.name == name) ||
-           std::ranges::any_of(entry.aliases, [&](std::string_view alias) { return alias == name; });
+    return (!entry.name().empty() && entry.name() == name) ||
+           std::ranges::any_of(entry.aliases(), [&](std::string_view alias) { return alias == name; });
 }
 
 PortSpan Query::asked_ports(const Entry& entry) const
 {
     if (kind == Kind::name || (kind == Kind::range && names(entry)))
-        return {entry.port_first, entry.port_last};
-    return {std::max(entry.port_first, port_first), std::min(entry.port_last, port_last)};
+        return {entry.port_first(), entry.port_last()};
+    return {std::max(entry.port_first(), port_first), std::min(entry.port_last(), port_last)};
 }
 
 bool Query::matches(const Entry& entry) const
 {
-    if (protocol && entry.protocol != *protocol)
+    if (protocol && entry.protocol() != *protocol)
         return false;
     switch (kind) {
-    case Kind::port: return entry.has_port && entry.port_first <= port_first && port_first <= entry.port_last;
+    case Kind::port:
+        return entry.has_port() && entry.port_first() <= port_first && port_first <= entry.port_last();
     case Kind::range: return false;
     case Kind::name: break;
     }

@@ -18,7 +18,7 @@ using table_index::port_count;
 
 bool protocol_matches(const Entry& entry, ProtocolFilter protocol)
 {
-    return !protocol || table_index::same_text(entry.protocol, *protocol);
+    return !protocol || same_text(entry.protocol(), *protocol);
 }
 
 // Gives the entries and diagnostics of a part's records, numbered from `first_line` on, the
@@ -30,7 +30,7 @@ void renumber(ParseResult& result, std::uint32_t first_line, const std::vector<s
         return index < line_numbers.size() ? line_numbers[index] : line;
     };
     for (Entry& entry : result.entries)
-        entry.line = in_file(entry.line);
+        entry.set_line(in_file(entry.line()));
     for (Diagnostic& diagnostic : result.diagnostics)
         diagnostic.line = in_file(diagnostic.line);
 }
@@ -63,8 +63,8 @@ void Table::Data::index_ports()
 {
     const auto count = static_cast<std::uint32_t>(entries.size());
     by_first_port.build(16, count, [&](std::uint32_t index, auto&& add) {
-        if (entries[index].has_port)
-            add(entries[index].port_first);
+        if (entries[index].has_port())
+            add(entries[index].port_first());
     });
     const bool any_range = std::ranges::any_of(entries, [](const Entry& e) { return e.is_range(); });
     if (!any_range)
@@ -72,7 +72,7 @@ void Table::Data::index_ports()
     ranges.build(17, count, [&](std::uint32_t index, auto&& add) {
         const Entry& entry = entries[index];
         if (entry.is_range())
-            for_each_covering_node(entry.port_first, entry.port_last, add);
+            for_each_covering_node(entry.port_first(), entry.port_last(), add);
     });
 }
 
@@ -107,7 +107,7 @@ Table::Table(std::vector<Part> parts) : data_(std::make_unique<Data>())
             data.entries = std::move(result.entries);
         else
             data.entries.insert(data.entries.end(), result.entries.begin(), result.entries.end());
-        result.entries = {};
+        result.entries = std::vector<Entry>(); // given back (`= {}` would keep the memory)
         data.diagnostics.insert(data.diagnostics.end(), result.diagnostics.begin(), result.diagnostics.end());
     }
     data.names.build(data.entries);
@@ -147,7 +147,7 @@ void Table::Data::visit_ports(std::uint16_t first, std::uint16_t last, ProtocolF
     // Ranges that start before `first` and reach into it, from the leaf up to the root.
     for (std::uint32_t node = first + port_count; node >= 1; node >>= 1U)
         for (std::uint32_t index : ranges.group(node))
-            if (entries[index].port_first < first && protocol_matches(entries[index], protocol))
+            if (entries[index].port_first() < first && protocol_matches(entries[index], protocol))
                 visit(index);
 }
 
@@ -227,9 +227,9 @@ std::vector<std::uint32_t> Table::search(std::string_view text, ProtocolFilter p
         if (!protocol_matches(entry, protocol))
             continue;
         const bool hit = std::ranges::all_of(words, [&](const std::string& word) {
-            return util::contains_ignoring_case(entry.name, word) ||
-                   util::contains_ignoring_case(entry.comment, word) ||
-                   std::ranges::any_of(entry.aliases, [&](std::string_view alias) {
+            return util::contains_ignoring_case(entry.name(), word) ||
+                   util::contains_ignoring_case(entry.comment(), word) ||
+                   std::ranges::any_of(entry.aliases(), [&](std::string_view alias) {
                        return util::contains_ignoring_case(alias, word);
                    });
         });

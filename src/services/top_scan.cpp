@@ -108,15 +108,15 @@ private:
         if (entry == nullptr)
             return;
         ++order_;
-        any_frequency_ = any_frequency_ || entry->frequency.has_value();
-        numbers_ = numbers_ && !(entry->frequency && std::isnan(*entry->frequency));
-        if (protocol_ && entry->protocol != *protocol_)
+        any_frequency_ = any_frequency_ || entry->frequency().has_value();
+        numbers_ = numbers_ && !(entry->frequency() && std::isnan(*entry->frequency()));
+        if (protocol_ && entry->protocol() != *protocol_)
             return;
         any_protocol_ = true;
         if (accept_ != nullptr && !accept_(*entry))
             ++left_out_;
-        else if (entry->frequency && best_.wants(*entry->frequency))
-            best_.add({*entry->frequency, order_, std::string(record), sources::ends_a_record(run, record),
+        else if (entry->frequency() && best_.wants(*entry->frequency()))
+            best_.add({*entry->frequency(), order_, std::string(record), sources::ends_a_record(run, record),
                        number});
     }
 

@@ -38,17 +38,17 @@ inline void check_parse(std::string_view text, services::Format format)
     const auto last_line = static_cast<std::uint32_t>(first_line + services::newline_count(text));
     for (const services::Entry& entry : result.entries) {
         const std::string where =
-            "entry at line " + std::to_string(entry.line) + ": " + std::string(entry.name);
-        require(entry.source == source, "an entry names another source", where);
-        require(entry.line >= first_line && entry.line <= last_line, "an entry's line is outside the text",
-                where);
-        require(entry.port_first <= entry.port_last, "an entry's range is reversed", where);
-        require(entry.has_port || (entry.port_first == 0 && entry.port_last == 0), "a port without has_port",
-                where);
-        require(owned(entry.name, text, result) && owned(entry.protocol, text, result) &&
-                    owned(entry.comment, text, result),
+            "entry at line " + std::to_string(entry.line()) + ": " + std::string(entry.name());
+        require(entry.source() == source, "an entry names another source", where);
+        require(entry.line() >= first_line && entry.line() <= last_line,
+                "an entry's line is outside the text", where);
+        require(entry.port_first() <= entry.port_last(), "an entry's range is reversed", where);
+        require(entry.has_port() || (entry.port_first() == 0 && entry.port_last() == 0),
+                "a port without has_port", where);
+        require(owned(entry.name(), text, result) && owned(entry.protocol(), text, result) &&
+                    owned(entry.comment(), text, result),
                 "an entry's text is outside the text and the result", where);
-        for (std::string_view alias : entry.aliases)
+        for (std::string_view alias : entry.aliases())
             require(owned(alias, text, result), "an alias is outside the text and the result", where);
     }
     for (const services::Diagnostic& diagnostic : result.diagnostics) {

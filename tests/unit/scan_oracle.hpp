@@ -44,11 +44,11 @@ inline std::string describe(const Table& table, std::optional<std::uint32_t> ind
         return "(none)";
     const Entry& entry = table.entry(*index);
     std::ostringstream out;
-    out << table.sources()[entry.source].name << ':' << entry.line << ' ' << entry.name << ' '
-        << entry.port_first << '-' << entry.port_last << '/' << entry.protocol << " [";
-    for (std::string_view alias : entry.aliases)
+    out << table.sources()[entry.source()].name << ':' << entry.line() << ' ' << entry.name() << ' '
+        << entry.port_first() << '-' << entry.port_last() << '/' << entry.protocol() << " [";
+    for (std::string_view alias : entry.aliases())
         out << alias << ',';
-    out << "] #" << entry.comment << " f=" << entry.frequency.value_or(-1);
+    out << "] #" << entry.comment() << " f=" << entry.frequency().value_or(-1);
     return out.str();
 }
 
@@ -59,18 +59,18 @@ inline std::vector<std::string> keys_of(const Table& table)
     std::set<std::string> keys = {"no-such-service", "no-such/tcp", "http/no-such-protocol", "65000/tcp",
                                   "7/"};
     for (const Entry& entry : table.entries()) {
-        const std::string protocol(entry.protocol);
-        for (std::string name : {std::string(entry.name)}) {
+        const std::string protocol(entry.protocol());
+        for (std::string name : {std::string(entry.name())}) {
             keys.insert(name);
             keys.insert(name + "/" + protocol);
         }
-        for (std::string_view alias : entry.aliases) {
+        for (std::string_view alias : entry.aliases()) {
             keys.insert(std::string(alias));
             keys.insert(std::string(alias) + "/" + protocol);
         }
-        if (entry.has_port) {
-            keys.insert(std::to_string(entry.port_first));
-            keys.insert(std::to_string(entry.port_first) + "/" + protocol);
+        if (entry.has_port()) {
+            keys.insert(std::to_string(entry.port_first()));
+            keys.insert(std::to_string(entry.port_first()) + "/" + protocol);
         }
     }
     return {keys.begin(), keys.end()};

@@ -20,7 +20,7 @@ std::string listed(const Table& table, std::size_t count, services::ProtocolFilt
 {
     std::vector<std::uint32_t> candidates;
     for (std::uint32_t index = 0; index < table.entries().size(); ++index)
-        if (!protocol || table.entry(index).protocol == *protocol)
+        if (!protocol || table.entry(index).protocol() == *protocol)
             candidates.push_back(index);
     std::string text;
     for (std::uint32_t index : cli::most_frequent(

@@ -57,14 +57,14 @@ TEST_CASE("a port is named by the first entry of its protocol, ranges included",
     const Table table = table_of(sample);
     const auto* alternate = service_for(table, 8080, Protocol::tcp);
     REQUIRE(alternate);
-    CHECK(alternate->name == "http-alt");
-    CHECK(alternate->comment == "HTTP Alternate");
+    CHECK(alternate->name() == "http-alt");
+    CHECK(alternate->comment() == "HTTP Alternate");
     CHECK_FALSE(service_for(table, 8080, Protocol::udp));
-    CHECK(service_for(table, 53, Protocol::udp)->name == "domain");
+    CHECK(service_for(table, 53, Protocol::udp)->name() == "domain");
 
     const Table iana = iana_table();
-    CHECK(service_for(iana, 6010, Protocol::tcp)->name == "x11");
-    CHECK(service_for(iana, 6007, Protocol::tcp)->name == "x11"); // the range comes first in the file
+    CHECK(service_for(iana, 6010, Protocol::tcp)->name() == "x11");
+    CHECK(service_for(iana, 6007, Protocol::tcp)->name() == "x11"); // the range comes first in the file
     CHECK_FALSE(service_for(iana, 6064, Protocol::tcp));
 }
 
@@ -73,7 +73,7 @@ TEST_CASE("a port without a name in the IANA registry is unregistered", "[local]
     const Table table = iana_table();
     CHECK_FALSE(service_for(table, 8079, Protocol::tcp));
     REQUIRE(service_for(table, 8080, Protocol::tcp));
-    CHECK(service_for(table, 8080, Protocol::tcp)->comment == "HTTP Alternate (see port 80)");
+    CHECK(service_for(table, 8080, Protocol::tcp)->comment() == "HTTP Alternate (see port 80)");
 }
 
 TEST_CASE("queries stand for the ports the database gives a name, a port or a range", "[local][naming]")
@@ -153,10 +153,10 @@ TEST_CASE(
     CHECK(named[2].socket.protocol == Protocol::tcp);
     CHECK(named[3].socket.protocol == Protocol::udp);
     CHECK(named[4].service_port == 443);
-    CHECK(named[4].service->name == "https");
+    CHECK(named[4].service->name() == "https");
     CHECK(named[6].service_port == 8080);
     CHECK(named[7].service_port == 8080);
-    CHECK(named[7].service->name == "http-alt");
+    CHECK(named[7].service->name() == "http-alt");
 }
 
 TEST_CASE("socket states by name", "[local][naming]")

@@ -27,8 +27,8 @@ std::vector<std::string> where(const Table& table, const std::vector<std::uint32
 {
     std::vector<std::string> places;
     for (std::uint32_t index : indices)
-        places.push_back(table.sources()[table.entry(index).source].name + ":" +
-                         std::to_string(table.entry(index).line));
+        places.push_back(table.sources()[table.entry(index).source()].name + ":" +
+                         std::to_string(table.entry(index).line()));
     return places;
 }
 

@@ -12,7 +12,7 @@ namespace {
 
 std::vector<std::string> aliases_of(const Entry& entry)
 {
-    return {entry.aliases.begin(), entry.aliases.end()};
+    return {entry.aliases().begin(), entry.aliases().end()};
 }
 
 bool has_diagnostic(const ParseResult& result, std::uint32_t line, std::string_view words)
@@ -30,14 +30,14 @@ TEST_CASE("services(5): name, port, protocol, aliases and the trailing comment",
     const auto result = parse_services("http\t\t80/tcp\t\twww www-http   # WorldWideWeb HTTP\n");
     REQUIRE(result.entries.size() == 1);
     const Entry& http = result.entries[0];
-    CHECK(http.name == "http");
-    CHECK(http.port_first == 80);
-    CHECK(http.port_last == 80);
-    CHECK(http.has_port);
-    CHECK(http.protocol == "tcp");
+    CHECK(http.name() == "http");
+    CHECK(http.port_first() == 80);
+    CHECK(http.port_last() == 80);
+    CHECK(http.has_port());
+    CHECK(http.protocol() == "tcp");
     CHECK(aliases_of(http) == std::vector<std::string>{"www", "www-http"});
-    CHECK(http.comment == "WorldWideWeb HTTP");
-    CHECK(http.line == 1);
+    CHECK(http.comment() == "WorldWideWeb HTTP");
+    CHECK(http.line() == 1);
     CHECK(result.diagnostics.empty());
 }
 
@@ -45,10 +45,10 @@ TEST_CASE("services(5): a '#' anywhere ends the data, even inside a word", "[par
 {
     const auto result = parse_services("# heading\n  \nfoo 1/tcp bar#baz qux\nfoo#x 2/tcp\n");
     REQUIRE(result.entries.size() == 1);
-    CHECK(result.entries[0].name == "foo");
+    CHECK(result.entries[0].name() == "foo");
     CHECK(aliases_of(result.entries[0]) == std::vector<std::string>{"bar"});
-    CHECK(result.entries[0].comment == "baz qux");
-    CHECK(result.entries[0].line == 3);
+    CHECK(result.entries[0].comment() == "baz qux");
+    CHECK(result.entries[0].line() == 3);
     // "foo#x 2/tcp" is the name "foo" with no port: glibc skips it too.
     CHECK(has_diagnostic(result, 4, "missing port"));
 }
@@ -58,11 +58,11 @@ TEST_CASE("services(5): leading white space, CR, VT and FF separate fields as is
 {
     const auto result = parse_services("   echo\v7/tcp\fping\r\nlast 9/udp");
     REQUIRE(result.entries.size() == 2);
-    CHECK(result.entries[0].name == "echo");
-    CHECK(result.entries[0].protocol == "tcp");
+    CHECK(result.entries[0].name() == "echo");
+    CHECK(result.entries[0].protocol() == "tcp");
     CHECK(aliases_of(result.entries[0]) == std::vector<std::string>{"ping"});
-    CHECK(result.entries[1].name == "last");
-    CHECK(result.entries[1].line == 2);
+    CHECK(result.entries[1].name() == "last");
+    CHECK(result.entries[1].line() == 2);
 }
 
 TEST_CASE("services(5): bad lines become diagnostics and the rest still loads", "[parse][services]")
@@ -77,8 +77,8 @@ TEST_CASE("services(5): bad lines become diagnostics and the rest still loads", 
                                        "signed +80/tcp\n"
                                        "ok 65535/udp\n");
     REQUIRE(result.entries.size() == 1);
-    CHECK(result.entries[0].name == "ok");
-    CHECK(result.entries[0].port_first == 65535);
+    CHECK(result.entries[0].name() == "ok");
+    CHECK(result.entries[0].port_first() == 65535);
     CHECK(has_diagnostic(result, 1, "missing port/protocol"));
     CHECK(has_diagnostic(result, 2, "not a number"));
     CHECK(has_diagnostic(result, 3, "out of range"));
@@ -105,7 +105,7 @@ TEST_CASE("services(5): huge ports and long lines do not overflow", "[parse][ser
     text += "long 1/tcp " + std::string(1 << 20, 'a') + "\n";
     const auto result = parse_services(text);
     REQUIRE(result.entries.size() == 1);
-    CHECK(result.entries[0].aliases.begin()->size() == 1U << 20U);
+    CHECK(result.entries[0].aliases().begin()->size() == 1U << 20U);
     CHECK(has_diagnostic(result, 1, "out of range"));
 }
 
@@ -116,12 +116,12 @@ TEST_CASE("nmap-services: the open-frequency is a number on the entry, not an al
                                    "http\t80/tcp\t0.484143\t# World Wide Web HTTP\n"
                                    "bad\t81/tcp\tlots\n");
     REQUIRE(result.entries.size() == 3);
-    CHECK(result.entries[0].name == "zephyr-hm");
-    CHECK(result.entries[0].aliases.empty());
-    REQUIRE(result.entries[0].frequency);
-    CHECK(*result.entries[0].frequency == Approx(0.000076));
-    CHECK(result.entries[1].comment == "World Wide Web HTTP");
-    CHECK_FALSE(result.entries[2].frequency);
+    CHECK(result.entries[0].name() == "zephyr-hm");
+    CHECK(result.entries[0].aliases().empty());
+    REQUIRE(result.entries[0].frequency());
+    CHECK(*result.entries[0].frequency() == Approx(0.000076));
+    CHECK(result.entries[1].comment() == "World Wide Web HTTP");
+    CHECK_FALSE(result.entries[2].frequency());
     CHECK(has_diagnostic(result, 4, "open-frequency"));
 }
 
@@ -138,21 +138,21 @@ TEST_CASE("IANA CSV: quoting, newlines in fields, ranges, rows without port or p
                       "after,8,udp,,,,,,,,,\r\n"sv;
     const auto result = parse_iana_csv(text);
     REQUIRE(result.entries.size() == 5);
-    CHECK(result.entries[0].name.empty());
-    CHECK(result.entries[0].port_first == 0);
-    CHECK(result.entries[0].has_port);
+    CHECK(result.entries[0].name().empty());
+    CHECK(result.entries[0].port_first() == 0);
+    CHECK(result.entries[0].has_port());
     CHECK(result.entries[1].is_range());
-    CHECK(result.entries[1].port_first == 6000);
-    CHECK(result.entries[1].port_last == 6063);
-    CHECK(result.entries[1].line == 3);
-    CHECK(result.entries[2].comment == "line one\nline \"two\", with comma");
-    CHECK(result.entries[3].name == "noport");
-    CHECK_FALSE(result.entries[3].has_port);
-    CHECK(result.entries[3].protocol.empty());
-    CHECK(result.entries[3].line == 6);
+    CHECK(result.entries[1].port_first() == 6000);
+    CHECK(result.entries[1].port_last() == 6063);
+    CHECK(result.entries[1].line() == 3);
+    CHECK(result.entries[2].comment() == "line one\nline \"two\", with comma");
+    CHECK(result.entries[3].name() == "noport");
+    CHECK_FALSE(result.entries[3].has_port());
+    CHECK(result.entries[3].protocol().empty());
+    CHECK(result.entries[3].line() == 6);
     CHECK(has_diagnostic(result, 7, "neither a port nor a range"));
-    CHECK(result.entries[4].name == "after");
-    CHECK(result.entries[4].line == 8);
+    CHECK(result.entries[4].name() == "after");
+    CHECK(result.entries[4].line() == 8);
 }
 
 TEST_CASE("IANA CSV: an unterminated quote is a diagnostic, not a crash", "[parse][iana]")
@@ -182,8 +182,8 @@ TEST_CASE("any bytes are safe to parse in every format", "[parse]")
     for (Format format : {Format::services, Format::nmap, Format::iana_csv}) {
         const auto result = parse(noise, format);
         for (const Entry& entry : result.entries) {
-            CHECK(entry.port_first <= entry.port_last);
-            for (std::string_view alias : entry.aliases)
+            CHECK(entry.port_first() <= entry.port_last());
+            for (std::string_view alias : entry.aliases())
                 CHECK(!alias.empty());
         }
     }
@@ -194,11 +194,11 @@ TEST_CASE("services(5): ports are read as glibc's strtoul(…, 0) reads them", "
     const auto result =
         parse_services("octal 010/tcp\nhex 0x50/tcp\neight 08/tcp\nzero 0/udp\nslashes 40//tcp\n");
     REQUIRE(result.entries.size() == 4);
-    CHECK(result.entries[0].port_first == 8);
-    CHECK(result.entries[1].port_first == 80);
-    CHECK(result.entries[2].name == "zero");
-    CHECK(result.entries[2].port_first == 0);
-    CHECK(result.entries[3].protocol == "tcp"); // glibc skips every '/'
+    CHECK(result.entries[0].port_first() == 8);
+    CHECK(result.entries[1].port_first() == 80);
+    CHECK(result.entries[2].name() == "zero");
+    CHECK(result.entries[2].port_first() == 0);
+    CHECK(result.entries[3].protocol() == "tcp"); // glibc skips every '/'
     CHECK(has_diagnostic(result, 5, "several slashes in '40//tcp'"));
     CHECK(result.diagnostics.size() == 4);
     CHECK(has_diagnostic(result, 1, "octal"));
@@ -211,7 +211,7 @@ TEST_CASE("nmap-services: NaN and infinity are not frequencies", "[parse][nmap]"
     const auto result = parse_nmap("a\t1/tcp\tnan\nb\t2/tcp\tinf\nc\t3/tcp\t1.5\n");
     REQUIRE(result.entries.size() == 3);
     for (const Entry& entry : result.entries)
-        CHECK_FALSE(entry.frequency);
+        CHECK_FALSE(entry.frequency());
     CHECK(result.diagnostics.size() == 3);
 }
 

@@ -23,11 +23,11 @@ std::string answer(const Table& table, std::string_view prefix)
         out << name << ':';
         for (std::uint32_t index : table.find_by_name(name)) {
             const Entry& entry = table.entry(index);
-            out << ' ' << table.sources()[entry.source].name << ':' << entry.line << ' ' << entry.name << ' '
-                << format_ports(entry) << '/' << entry.protocol << " [";
-            for (std::string_view alias : entry.aliases)
+            out << ' ' << table.sources()[entry.source()].name << ':' << entry.line() << ' ' << entry.name()
+                << ' ' << format_ports(entry) << '/' << entry.protocol() << " [";
+            for (std::string_view alias : entry.aliases())
                 out << alias << ',';
-            out << "] #" << entry.comment << " f=" << entry.frequency.value_or(-1);
+            out << "] #" << entry.comment() << " f=" << entry.frequency().value_or(-1);
         }
         out << '\n';
     }
@@ -41,8 +41,8 @@ std::set<std::string> prefixes_of(const Table& table, std::size_t stride)
     std::set<std::string> prefixes = {"#", "1", "/", "tcp", "zzz-none", "Daytime", "\t"};
     std::size_t count = 0;
     for (const Entry& entry : table.entries()) {
-        std::vector<std::string_view> names = {entry.name};
-        names.insert(names.end(), entry.aliases.begin(), entry.aliases.end());
+        std::vector<std::string_view> names = {entry.name()};
+        names.insert(names.end(), entry.aliases().begin(), entry.aliases().end());
         for (std::string_view name : names)
             for (std::size_t length = 1; length <= name.size(); ++length)
                 if (length <= 2 || count % stride == 0)

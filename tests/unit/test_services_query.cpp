@@ -69,12 +69,10 @@ TEST_CASE("digits-digits that is no range says why, and is still a name", "[quer
 
 TEST_CASE("the ports a query asks of an entry", "[query]")
 {
+    const std::string text = "x11 tcp";
     portent::services::Entry x11;
-    x11.name = "x11";
-    x11.protocol = "tcp";
-    x11.port_first = 6000;
-    x11.port_last = 6063;
-    x11.has_port = true;
+    x11.set_text(std::string_view(text).substr(0, 3), std::string_view(text).substr(4), {}, {});
+    x11.set_ports(6000, 6063);
     // A name asks for every port of its entry; a port or a range only for those it covers.
     CHECK(parse_query("x11").asked_ports(x11).first == 6000);
     CHECK(parse_query("x11").asked_ports(x11).last == 6063);
@@ -85,10 +83,10 @@ TEST_CASE("the ports a query asks of an entry", "[query]")
     CHECK(parse_query("6060-7000").asked_ports(x11).first == 6060);
     CHECK(parse_query("6060-7000").asked_ports(x11).last == 6063);
     // A service named like a range is found by its name: all of its ports.
+    const std::string named_text = "10-20 tcp";
     portent::services::Entry named = x11;
-    named.name = "10-20";
-    named.port_first = 5;
-    named.port_last = 5;
+    named.set_text(std::string_view(named_text).substr(0, 5), std::string_view(named_text).substr(6), {}, {});
+    named.set_ports(5, 5);
     CHECK(parse_query("10-20").asked_ports(named).first == 5);
     CHECK(parse_query("10-20").asked_ports(named).last == 5);
 }

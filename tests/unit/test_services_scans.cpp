@@ -105,13 +105,13 @@ void check_searches_agree(const std::string& path, std::optional<Format> format,
     std::set<std::string> texts = {"tcp", "#", "zzz-none", "Service", "\"", "a b", "HTTP www"};
     for (std::size_t index = 0; index < whole.entries().size(); index += stride) {
         const Entry& entry = whole.entry(static_cast<std::uint32_t>(index));
-        for (std::string_view word : portent::util::split_words(entry.comment)) {
+        for (std::string_view word : portent::util::split_words(entry.comment())) {
             texts.insert(std::string(word));
-            texts.insert(std::string(entry.name) + " " + std::string(word));
+            texts.insert(std::string(entry.name()) + " " + std::string(word));
         }
-        texts.insert(std::string(entry.name));
-        texts.insert(portent::util::lowered(entry.name).substr(0, 3));
-        for (std::string_view alias : entry.aliases)
+        texts.insert(std::string(entry.name()));
+        texts.insert(portent::util::lowered(entry.name()).substr(0, 3));
+        for (std::string_view alias : entry.aliases())
             texts.insert(std::string(alias));
     }
     for (const std::string& text : texts) {
@@ -202,8 +202,8 @@ TEST_CASE("lookups in an IANA CSV agree with the whole table: records over sever
         load_all_matches(specs, std::nullopt, std::vector{parse_query("quoted,name")});
     REQUIRE(table);
     REQUIRE(table->entries().size() == 1);
-    CHECK(table->entry(0).line == 12); // after the header, 8 one-line records and one of 3 lines
-    CHECK(table->entry(0).comment == "He said \"hello\"\nand left");
+    CHECK(table->entry(0).line() == 12); // after the header, 8 one-line records and one of 3 lines
+    CHECK(table->entry(0).comment() == "He said \"hello\"\nand left");
 }
 
 // Where a port may be written in octal or hexadecimal (010, 0x50), a port's decimal digits need

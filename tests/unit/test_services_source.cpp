@@ -133,13 +133,13 @@ std::string first_answer(const std::vector<std::string>& specs, const std::strin
     if (!first)
         return "(none)";
     const Entry& entry = table->entry(*first);
-    std::string where = " line " + std::to_string(entry.line);
+    std::string where = " line " + std::to_string(entry.line());
     if (specs.size() > 1) {
-        const auto source = std::ranges::find(specs, table->sources()[entry.source].name);
+        const auto source = std::ranges::find(specs, table->sources()[entry.source()].name);
         where = " source " + std::to_string(source - specs.begin() + 1) + where;
     }
-    return std::string(entry.name) + " " + std::to_string(entry.port_first) + "/" +
-           std::string(entry.protocol) + where;
+    return std::string(entry.name()) + " " + std::to_string(entry.port_first()) + "/" +
+           std::string(entry.protocol()) + where;
 }
 
 // Each key's expected answer, at every block size.

@@ -5,6 +5,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <sstream>
+#include <string>
+
 using namespace portent::services;
 
 namespace {
@@ -13,7 +16,7 @@ std::vector<std::uint32_t> lines_of(const Table& table, const std::vector<std::u
 {
     std::vector<std::uint32_t> lines;
     for (std::uint32_t index : indices)
-        lines.push_back(table.entry(index).line);
+        lines.push_back(table.entry(index).line());
     return lines;
 }
 
@@ -118,8 +121,8 @@ TEST_CASE("merged sources: the first listed wins", "[table][source]")
     const Table table(std::move(parts));
     const auto found = table.find_by_name("svc", "tcp");
     REQUIRE(found.size() == 2);
-    CHECK(table.entry(found[0]).port_first == 1);
-    CHECK(table.sources()[table.entry(found[1]).source].name == "b");
+    CHECK(table.entry(found[0]).port_first() == 1);
+    CHECK(table.sources()[table.entry(found[1]).source()].name == "b");
 }
 
 TEST_CASE("the embedded database has the everyday services", "[source]")
@@ -138,7 +141,7 @@ TEST_CASE("the embedded database has the everyday services", "[source]")
                               {"mongodb", 27017}}) {
         const auto found = table.find_by_name(name, "tcp");
         REQUIRE(!found.empty());
-        CHECK(table.entry(found.front()).port_first == port);
+        CHECK(table.entry(found.front()).port_first() == port);
     }
 }
 
@@ -153,12 +156,12 @@ TEST_CASE("unreadable sources are one clear error", "[source]")
 TEST_CASE("first matches are what getservbyname(3) and getservbyport(3) return", "[table]")
 {
     const Table table = table_of(sample);
-    CHECK(table.entry(*table.first_by_name("http")).line == 3);
-    CHECK(table.entry(*table.first_by_name("http", "udp")).line == 5);
-    CHECK(table.entry(*table.first_by_name("www", "tcp")).line == 3);
+    CHECK(table.entry(*table.first_by_name("http")).line() == 3);
+    CHECK(table.entry(*table.first_by_name("http", "udp")).line() == 5);
+    CHECK(table.entry(*table.first_by_name("www", "tcp")).line() == 3);
     CHECK_FALSE(table.first_by_name("http", "dccp"));
-    CHECK(table.entry(*table.first_by_port(80, "sctp")).line == 7);
-    CHECK(table.entry(*table.first_by_port(13)).line == 1);
+    CHECK(table.entry(*table.first_by_port(80, "sctp")).line() == 7);
+    CHECK(table.entry(*table.first_by_port(13)).line() == 1);
     CHECK_FALSE(table.first_by_port(9));
 }
 
@@ -166,7 +169,7 @@ TEST_CASE("a range key is a name first, as getent reads it", "[table][query]")
 {
     const Table table = table_of("x 6001/tcp\n6000-6063 46/tcp\n");
     CHECK(lines_of(table, parse_query("6000-6063").find_in(table)) == Lines{2});
-    CHECK(table.entry(*parse_query("6000-6063").first_in(table)).line == 2);
+    CHECK(table.entry(*parse_query("6000-6063").first_in(table)).line() == 2);
     CHECK(lines_of(table, parse_query("6000-6002").find_in(table)) == Lines{1});
 }
 
@@ -199,5 +202,100 @@ TEST_CASE("a table made empty, then given another by moving", "[table]")
     CHECK(table.sources().empty());
     table = table_of("daytime 13/tcp\ndaytime 13/udp\n");
     CHECK(table.entries().size() == 2);
-    CHECK(table.entry(*table.first_by_name("daytime", "udp")).line == 2);
+    CHECK(table.entry(*table.first_by_name("daytime", "udp")).line() == 2);
+}
+
+TEST_CASE("a table of more entries than ports answers as a small one", "[table]")
+{
+    // Line n: "s<n> <n mod 65536>/tcp a<n mod 100>", out of port order after line 65535.
+    std::ostringstream text;
+    for (std::uint32_t n = 1; n <= 140000; ++n)
+        text << 's' << n << ' ' << n % 65536 << "/tcp a" << n % 100 << '\n';
+    const Table table = table_of(text.str());
+    REQUIRE(table.entries().size() == 140000);
+    CHECK(lines_of(table, table.find_by_port(5)) == Lines{5, 65541, 131077});
+    CHECK(lines_of(table, table.find_by_port(0)) == Lines{65536, 131072});
+    CHECK(lines_of(table, table.find_in_range(65534, 65535)) == Lines{65534, 65535, 131070, 131071});
+    CHECK(lines_of(table, table.find_by_port(5, "udp")).empty());
+    CHECK(table.entry(*table.first_by_port(5)).line() == 5);
+    CHECK(lines_of(table, table.find_by_name("s131077")) == Lines{131077});
+    const auto sevens = lines_of(table, table.find_by_name("a7"));
+    REQUIRE(sevens.size() == 1400);
+    CHECK(sevens.front() == 7);
+    CHECK(sevens.back() == 139907);
+    CHECK(table.find_by_name("s140001").empty());
+}
+
+TEST_CASE("more ranges than segment-tree nodes: each port finds the ranges that hold it", "[table]")
+{
+    // Row n (line n): "r<n>,<lo>-<lo + 5>,tcp" with lo = n mod 60000.
+    std::ostringstream text;
+    for (std::uint32_t n = 1; n <= 140000; ++n)
+        text << 'r' << n << ',' << n % 60000 << '-' << n % 60000 + 5 << ",tcp,,,,,,,,,\n";
+    const Table table = table_of(text.str(), Format::iana_csv);
+    REQUIRE(table.entries().size() == 140000);
+    // Port 10 is in the rows whose lo is 5 to 10.
+    CHECK(lines_of(table, table.find_by_port(10)) == Lines{5, 6, 7, 8, 9, 10, 60005, 60006, 60007, 60008,
+                                                           60009, 60010, 120005, 120006, 120007, 120008,
+                                                           120009, 120010});
+    CHECK(table.entry(*table.first_by_port(10)).line() == 5);
+    CHECK(table.find_by_port(65535).empty());
+}
+
+TEST_CASE("IANA fields with doubled quotes, beside plain ones", "[table]")
+{
+    const Table table = table_of("\"a \"\"b\"\"\",7,tcp,\"x \"\"y\"\"\",,,,,,,,\n"
+                                 "plain,8,\"u\"\"dp\",comment,,,,,,,,\n"
+                                 "\"quoted\",9,tcp,\"no escapes\",,,,,,,,\n",
+                                 Format::iana_csv);
+    REQUIRE(table.entries().size() == 3);
+    CHECK(table.entry(0).name() == "a \"b\"");
+    CHECK(table.entry(0).protocol() == "tcp");
+    CHECK(table.entry(0).comment() == "x \"y\"");
+    CHECK(table.entry(1).name() == "plain");
+    CHECK(table.entry(1).protocol() == "u\"dp");
+    CHECK(table.entry(1).comment() == "comment");
+    CHECK(table.entry(2).name() == "quoted");
+    CHECK(table.entry(2).comment() == "no escapes");
+    CHECK(lines_of(table, table.find_by_name("a \"b\"")) == Lines{1});
+    CHECK(lines_of(table, table.find_by_port(8, "u\"dp")) == Lines{2});
+}
+
+TEST_CASE("an entry holds aliases or a frequency, and its fields where they are", "[table][entry]")
+{
+    const std::string line = "name 1/tcp one two # a comment";
+    const std::string_view text = line;
+    Entry entry;
+    entry.set_text(text.substr(0, 4), text.substr(7, 3), text.substr(10, 9), text.substr(21));
+    CHECK(entry.name() == "name");
+    CHECK(entry.name().data() == line.data());
+    CHECK(entry.protocol() == "tcp");
+    CHECK(entry.comment() == "a comment");
+    CHECK(std::vector<std::string_view>(entry.aliases().begin(), entry.aliases().end()) ==
+          std::vector<std::string_view>{"one", "two"});
+    CHECK_FALSE(entry.frequency());
+    entry.set_frequency(0.000076);
+    CHECK(entry.frequency() == 0.000076);
+    CHECK(entry.aliases().empty());
+    CHECK(entry.name() == "name");
+    entry.set_aliases(text.substr(10, 4));
+    CHECK_FALSE(entry.frequency());
+    CHECK(entry.aliases().size() == 1);
+    CHECK_FALSE(entry.has_port());
+    entry.set_ports(6000, 6063);
+    CHECK(entry.is_range());
+    entry.set_source(Entry::max_sources - 1);
+    entry.set_line(0xFFFFFFFF);
+    CHECK(entry.source() == Entry::max_sources - 1);
+    CHECK(entry.line() == 0xFFFFFFFF);
+    CHECK(entry.has_port());
+    CHECK(entry.frequency() == std::nullopt);
+}
+
+TEST_CASE("a name repeated on its own line finds the line once", "[table]")
+{
+    const Table table = table_of("dup 1/tcp dup x x dup\nx 2/tcp\nother 3/udp x y x\n");
+    CHECK(lines_of(table, table.find_by_name("dup")) == Lines{1});
+    CHECK(lines_of(table, table.find_by_name("x")) == Lines{1, 2, 3});
+    CHECK(lines_of(table, table.find_by_name("y")) == Lines{3});
 }

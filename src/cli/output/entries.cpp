@@ -30,7 +30,7 @@ namespace {
 std::string join_aliases(const services::Entry& entry)
 {
     std::string text;
-    for (std::string_view alias : entry.aliases) {
+    for (std::string_view alias : entry.aliases()) {
         if (!text.empty())
             text += ' ';
         text += alias;
@@ -40,10 +40,10 @@ std::string join_aliases(const services::Entry& entry)
 
 std::string format_frequency(const services::Entry& entry)
 {
-    if (!entry.frequency)
+    if (!entry.frequency())
         return {};
     char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%.6f", *entry.frequency);
+    std::snprintf(buffer, sizeof buffer, "%.6f", *entry.frequency());
     return buffer;
 }
 
@@ -54,14 +54,14 @@ void write_entries_table(std::ostream& out, const services::Table& table, std::s
         out, {"SERVICE", "PORT", "PROTO", "ALIASES", "CLASS", "FREQUENCY", "SOURCE", "COMMENT"}, shown.size(),
         [&](std::size_t row) -> Row {
             const services::Entry& entry = table.entry(shown[row].index);
-            return {std::string(entry.name),
+            return {std::string(entry.name()),
                     services::format_ports(entry),
-                    std::string(entry.protocol),
+                    std::string(entry.protocol()),
                     join_aliases(entry),
-                    entry.has_port ? std::string(to_string(services::port_class(entry.port_first))) : "",
+                    entry.has_port() ? std::string(to_string(services::port_class(entry.port_first()))) : "",
                     format_frequency(entry),
-                    how.source_column ? table.sources()[entry.source].name : "",
-                    std::string(entry.comment)};
+                    how.source_column ? table.sources()[entry.source()].name : "",
+                    std::string(entry.comment())};
         },
         how.max_width);
 }
@@ -88,20 +88,21 @@ void write_entries_json(std::ostream& out, const services::Table& table, std::sp
     for (const Shown& item : shown) {
         const services::Entry& entry = table.entry(item.index);
         boost::json::object object;
-        object["name"] = text_or_null(entry.name);
-        object["port"] = entry.has_port ? boost::json::value(entry.port_first) : nullptr;
-        object["port_last"] = entry.has_port ? boost::json::value(entry.port_last) : nullptr;
-        object["protocol"] = text_or_null(entry.protocol);
+        object["name"] = text_or_null(entry.name());
+        object["port"] = entry.has_port() ? boost::json::value(entry.port_first()) : nullptr;
+        object["port_last"] = entry.has_port() ? boost::json::value(entry.port_last()) : nullptr;
+        object["protocol"] = text_or_null(entry.protocol());
         boost::json::array aliases;
-        for (std::string_view alias : entry.aliases)
+        for (std::string_view alias : entry.aliases())
             aliases.emplace_back(valid_utf8(alias));
         object["aliases"] = std::move(aliases);
-        object["comment"] = text_or_null(entry.comment);
-        object["class"] =
-            entry.has_port ? boost::json::value(to_string(services::port_class(entry.port_first))) : nullptr;
-        object["frequency"] = entry.frequency ? boost::json::value(*entry.frequency) : nullptr;
-        object["source"] = valid_utf8(table.sources()[entry.source].name);
-        object["line"] = entry.line;
+        object["comment"] = text_or_null(entry.comment());
+        object["class"] = entry.has_port()
+                              ? boost::json::value(to_string(services::port_class(entry.port_first())))
+                              : nullptr;
+        object["frequency"] = entry.frequency() ? boost::json::value(*entry.frequency()) : nullptr;
+        object["source"] = valid_utf8(table.sources()[entry.source()].name);
+        object["line"] = entry.line();
         array.add(object);
     }
     array.finish();
@@ -114,7 +115,7 @@ std::vector<Shown> whole_entries(const services::Table& table, std::span<const s
     std::vector<Shown> shown;
     shown.reserve(indices.size());
     for (const std::uint32_t index : indices)
-        shown.push_back({index, {table.entry(index).port_first, table.entry(index).port_last}});
+        shown.push_back({index, {table.entry(index).port_first(), table.entry(index).port_last()}});
     return shown;
 }
 

@@ -76,10 +76,10 @@ void write_sockets_table(std::ostream& out, std::span<const NamedSocket> sockets
             return {address_label(socket, socket.local, true) + "/" + std::string(to_string(socket.protocol)),
                     listener ? "" : address_label(socket, socket.remote, false),
                     all ? std::string(local::state_name(socket.protocol, socket.state)) : "",
-                    named.service ? std::string(named.service->name) : "unregistered",
+                    named.service ? std::string(named.service->name()) : "unregistered",
                     process_label(socket),
                     user ? *user : std::to_string(socket.uid),
-                    named.service ? std::string(named.service->comment) : ""};
+                    named.service ? std::string(named.service->comment()) : ""};
         },
         max_width);
 }
@@ -101,13 +101,13 @@ boost::json::object socket_object(const NamedSocket& named, local::UserNames& us
                                         : boost::json::value(local::address_text(socket, socket.remote));
     object["remote_port"] = listener ? boost::json::value(nullptr) : boost::json::value(socket.remote.port);
     const services::Entry* service = named.service;
-    object["name"] = service ? boost::json::value(valid_utf8(service->name)) : nullptr;
+    object["name"] = service ? boost::json::value(valid_utf8(service->name())) : nullptr;
     boost::json::array aliases;
     if (service)
-        for (std::string_view alias : service->aliases)
+        for (std::string_view alias : service->aliases())
             aliases.emplace_back(valid_utf8(alias));
     object["aliases"] = std::move(aliases);
-    object["comment"] = service ? boost::json::value(valid_utf8(service->comment)) : nullptr;
+    object["comment"] = service ? boost::json::value(valid_utf8(service->comment())) : nullptr;
     object["service_port"] = named.service_port;
     object["uid"] = socket.uid;
     const auto& user = users.name(socket.uid);

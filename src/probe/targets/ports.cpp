@@ -37,8 +37,8 @@ bool looks_like_ports(std::string_view text)
 
 DialogueKind dialogue_of(const services::Entry& entry)
 {
-    DialogueKind dialogue = dialogue_for_service(entry.name);
-    for (std::string_view alias : entry.aliases)
+    DialogueKind dialogue = dialogue_for_service(entry.name());
+    for (std::string_view alias : entry.aliases())
         if (dialogue == DialogueKind::generic)
             dialogue = dialogue_for_service(alias);
     return dialogue;
@@ -75,7 +75,7 @@ void PortList::add_top(std::size_t count, Transport transport)
     const std::span<const services::Entry> entries = table_.entries();
     for (std::uint32_t index = 0; index < entries.size(); ++index) {
         const services::Entry& entry = entries[index];
-        if (entry.frequency && entry.has_port && transport_named(entry.protocol) == transport)
+        if (entry.frequency() && entry.has_port() && transport_named(entry.protocol()) == transport)
             found.push_back(index);
     }
     if (found.empty())
@@ -83,12 +83,12 @@ void PortList::add_top(std::size_t count, Transport transport)
                                  std::string(to_string(transport)) +
                                  " (nmap-services has them: --db /usr/share/nmap/nmap-services)");
     std::ranges::stable_sort(found, std::ranges::greater{},
-                             [&](std::uint32_t index) { return *table_.entry(index).frequency; });
+                             [&](std::uint32_t index) { return *table_.entry(index).frequency(); });
     std::size_t added = 0;
     for (std::size_t i = 0; i < found.size() && added < count; ++i) {
         const services::Entry& entry = table_.entry(found[i]);
         const std::size_t before = ports_.size();
-        add(entry.port_first, transport, &entry);
+        add(entry.port_first(), transport, &entry);
         added += ports_.size() - before;
     }
 }
@@ -104,10 +104,10 @@ void PortList::add_named(std::string_view text, const services::Query& query, st
     bool added = false;
     for (const std::uint32_t index : found) {
         const services::Entry& entry = table_.entry(index);
-        const auto transport = transport_named(entry.protocol);
-        if (!transport || !entry.has_port || (only && *transport != *only))
+        const auto transport = transport_named(entry.protocol());
+        if (!transport || !entry.has_port() || (only && *transport != *only))
             continue;
-        for (std::uint32_t port = entry.port_first; port <= entry.port_last; ++port)
+        for (std::uint32_t port = entry.port_first(); port <= entry.port_last(); ++port)
             add(static_cast<std::uint16_t>(port), *transport, &entry);
         added = true;
         if (first_)
@@ -147,7 +147,7 @@ void PortList::add(std::uint16_t port, Transport transport, const services::Entr
     target.port = port;
     target.transport = transport;
     if (entry)
-        target.service = std::string(entry->name);
+        target.service = std::string(entry->name());
     const DialogueKind dialogue = dialogue_ ? *dialogue_
                                   : entry   ? dialogue_of(*entry)
                                             : DialogueKind::generic;

@@ -6,6 +6,7 @@
 #include "services/parse/line_reader.hpp"
 #include "util/ascii.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 #include <string>
@@ -114,10 +115,11 @@ private:
     std::size_t position_ = 0;
 };
 
-// "", "80" or "6000-6063"; false when the text is none of them.
+// "", "80" or "6000-6063" into `entry`'s ports; false when the text is none of them.
 bool parse_port_range(std::string_view text, Entry& entry)
 {
     text = trim(text);
+    entry.set_no_port();
     if (text.empty())
         return true;
     auto read_port = [&](std::uint16_t& port) {
@@ -129,16 +131,55 @@ bool parse_port_range(std::string_view text, Entry& entry)
         text.remove_prefix(static_cast<std::size_t>(stop - text.data()));
         return true;
     };
-    if (!read_port(entry.port_first))
+    std::uint16_t first = 0;
+    if (!read_port(first))
         return false;
-    entry.port_last = entry.port_first;
+    std::uint16_t last = first;
     if (text.starts_with('-')) {
         text.remove_prefix(1);
-        if (!read_port(entry.port_last) || entry.port_last < entry.port_first)
+        if (!read_port(last) || last < first)
             return false;
     }
-    entry.has_port = true;
+    entry.set_ports(first, last);
     return text.empty();
+}
+
+// Whether `field` lies inside `text` (not in an unescaped copy).
+bool inside(std::string_view field, std::string_view text)
+{
+    const auto address = [](const char* pointer) { return reinterpret_cast<std::uintptr_t>(pointer); };
+    return field.empty() || (address(field.data()) >= address(text.data()) &&
+                             address(field.data() + field.size()) <= address(text.data() + text.size()));
+}
+
+// Sets the text fields of `entry`: in `text` when they all are, in order; else (an unescaped
+// field) copied together into one string of `owned`. False for a record too long for an entry.
+bool set_fields(Entry& entry, std::string_view text, std::deque<std::string>& owned, std::string_view name,
+                std::string_view protocol, std::string_view comment)
+{
+    const auto after_name = [&](std::string_view field) {
+        return field.empty() || (name.data() != nullptr && field.data() >= name.data());
+    };
+    if (inside(name, text) && inside(protocol, text) && inside(comment, text) && after_name(protocol) &&
+        after_name(comment)) {
+        const char* end = name.data() + name.size();
+        for (const std::string_view field : {protocol, comment})
+            if (!field.empty())
+                end = std::max(end, field.data() + field.size());
+        if (!Entry::fits_in_entry(static_cast<std::size_t>(end - name.data())))
+            return false;
+        entry.set_text(name, protocol, {}, comment);
+        return true;
+    }
+    if (!Entry::fits_in_entry(name.size() + protocol.size() + comment.size()))
+        return false;
+    std::string& copy = owned.emplace_back();
+    copy.reserve(name.size() + protocol.size() + comment.size());
+    copy.append(name).append(protocol).append(comment);
+    const std::string_view all = copy;
+    entry.set_text(all.substr(0, name.size()), all.substr(name.size(), protocol.size()), {},
+                   all.substr(name.size() + protocol.size()));
+    return true;
 }
 
 } // namespace
@@ -224,7 +265,7 @@ bool csv_record_may_hold_port(std::string_view record, std::uint16_t port)
     Entry entry;
     if (!parse_port_range(field, entry))
         return true;
-    return entry.has_port && entry.port_first <= port && port <= entry.port_last;
+    return entry.has_port() && entry.port_first() <= port && port <= entry.port_last();
 }
 
 std::optional<std::string_view> csv_plain_name(std::string_view record)
@@ -258,11 +299,13 @@ ParseResult parse_iana_csv(std::string_view text, std::uint32_t source, std::uin
         if (fields.size() < 3)
             continue;
         Entry entry;
-        entry.name = trim(fields[0]);
-        entry.protocol = trim(fields[2]);
-        entry.comment = fields.size() > 3 ? trim(fields[3]) : std::string_view();
-        entry.source = source;
-        entry.line = number;
+        if (!set_fields(entry, text, result.owned_text, trim(fields[0]), trim(fields[2]),
+                        fields.size() > 3 ? trim(fields[3]) : std::string_view())) {
+            result.diagnostics.push_back({source, number, "record longer than 4 GiB"});
+            continue;
+        }
+        entry.set_source(source);
+        entry.set_line(number);
         if (!parse_port_range(fields[1], entry)) {
             result.diagnostics.push_back(
                 {source, number, "port " + quoted(fields[1]) + " is neither a port nor a range LO-HI"});

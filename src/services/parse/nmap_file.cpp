@@ -51,7 +51,7 @@ void parsing::read_open_frequency(std::string_view rest, std::uint32_t number, s
         diagnostics.push_back(
             {source, number, "open-frequency " + quoted(frequency_text) + " is not a number from 0 to 1"});
     else
-        entry.frequency = frequency;
+        entry.set_frequency(frequency);
     if (!next_token(rest).empty())
         diagnostics.push_back({source, number, "unexpected text after the open-frequency"});
 }

@@ -104,21 +104,22 @@ bool split_line(std::string_view line, std::uint32_t line_number, std::vector<Di
     };
     const std::size_t cut = data_end(line);
     std::string_view data = line.substr(0, cut);
-    entry.comment = {};
+    std::string_view comment;
     if (cut < line.size() && line[cut] == '#') {
-        std::string_view comment = line.substr(cut + 1);
-        comment = comment.substr(0, find_either(comment, '\0', '\0'));
-        entry.comment = trim(comment);
+        comment = line.substr(cut + 1);
+        comment = trim(comment.substr(0, find_either(comment, '\0', '\0')));
     }
-    entry.name = next_token(data);
+    const std::string_view name = next_token(data);
     if (cut < line.size() && line[cut] == '\0')
         diagnostics.push_back({source, line_number, "NUL byte: the rest of the line is ignored"});
-    if (entry.name.empty())
+    if (name.empty())
         return false;
+    if (!Entry::fits_in_entry(line.size()))
+        return report("line longer than 4 GiB");
 
     std::string_view port_text = next_token(data);
     if (port_text.empty())
-        return report(quoted(entry.name) + ": missing port/protocol");
+        return report(quoted(name) + ": missing port/protocol");
     const PortNumber number = read_port_number(port_text);
     if (number.length == 0 || (number.length < port_text.size() && port_text[number.length] != '/'))
         return report("port " + quoted(port_text) + " is not a number");
@@ -133,26 +134,25 @@ bool split_line(std::string_view line, std::uint32_t line_number, std::vector<Di
         return report("missing /protocol after port " + std::string(port_digits));
     }
     // glibc skips every '/' before the protocol.
-    entry.protocol = port_text.substr(number.length + 1);
-    const bool slashes = entry.protocol.starts_with('/');
-    while (entry.protocol.starts_with('/'))
-        entry.protocol.remove_prefix(1);
-    if (entry.protocol.empty())
+    std::string_view protocol = port_text.substr(number.length + 1);
+    const bool slashes = protocol.starts_with('/');
+    while (protocol.starts_with('/'))
+        protocol.remove_prefix(1);
+    if (protocol.empty())
         return report("empty protocol after " + quoted(port_text));
     if (slashes)
         diagnostics.push_back({source, line_number,
                                "several slashes in " + quoted(port_text) +
-                                   ": glibc skips them all and reads the protocol " +
-                                   quoted(entry.protocol)});
+                                   ": glibc skips them all and reads the protocol " + quoted(protocol)});
     if (number.base != 10)
         diagnostics.push_back({source, line_number,
                                "port " + quoted(port_digits) + " is read as " +
                                    (number.base == 8 ? "octal" : "hexadecimal") + ": " +
                                    std::to_string(port) + " (as glibc reads it)"});
-    entry.port_first = entry.port_last = static_cast<std::uint16_t>(port);
-    entry.has_port = true;
-    entry.source = source;
-    entry.line = line_number;
+    entry.set_text(name, protocol, {}, comment);
+    entry.set_ports(static_cast<std::uint16_t>(port), static_cast<std::uint16_t>(port));
+    entry.set_source(source);
+    entry.set_line(line_number);
     rest = data;
     return true;
 }
@@ -162,14 +162,11 @@ bool split_line(std::string_view line, std::uint32_t line_number, std::vector<Di
 bool parse_line(std::string_view line, Format format, std::uint32_t number, std::uint32_t source,
                 std::vector<Diagnostic>& diagnostics, Entry& entry)
 {
-    // Field by field: zeroing the whole entry first costs more than the rest of the line.
-    entry.aliases = {};
-    entry.frequency.reset();
     std::string_view rest;
     if (!split_line(line, number, diagnostics, source, entry, rest))
         return false;
     if (format != Format::nmap) {
-        entry.aliases = Aliases(rest);
+        entry.set_aliases(rest);
         return true;
     }
     parsing::read_open_frequency(rest, number, source, diagnostics, entry);

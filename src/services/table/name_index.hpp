@@ -58,53 +58,68 @@ inline std::uint64_t hash(std::string_view text)
     return mix(value ^ load_up_to_8(data, size), step);
 }
 
-// Equality of short texts (names, protocols) without a call to memcmp.
-inline bool same_text(std::string_view a, std::string_view b)
-{
-    if (a.size() != b.size())
-        return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (a[i] != b[i])
-            return false;
-    return true;
-}
-
-// Names and aliases: open addressing over distinct keys; each key heads a chain of the entries
-// that hold it, in file order.
+// Names and aliases: open addressing over distinct keys; the entries of each key, in file
+// order, are one run of an array (a key's run starts where the one before it ends). A key is
+// kept as the first entry that holds it and where the word starts in that entry's text, not
+// as a view of the text: 8 bytes rather than 16 of a large table's millions of names.
 class NameIndex
 {
 public:
+    // The entries must outlive the index and stay where they are.
     void build(std::span<const Entry> entries);
 
     // Calls visit(index) for each entry that holds `name`, in file order, until it returns false.
     template <typename Visit> void visit(std::string_view name, Visit&& visit) const
     {
         const std::uint32_t id = find(name);
-        if (id == none)
+        // The first entry of a key's run is the one the key names, already read to find it.
+        if (id == none || !visit(keys_[id].entry))
             return;
-        for (std::uint32_t link = key_head_[id]; link != none; link = chain_next_[link])
-            if (!visit(chain_entry_[link]))
+        for (std::uint32_t at = starts_[id] + 1, end = starts_[id + 1]; at < end; ++at)
+            if (!visit(holders_[at]))
                 return;
     }
 
     // Every distinct name and alias, in the order first seen.
-    [[nodiscard]] const std::vector<std::string_view>& keys() const { return keys_; }
+    [[nodiscard]] std::vector<std::string_view> keys() const;
 
 private:
+    struct Key
+    {
+        std::uint32_t entry;  // the first entry that holds it
+        std::uint32_t offset; // Entry::word_at()
+    };
+    [[nodiscard]] std::string_view text_of(Key key) const { return entries_[key.entry].word_at(key.offset); }
+    [[nodiscard]] bool holds(Key key, std::string_view text) const
+    {
+        return entries_[key.entry].word_at_is(key.offset, text);
+    }
+    // The first slot to look at: the low half of the hash scaled to the slot count (the high
+    // half gives the mark).
+    [[nodiscard]] std::size_t home_of(std::uint64_t key_hash) const
+    {
+        return static_cast<std::size_t>(((key_hash & 0xFFFFFFFFU) * slots_.size()) >> 32U);
+    }
+    [[nodiscard]] std::size_t next_slot(std::size_t slot) const
+    {
+        return slot + 1 == slots_.size() ? 0 : slot + 1;
+    }
+    // The slot of `key`, or the empty slot where it would go.
+    [[nodiscard]] std::size_t slot_of(std::string_view key, std::uint64_t key_hash) const
+    {
+        const std::uint32_t mark = mark_of(key_hash);
+        std::size_t slot = home_of(key_hash);
+        while (slots_[slot] != none &&
+               ((slots_[slot] & ~id_mask_) != mark || !holds(keys_[slots_[slot] & id_mask_], key)))
+            slot = next_slot(slot);
+        return slot;
+    }
     [[nodiscard]] std::uint32_t find(std::string_view key) const
     {
         if (slots_.empty())
             return none;
-        const std::uint64_t key_hash = hash(key);
-        const std::uint32_t mark = mark_of(key_hash);
-        const std::size_t mask = slots_.size() - 1;
-        for (std::size_t slot = key_hash & mask;; slot = (slot + 1) & mask) {
-            const std::uint32_t value = slots_[slot];
-            if (value == none)
-                return none;
-            if ((value & ~id_mask_) == mark && same_text(keys_[value & id_mask_], key))
-                return value & id_mask_;
-        }
+        const std::uint32_t value = slots_[slot_of(key, hash(key))];
+        return value == none ? none : value & id_mask_;
     }
     // The bits of a slot above the key id hold bits of the key's hash: most slots of other keys
     // are passed by without reading their text, which in a large table is two cache misses.
@@ -112,14 +127,25 @@ private:
     {
         return static_cast<std::uint32_t>((key_hash >> 32U) << id_bits_) & ~id_mask_;
     }
-    void add(std::string_view key, std::uint32_t entry);
+    // The ids of the distinct names and aliases of entry `index` into `ids`, each key added
+    // when `add` and new.
+    void ids_of(std::uint32_t index, bool add, std::vector<std::uint32_t>& ids);
+    // Asks the processor for the first slots of the names of entry `index`, which a large table
+    // has in no cache: the entries `prefetch_distance` ahead are on their way while one is added.
+    void prefetch_slots(std::uint32_t index) const;
+    // Makes the slots three quarters full at most of the keys there are, not of the names.
+    void resize_slots();
+    static constexpr std::uint32_t prefetch_distance = 8;
+    // Names of a table whose slots (4 bytes each) the caches do not hold.
+    static constexpr std::size_t large_name_count = std::size_t{1} << 18U;
 
-    std::vector<std::string_view> keys_;
-    std::vector<std::uint32_t> key_head_, key_tail_;
+    std::span<const Entry> entries_;
+    std::vector<Key> keys_;
     std::vector<std::uint32_t> slots_; // key id | the mark of its hash, or none
     unsigned id_bits_ = 32;
     std::uint32_t id_mask_ = none;
-    std::vector<std::uint32_t> chain_entry_, chain_next_;
+    std::vector<std::uint32_t> starts_;  // where each key's run of holders_ starts; one more at the end
+    std::vector<std::uint32_t> holders_; // entry indices
 };
 
 } // namespace portent::services::table_index

@@ -12,20 +12,28 @@ namespace portent::services::table_index {
 inline constexpr std::uint32_t port_count = 65536;
 
 // Entry indices sorted by a small integer key (a port, a segment-tree node), equal keys in
-// file order; the entries of a key are found by binary search.
+// file order; the entries of a key are found by binary search in a bucket of 16 keys, or, when
+// there are at least as many entries as possible keys, where each key's start says (and the
+// keys themselves are not kept).
 struct KeyedIndices
 {
     static constexpr unsigned bucket_bits = 4; // 16 keys a bucket
-    std::vector<std::uint32_t> keys;           // ascending
+    std::vector<std::uint32_t> keys;           // ascending; none when direct
     std::vector<std::uint32_t> indices;
-    std::vector<std::uint32_t> bucket_starts; // where the keys of each bucket start
+    std::vector<std::uint32_t> bucket_starts; // where the keys of each bucket start (of each key when direct)
     std::uint32_t bucket_count = 0;
+    bool direct = false;
 
-    [[nodiscard]] bool empty() const { return keys.empty(); }
+    [[nodiscard]] bool empty() const { return indices.empty(); }
     // The entries of keys first..last: a binary search for the start, then as many as there
     // are (a caller walks them all anyway).
     [[nodiscard]] std::span<const std::uint32_t> groups(std::uint32_t first, std::uint32_t last) const
     {
+        if (direct) {
+            const std::size_t after = std::min<std::size_t>(std::size_t{last} + 1, bucket_starts.size() - 1);
+            return {indices.data() + bucket_starts[std::min<std::size_t>(first, after)],
+                    indices.data() + bucket_starts[after]};
+        }
         std::size_t end = lower_bound(first);
         const std::size_t begin = end;
         while (end < keys.size() && keys[end] <= last)
@@ -56,6 +64,11 @@ struct KeyedIndices
     // `for_each_key(index, add)` calls add(key) for every key (below 2^key_bits) the entry has.
     template <typename KeysOf> void build(unsigned key_bits, std::uint32_t entry_count, KeysOf&& for_each_key)
     {
+        direct = entry_count >= (std::size_t{1} << key_bits);
+        if (direct) {
+            build_direct(key_bits, entry_count, for_each_key);
+            return;
+        }
         keys.reserve(entry_count); // one key an entry, but for ranges
         indices.reserve(entry_count);
         for (std::uint32_t index = 0; index < entry_count; ++index)
@@ -69,8 +82,22 @@ struct KeyedIndices
         bucket_starts.assign(bucket_count + 1, 0);
         for (std::uint32_t key : keys)
             ++bucket_starts[(key >> bucket_bits) + 1];
-        for (std::uint32_t bucket = 1; bucket <= bucket_count; ++bucket)
-            bucket_starts[bucket] += bucket_starts[bucket - 1];
+        starts_of_counts(bucket_starts);
+    }
+
+    // Where each key starts, from a count of each, then each index in its place: for_each_key
+    // is called twice an entry, and nothing is copied or sorted.
+    template <typename KeysOf>
+    void build_direct(unsigned key_bits, std::uint32_t entry_count, KeysOf&& for_each_key)
+    {
+        bucket_starts.assign((std::size_t{1} << key_bits) + 1, 0);
+        for (std::uint32_t index = 0; index < entry_count; ++index)
+            for_each_key(index, [&](std::uint32_t key) { ++bucket_starts[key + 1]; });
+        starts_of_counts(bucket_starts);
+        std::vector<std::uint32_t> places = bucket_starts; // where the next index of each key goes
+        indices.resize(bucket_starts.back());
+        for (std::uint32_t index = 0; index < entry_count; ++index)
+            for_each_key(index, [&](std::uint32_t key) { indices[places[key]++] = index; });
     }
 
     void sort_by_key(unsigned key_bits)
@@ -82,8 +109,7 @@ struct KeyedIndices
             std::array<std::uint32_t, 257> starts{};
             for (std::uint32_t key : keys)
                 ++starts[((key >> shift) & 0xFFU) + 1];
-            for (std::size_t digit = 1; digit < starts.size(); ++digit)
-                starts[digit] += starts[digit - 1];
+            starts_of_counts(starts);
             for (std::size_t i = 0; i < keys.size(); ++i) {
                 const std::uint32_t position = starts[(keys[i] >> shift) & 0xFFU]++;
                 sorted_keys[position] = keys[i];
@@ -92,6 +118,13 @@ struct KeyedIndices
             keys.swap(sorted_keys);
             indices.swap(sorted_indices);
         }
+    }
+
+    // Counts, each of the key before, into where each key starts.
+    static void starts_of_counts(std::span<std::uint32_t> counts)
+    {
+        for (std::size_t key = 1; key < counts.size(); ++key)
+            counts[key] += counts[key - 1];
     }
 };
 

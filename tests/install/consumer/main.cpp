@@ -12,7 +12,7 @@ int main(int argc, char** argv)
     for (int index = 1; index < argc; ++index)
         for (std::uint32_t found : table.find_by_name(argv[index])) {
             const portent::services::Entry& entry = table.entry(found);
-            std::cout << entry.name << ' ' << entry.port_first << '/' << entry.protocol << '\n';
+            std::cout << entry.name() << ' ' << entry.port_first() << '/' << entry.protocol() << '\n';
         }
     return 0;
 }

@@ -41,7 +41,7 @@ void add_hosts_from(probe::HostList& hosts, const std::string& path, bool allow_
 // An entry that --top can add: one with a port other than 0 (probe::PortList::add_top()).
 bool gives_a_port(const services::Entry& entry)
 {
-    return entry.has_port && entry.port_first != 0;
+    return entry.has_port() && entry.port_first() != 0;
 }
 
 // --top's count and protocol, checked.
@@ -67,9 +67,9 @@ std::optional<services::Table> load_top_ports(std::span<const std::string> datab
         return std::nullopt;
     std::vector<bool> seen(std::size_t{65536}, false);
     for (const services::Entry& entry : most->table.entries()) {
-        if (seen[entry.port_first])
+        if (seen[entry.port_first()])
             return std::nullopt; // add_top() would go past the N entries: the whole database tells
-        seen[entry.port_first] = true;
+        seen[entry.port_first()] = true;
     }
     return std::move(most->table);
 }

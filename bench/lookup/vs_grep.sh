@@ -9,7 +9,8 @@
 #   env: NMAP_SERVICES (/usr/share/nmap/nmap-services),
 #        PORTENT_IANA_CSV (REPO/../shared/data/service-names-port-numbers.csv),
 #        PREFIX (ht), RUNS (200 a run), WARMUP (20), ROUNDS (3: the order swapped each round,
-#        the median of the rounds' ratios kept), RSS_RUNS (5: the median peak RSS kept)
+#        the median of the rounds' ratios kept), RSS_RUNS (21: the median peak RSS kept; grep's
+#        own peak RSS moves by ±10% from run to run)
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 portent=$(realpath "$1")
@@ -17,7 +18,7 @@ shift
 nmap=${NMAP_SERVICES:-/usr/share/nmap/nmap-services}
 iana=$(realpath "${PORTENT_IANA_CSV:-$repo/../shared/data/service-names-port-numbers.csv}")
 prefix=${PREFIX:-ht}
-runs=${RUNS:-200} warmup=${WARMUP:-20} rounds=${ROUNDS:-3} rss_runs=${RSS_RUNS:-5}
+runs=${RUNS:-200} warmup=${WARMUP:-20} rounds=${ROUNDS:-3} rss_runs=${RSS_RUNS:-21}
 for tool in hyperfine python3 /usr/bin/time; do
   command -v "$tool" >/dev/null || { echo "$0: needs $tool (apt-get install hyperfine python3 time)" >&2; exit 1; }
 done

@@ -154,8 +154,7 @@ public:
     // Whether a record of `size` bytes can hold its fields as offsets.
     [[nodiscard]] static constexpr bool fits_in_entry(std::size_t size) { return size <= 0xFFFFFFFFU; }
 
-    // The word of the name or an alias that starts `offset` bytes into the text: the name for
-    // 0, else the alias there (for the name index, which keeps a word as an entry and this).
+    // Where `field` (in the block of set_text()) starts, as an offset from the name; 0 when empty.
     [[nodiscard]] std::uint32_t offset_of(std::string_view field) const
     {
         return field.empty() ? 0 : static_cast<std::uint32_t>(field.data() - base_);
@@ -170,6 +169,8 @@ public:
             return false;
         return offset + word.size() == end || is_space(base_[offset + word.size()]);
     }
+    // The word of the name or an alias that starts `offset` bytes into the text: the name for
+    // 0, else the alias there (for the name index, which keeps a word as an entry and this).
     [[nodiscard]] std::string_view word_at(std::uint32_t offset) const
     {
         if (offset == 0)
